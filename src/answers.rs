@@ -1,0 +1,115 @@
+//! Answers given ahead of time: `--answers FILE` (YAML or JSON mapping a
+//! node id to an answer or a list of answers used in turn) and
+//! `--answer NODE=VALUE` (wins over the file). Each answer is used once, so
+//! a scripted walk can never loop forever.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::rules::load::{io_reason, read_limited};
+use crate::rules::yaml::{self, RawValue};
+
+#[derive(Debug, Default)]
+pub struct Answers {
+    queues: BTreeMap<String, VecDeque<String>>,
+    /// Nodes the walk asked about.
+    asked: BTreeMap<String, usize>,
+}
+
+impl Answers {
+    pub fn from_file(path: &Path) -> Result<Answers, Diagnostic> {
+        let name = path.display().to_string();
+        let bytes = read_limited(path).map_err(|e| {
+            Diagnostic::error(
+                &name,
+                format!("cannot read the answers file: {}", io_reason(&e)),
+            )
+        })?;
+        let text = yaml::decode(&name, bytes)?;
+        let file = Arc::new(SourceFile { name, text });
+        let mut answers = Answers::default();
+        for (node, value, _) in yaml::parse_flat_map(&file)? {
+            let list = match value {
+                RawValue::One(v) => vec![v],
+                RawValue::Many(v) => v,
+            };
+            answers.queues.insert(node, list.into());
+        }
+        Ok(answers)
+    }
+
+    /// Adds `--answer NODE=VALUE` answers; for a node named here, the file's
+    /// answers are dropped, and repeated `--answer`s for it are used in turn.
+    pub fn add_flags(&mut self, flags: &[String]) -> Result<(), String> {
+        let mut from_flags: BTreeMap<String, VecDeque<String>> = BTreeMap::new();
+        for flag in flags {
+            let (node, value) = flag.split_once('=').ok_or_else(|| {
+                format!("`--answer {flag}` needs the form NODE=VALUE, e.g. --answer restart=no")
+            })?;
+            let node = node.trim();
+            if node.is_empty() {
+                return Err(format!("`--answer {flag}` names no node"));
+            }
+            from_flags
+                .entry(node.to_owned())
+                .or_default()
+                .push_back(value.to_owned());
+        }
+        self.queues.extend(from_flags);
+        Ok(())
+    }
+
+    /// The next unused answer for `node`, if any.
+    pub fn take(&mut self, node: &str) -> Option<String> {
+        *self.asked.entry(node.to_owned()).or_default() += 1;
+        self.queues.get_mut(node)?.pop_front()
+    }
+
+    pub fn has(&self, node: &str) -> bool {
+        self.queues.get(node).is_some_and(|q| !q.is_empty())
+    }
+
+    /// Answers that were never used: (node, how many, whether the walk asked
+    /// about that node at all).
+    pub fn unused(&self) -> Vec<(&str, usize, bool)> {
+        self.queues
+            .iter()
+            .filter(|(_, q)| !q.is_empty())
+            .map(|(node, q)| (node.as_str(), q.len(), self.asked.contains_key(node)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_and_queue_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.yaml");
+        std::fs::write(&p, "a: [no, yes]\nb: x\ncode: 05\n").unwrap();
+        let mut a = Answers::from_file(&p).unwrap();
+        a.add_flags(&["b=y1".into(), "b=y2".into()]).unwrap();
+        assert_eq!(a.take("a").as_deref(), Some("no"));
+        assert_eq!(a.take("a").as_deref(), Some("yes"));
+        assert_eq!(a.take("a"), None);
+        assert_eq!(a.take("b").as_deref(), Some("y1"));
+        assert_eq!(a.take("code").as_deref(), Some("05"));
+        assert_eq!(a.unused(), vec![("b", 1, true)]);
+        assert!(a.add_flags(&["novalue".into()]).is_err());
+        assert!(a.add_flags(&["=x".into()]).is_err());
+    }
+
+    #[test]
+    fn bad_files_are_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.yaml");
+        std::fs::write(&p, "- just\n- a list\n").unwrap();
+        let d = Answers::from_file(&p).unwrap_err();
+        assert!(d.headline().contains("a.yaml"), "{}", d.headline());
+        assert!(Answers::from_file(&dir.path().join("missing.yaml")).is_err());
+    }
+}

@@ -1,0 +1,474 @@
+//! The command line: clap definitions and dispatch. `main` turns the result
+//! into an exit code; every error is reported once, here.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::answers::Answers;
+use crate::diag::{Diagnostic, DiagnosticJson};
+use crate::engine::Walk;
+use crate::i18n::{fill, Lang, Msg};
+use crate::paths::Dirs;
+use crate::render;
+use crate::rules::load::{load, LoadOptions, Loaded};
+use crate::rules::{model, validate, RuleSet};
+use crate::session::LogWriter;
+use crate::term::{use_color_for, ColorChoice, Stream};
+use crate::ui::interactive::Interactive;
+use crate::ui::{drive, Answerer, Scripted, SessionLog};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success (run: resolved), 1 error, 2 usage error, 3 run ended in an escalation,
+4 run stopped at a question it had no answer for, 130 interrupted.
+
+Environment: POSDOCTOR_RULES (extra packs, ':'-separated, loaded before --rules),
+POSDOCTOR_LANG, LC_ALL/LANG (zh* → Chinese), NO_COLOR, POSDOCTOR_HOME (profile, logs, reports).";
+
+/// Gets a broken card-payment terminal working again, or gets the right
+/// people called with the right facts.
+#[derive(Debug, Parser)]
+#[command(name = "posdoctor", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Extra rule pack (a folder of .yaml files, or one file); repeatable.
+    /// A tree with the same id replaces the built-in one.
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rules: Vec<PathBuf>,
+
+    /// Load only the given packs, not the built-in rules (for pack authors).
+    #[arg(long, global = true)]
+    pub no_builtin: bool,
+
+    /// Language of everything shown [default: from LC_ALL/LANG]
+    #[arg(long, value_enum, global = true, env = "POSDOCTOR_LANG")]
+    pub lang: Option<Lang>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every tree: id, title, category and where it comes from.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Walk one tree, interactively or with answers fed in.
+    #[command(
+        after_help = "Example: posdoctor run no-power --no-input --answer battery-danger=no --json"
+    )]
+    Run(RunArgs),
+    /// Lint rule files (all loaded rules when no PATH is given).
+    Validate {
+        /// Rule files or folders to check (checked together with the loaded rules).
+        paths: Vec<PathBuf>,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Treat warnings (such as missing translations) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the JSON Schema of the rule file format.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The tree to walk (see `posdoctor list`).
+    pub tree: String,
+    /// A YAML or JSON file mapping node id to an answer (or a list of answers used in turn).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// An answer for one node, NODE=VALUE; wins over --answers; repeatable.
+    #[arg(long = "answer", value_name = "NODE=VALUE")]
+    pub answer: Vec<String>,
+    /// Never prompt: stop with exit 4 at the first question with no answer.
+    #[arg(long)]
+    pub no_input: bool,
+    /// Print one JSON object at the end.
+    #[arg(long)]
+    pub json: bool,
+    /// Append the session log to FILE instead of a new file in the data folder.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_log")]
+    pub log: Option<PathBuf>,
+    /// Write no session log.
+    #[arg(long)]
+    pub no_log: bool,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = cli.color;
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            use colored::Colorize;
+            use_color_for(color, Stream::Stderr);
+            let mut msg = format!("{} {e}", "error:".red().bold());
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!(": {cause}"));
+            }
+            eprintln!("{msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Raised after findings were already printed: exit 1 with nothing more to say.
+#[derive(Debug, thiserror::Error)]
+#[error("the rules have errors (shown above)")]
+struct RulesBroken;
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub color: ColorChoice,
+    pub load: LoadOptions,
+}
+
+fn dispatch(cli: Cli) -> Result<u8> {
+    let lang = cli.lang.unwrap_or_else(|| {
+        let get = |k| std::env::var(k).ok();
+        Lang::from_locale(get("LC_ALL").as_deref(), get("LANG").as_deref())
+    });
+    let mut packs: Vec<PathBuf> = std::env::var_os("POSDOCTOR_RULES")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    packs.extend(cli.rules.iter().cloned());
+    let ctx = Ctx {
+        lang,
+        color: cli.color,
+        load: LoadOptions {
+            builtin: !cli.no_builtin,
+            packs,
+        },
+    };
+    match cli.command {
+        None => pick(&ctx),
+        Some(Command::List { json }) => list(&ctx, json),
+        Some(Command::Run(args)) => run(&ctx, &args),
+        Some(Command::Validate {
+            paths,
+            json,
+            strict,
+        }) => validate_cmd(&ctx, paths, json, strict),
+        Some(Command::Schema) => {
+            println!("{}", model::schema_json());
+            Ok(0)
+        }
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "posdoctor", &mut std::io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+/// Loads the rules for a command that needs them whole: any error finding
+/// is printed and ends the command with exit 1.
+fn load_rules(ctx: &Ctx) -> Result<RuleSet> {
+    let Loaded {
+        rules,
+        mut diagnostics,
+    } = load(&ctx.load);
+    diagnostics.extend(validate::check(&rules));
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return Ok(rules);
+    }
+    let color = use_color_for(ctx.color, Stream::Stderr);
+    for d in &errors {
+        eprintln!("{}\n", d.render(color));
+    }
+    eprintln!(
+        "{} error(s) in the rules; fix them or check them with `posdoctor validate`",
+        errors.len()
+    );
+    Err(RulesBroken.into())
+}
+
+fn list(ctx: &Ctx, json: bool) -> Result<u8> {
+    let rules = load_rules(ctx)?;
+    if json {
+        let items: Vec<_> = rules
+            .trees()
+            .iter()
+            .map(|t| render::tree_json(t, ctx.lang))
+            .collect();
+        print_json(&items)?;
+    } else {
+        use_color_for(ctx.color, Stream::Stdout);
+        print_out(&render::list_text(&rules, ctx.lang))?;
+    }
+    Ok(0)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).context("cannot write JSON")?;
+    print_out(&format!("{text}\n"))
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn validate_cmd(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Result<u8> {
+    let mut opts = ctx.load.clone();
+    opts.packs.extend(paths.iter().cloned());
+    let Loaded {
+        rules,
+        mut diagnostics,
+    } = load(&opts);
+    diagnostics.extend(validate::check(&rules));
+    if !paths.is_empty() {
+        // Report on the given files only; the rest is context for references.
+        let wanted: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        diagnostics.retain(|d| wanted.iter().any(|w| d.file_name.starts_with(w.as_str())));
+    }
+    if strict {
+        for d in &mut diagnostics {
+            d.severity = crate::diag::Severity::Error;
+        }
+    }
+    diagnostics.sort_by(|a, b| (&a.file_name, a.line, a.col).cmp(&(&b.file_name, b.line, b.col)));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let trees = rules.trees().len();
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            ok: bool,
+            trees: usize,
+            errors: usize,
+            warnings: usize,
+            findings: Vec<DiagnosticJson<'a>>,
+        }
+        print_json(&Out {
+            ok: errors == 0,
+            trees,
+            errors,
+            warnings,
+            findings: diagnostics.iter().map(DiagnosticJson::from).collect(),
+        })?;
+    } else {
+        let color = use_color_for(ctx.color, Stream::Stdout);
+        let mut text = String::new();
+        for d in &diagnostics {
+            text.push_str(&d.render(color));
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "{trees} trees checked: {errors} error(s), {warnings} warning(s)\n"
+        ));
+        print_out(&text)?;
+    }
+    Ok(if errors == 0 { 0 } else { 1 })
+}
+
+/// `posdoctor` alone: on a terminal, "What's wrong?" then `run`.
+fn pick(ctx: &Ctx) -> Result<u8> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        let mut cmd = Cli::command();
+        cmd.error(
+            clap::error::ErrorKind::MissingSubcommand,
+            "no command given, and standard input is not a terminal to ask on.\n\
+             For scripts use: posdoctor run TREE --no-input [--answer NODE=VALUE]... [--json]\n\
+             To see the trees: posdoctor list",
+        )
+        .exit();
+    }
+    let rules = load_rules(ctx)?;
+    let color = use_color_for(ctx.color, Stream::Stderr);
+    let options: Vec<PickItem> = rules
+        .trees()
+        .iter()
+        .map(|t| PickItem {
+            id: t.id.clone(),
+            label: format!("{} ({})", t.title.get(ctx.lang), t.id),
+        })
+        .collect();
+    let question = match ctx.lang {
+        Lang::En => "What's wrong?",
+        Lang::Zh => "遇到了什么问题？",
+    };
+    let render = if color {
+        inquire::ui::RenderConfig::default_colored()
+    } else {
+        inquire::ui::RenderConfig::empty()
+    };
+    let picked = inquire::Select::new(question, options)
+        .with_render_config(render)
+        .with_page_size(14)
+        .prompt();
+    match picked {
+        Ok(item) => run(
+            ctx,
+            &RunArgs {
+                tree: item.id,
+                answers: None,
+                answer: vec![],
+                no_input: false,
+                json: false,
+                log: None,
+                no_log: false,
+            },
+        ),
+        Err(inquire::InquireError::OperationInterrupted) => Ok(130),
+        Err(inquire::InquireError::OperationCanceled) => Ok(0),
+        Err(e) => Err(anyhow!("the terminal prompt failed: {e}")),
+    }
+}
+
+struct PickItem {
+    id: String,
+    label: String,
+}
+
+impl std::fmt::Display for PickItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
+    let lang = ctx.lang;
+    let rules = load_rules(ctx)?;
+    let mut answers = match &args.answers {
+        Some(path) => Answers::from_file(path).map_err(|d| {
+            let color = use_color_for(ctx.color, Stream::Stderr);
+            eprintln!("{}", d.render(color));
+            anyhow!("cannot use the answers file {}", path.display())
+        })?,
+        None => Answers::default(),
+    };
+    answers.add_flags(&args.answer).map_err(|e| anyhow!(e))?;
+    let mut walk = Walk::start(&rules, &args.tree)?;
+
+    let log_writer = if args.no_log {
+        None
+    } else if let Some(path) = &args.log {
+        // An explicit log that cannot be written fails before the first step.
+        Some(
+            LogWriter::append(path)
+                .with_context(|| format!("cannot write the session log {}", path.display()))?,
+        )
+    } else {
+        match Dirs::from_env().and_then(|d| Ok(LogWriter::create_in(&d.sessions(), &args.tree)?)) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                use_color_for(ctx.color, Stream::Stderr);
+                eprintln!(
+                    "{}",
+                    fill(Msg::WarnLog.get(lang), &[("reason", &e.to_string())])
+                );
+                None
+            }
+        }
+    };
+    let mut log = SessionLog::new(log_writer);
+    let interactive = !args.no_input && std::io::stdin().is_terminal();
+    let mut answerer: Box<dyn Answerer> = if interactive {
+        let color = use_color_for(ctx.color, Stream::Stderr);
+        Box::new(Interactive {
+            presets: answers,
+            lang,
+            color,
+        })
+    } else {
+        Box::new(Scripted { answers })
+    };
+    let result = drive(&mut walk, answerer.as_mut(), &mut log, lang);
+    let mut warnings = Vec::new();
+    if let Some(e) = &log.failure {
+        warnings.push(fill(Msg::WarnLog.get(lang), &[("reason", &e.to_string())]));
+    }
+    let unused = unused_answers(answerer.as_ref());
+    for (node, count, asked) in unused {
+        let w = if asked {
+            fill(
+                Msg::WarnUnusedAnswers.get(lang),
+                &[("node", &node), ("count", &count.to_string())],
+            )
+        } else {
+            let mut w = fill(Msg::WarnUnreached.get(lang), &[("node", &node)]);
+            let known = walk.tree().nodes.iter().any(|n| n.id == node) || node.contains('/');
+            if !known {
+                if let Some(best) = crate::diag::did_you_mean(
+                    &node,
+                    walk.tree().nodes.iter().map(|n| n.id.as_str()),
+                ) {
+                    w.push_str(&format!(
+                        " ({})",
+                        fill(Msg::DidYouMean.get(lang), &[("name", best)])
+                    ));
+                }
+            }
+            w
+        };
+        warnings.push(w);
+    }
+    use_color_for(ctx.color, Stream::Stderr);
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    let ending = result?;
+    let log_path = log.path().map(|p| p.display().to_string());
+    if args.json {
+        print_json(&render::run_json(&walk, ending, lang, log_path, warnings))?;
+    } else {
+        use_color_for(ctx.color, Stream::Stdout);
+        let mut text = render::run_text(&walk, ending, lang, !interactive);
+        if let Some(p) = &log_path {
+            text.push('\n');
+            text.push_str(&fill(Msg::LogSaved.get(lang), &[("path", p)]));
+            text.push('\n');
+        }
+        if interactive {
+            text.insert(0, '\n');
+        }
+        print_out(&text)?;
+    }
+    Ok(ending.exit_code())
+}
+
+fn unused_answers(answerer: &dyn Answerer) -> Vec<(String, usize, bool)> {
+    answerer
+        .presets()
+        .map(|a| {
+            a.unused()
+                .into_iter()
+                .map(|(n, c, asked)| (n.to_owned(), c, asked))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,245 @@
+//! Findings about rule files and answer files: where (file, line, column),
+//! what (one sentence) and how to fix it (a hint), rendered with a caret
+//! under the bad spot.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// One file's text, kept so that a finding can quote the bad line.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// What the person sees as the file's name: a path, or `builtin:rules/x.yaml`.
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: Option<Arc<SourceFile>>,
+    /// A file name when there is no text to quote (an unreadable file).
+    pub file_name: String,
+    /// 1-based line and column (0 when unknown).
+    pub line: usize,
+    pub col: usize,
+    /// Byte range in the file's text, for the caret.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file_name: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            file_name: file_name.into(),
+            line: 0,
+            col: 0,
+            span: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(file_name: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file_name, message)
+        }
+    }
+
+    /// Points the finding at a byte offset of `file`; line and column are
+    /// computed from it (columns count characters, as editors do).
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Diagnostic {
+        let text = &file.text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let before = &text[..start];
+        self.line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        self.col = text[line_start..start].chars().count() + 1;
+        self.span = Some(start..end);
+        self.file_name = file.name.clone();
+        self.file = Some(Arc::clone(file));
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col: error: message` (line and column left out when unknown).
+    pub fn headline(&self) -> String {
+        let mut s = self.file_name.clone();
+        if self.line > 0 {
+            let _ = write!(s, ":{}:{}", self.line, self.col);
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(s, ": {sev}: {}", self.message);
+        s
+    }
+
+    /// The headline, the quoted line with a caret, and the hint.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = self.headline();
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_level(level.clone());
+        let mut has_body = false;
+        if let (Some(file), Some(span)) = (&self.file, &self.span) {
+            let span = if span.is_empty() {
+                widen(&file.text, span.start)
+            } else {
+                span.clone()
+            };
+            group = group.element(
+                Snippet::source(file.text.as_str())
+                    .fold(true)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+            has_body = true;
+        }
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+            has_body = true;
+        }
+        if has_body {
+            let renderer = if color {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            };
+            out.push('\n');
+            out.push_str(&renderer.render(&[group]));
+        }
+        out
+    }
+}
+
+/// An empty span becomes the character under it, so the caret shows.
+fn widen(text: &str, at: usize) -> Range<usize> {
+    match text[at..].chars().next() {
+        Some(c) if c != '\n' => at..at + c.len_utf8(),
+        _ => at..at,
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The JSON form of a finding, for `validate --json`.
+#[derive(Serialize)]
+pub struct DiagnosticJson<'a> {
+    pub severity: Severity,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        DiagnosticJson {
+            severity: d.severity,
+            file: &d.file_name,
+            line: d.line,
+            column: d.col,
+            message: &d.message,
+            hint: d.hint.as_deref(),
+        }
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: "x.yaml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = file("a: 1\nzh: 中文 bad\n");
+        let at = f.text.find("bad").unwrap();
+        let d = Diagnostic::error("", "boom").at(&f, at..at + 3);
+        assert_eq!((d.line, d.col), (2, 8));
+        assert_eq!(d.headline(), "x.yaml:2:8: error: boom");
+    }
+
+    #[test]
+    fn render_has_caret_and_hint() {
+        let f = file("nodes:\n  nxt: a\n");
+        let d = Diagnostic::error("", "unknown field `nxt`")
+            .at(&f, 9..12)
+            .with_hint("did you mean `next`?");
+        let out = d.render(false);
+        assert!(
+            out.starts_with("x.yaml:2:3: error: unknown field `nxt`\n"),
+            "{out}"
+        );
+        assert!(out.contains("^^^"), "{out}");
+        assert!(out.contains("did you mean `next`?"), "{out}");
+    }
+
+    #[test]
+    fn out_of_range_spans_do_not_panic() {
+        let f = file("中");
+        let d = Diagnostic::error("", "x").at(&f, 1..100);
+        assert_eq!(d.line, 1);
+        let _ = d.render(false);
+        let d = Diagnostic::error("", "x").at(&f, 3..3);
+        let _ = d.render(false);
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("nxt", ["next", "yes", "no"]), Some("next"));
+        assert_eq!(did_you_mean("zzzz", ["next", "yes"]), None);
+    }
+}

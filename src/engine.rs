@@ -1,0 +1,514 @@
+//! The walk through a tree, as a pure value: start, answer, back, outcome.
+//! No I/O, no printing, no clock: every path of every tree can be walked in
+//! a unit test in microseconds, and a fuzzer can drive it.
+
+use thiserror::Error;
+
+use crate::diag::did_you_mean;
+use crate::i18n::{Lang, Msg};
+use crate::rules::{Body, Node, NodeKind, Party, RuleSet, Tree};
+
+/// A person's (or a script's) answer to one step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// Declined a destructive step.
+    Skip,
+    Choice(String),
+    Text(String),
+    /// Read an info step.
+    Continue,
+}
+
+impl Answer {
+    /// The answer as a script writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::No => "no",
+            Answer::Skip => "skip",
+            Answer::Choice(s) | Answer::Text(s) => s,
+            Answer::Continue => "continue",
+        }
+    }
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EngineError {
+    #[error("no tree is called `{id}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownTree {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{given}` is not an answer to `{node}`; valid answers: {}", valid.join(", "))]
+    InvalidAnswer {
+        node: String,
+        given: String,
+        valid: Vec<String>,
+    },
+    #[error("tree `{tree}` has no node `{node}` (the rules are broken; run `posdoctor validate`)")]
+    MissingNode { tree: String, node: String },
+    #[error("trees link to each other without asking anything (at tree `{tree}`)")]
+    LinkLoop { tree: String },
+}
+
+/// One question (or info) the walk is waiting on.
+#[derive(Clone, Debug)]
+pub struct Step<'r> {
+    /// 1-based position in the walk.
+    pub number: usize,
+    pub tree: &'r Tree,
+    pub node: &'r Node,
+    /// The node's id as scripts name it: `node` in the tree the walk
+    /// started in, `tree/node` in a linked tree.
+    pub node_ref: String,
+}
+
+impl<'r> Step<'r> {
+    pub fn kind(&self) -> NodeKind {
+        self.node.kind
+    }
+
+    /// The question a person answers (for info: the text to read).
+    pub fn prompt(&self, lang: Lang) -> String {
+        match &self.node.body {
+            Body::Check { ask, .. } => ask
+                .as_ref()
+                .map_or(Msg::DidItHelp.get(lang), |a| a.get(lang))
+                .to_owned(),
+            Body::Choice { ask, .. } | Body::Text { ask, .. } => ask.get(lang).to_owned(),
+            Body::Info { text, .. } | Body::Resolved { text } | Body::Escalate { text, .. } => {
+                text.get(lang).to_owned()
+            }
+            Body::Link { tree } => tree.clone(),
+        }
+    }
+
+    /// What to do before answering (check nodes), if anything.
+    pub fn action(&self, lang: Lang) -> Option<&'r str> {
+        match &self.node.body {
+            Body::Check { action, .. } => action.as_ref().map(|a| a.get(lang)),
+            _ => None,
+        }
+    }
+
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self.node.body,
+            Body::Check {
+                destructive: true,
+                ..
+            }
+        )
+    }
+
+    /// The answers a script may give, in order; empty for free text.
+    pub fn valid_answers(&self) -> Vec<String> {
+        match &self.node.body {
+            Body::Check { destructive, .. } => {
+                let mut v = vec!["yes".to_owned(), "no".to_owned()];
+                if *destructive {
+                    v.push("skip".into());
+                }
+                v
+            }
+            Body::Choice { choices, .. } => choices.iter().map(|c| c.id.clone()).collect(),
+            Body::Info { .. } => vec!["continue".into()],
+            _ => vec![],
+        }
+    }
+
+    /// Reads an answer as a script or a person typed it.
+    pub fn parse(&self, input: &str) -> Result<Answer, EngineError> {
+        let s = input.trim();
+        let lower = s.to_lowercase();
+        let invalid = || EngineError::InvalidAnswer {
+            node: self.node_ref.clone(),
+            given: input.to_owned(),
+            valid: self.valid_answers(),
+        };
+        match &self.node.body {
+            Body::Check { destructive, .. } => match lower.as_str() {
+                "yes" | "y" | "true" | "是" => Ok(Answer::Yes),
+                "no" | "n" | "false" | "否" => Ok(Answer::No),
+                "skip" if *destructive => Ok(Answer::Skip),
+                _ => Err(invalid()),
+            },
+            Body::Choice { choices, .. } => choices
+                .iter()
+                .find(|c| c.id.eq_ignore_ascii_case(s))
+                .map(|c| Answer::Choice(c.id.clone()))
+                .ok_or_else(invalid),
+            Body::Text { .. } if !s.is_empty() => Ok(Answer::Text(s.to_owned())),
+            Body::Text { .. } => Err(EngineError::InvalidAnswer {
+                node: self.node_ref.clone(),
+                given: input.to_owned(),
+                valid: vec!["any non-empty text".into()],
+            }),
+            Body::Info { .. } => match lower.as_str() {
+                "" | "continue" | "next" | "ok" | "yes" => Ok(Answer::Continue),
+                _ => Err(invalid()),
+            },
+            Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. } => Err(invalid()),
+        }
+    }
+
+    /// The node the answer leads to (within this step's tree).
+    fn next_for(&self, answer: &Answer) -> Option<&'r str> {
+        let node: &'r Node = self.node;
+        let edges = node.edges();
+        let pick = |name: &str| edges.iter().find(|e| e.answer == name).map(|e| e.target);
+        match (&node.body, answer) {
+            (Body::Check { .. }, Answer::Yes) => pick("yes"),
+            (Body::Check { .. }, Answer::No) => pick("no"),
+            (
+                Body::Check {
+                    destructive: true, ..
+                },
+                Answer::Skip,
+            ) => pick("skip"),
+            (Body::Choice { .. }, Answer::Choice(id)) => pick(id),
+            (
+                Body::Text {
+                    routes, otherwise, ..
+                },
+                Answer::Text(t),
+            ) => Some(
+                routes
+                    .iter()
+                    .find(|r| r.regex.is_match(t.trim()))
+                    .map_or(otherwise.as_str(), |r| r.next.as_str()),
+            ),
+            (Body::Info { .. }, Answer::Continue) => pick("next"),
+            _ => None,
+        }
+    }
+}
+
+/// Where a walk ended.
+#[derive(Clone, Debug)]
+pub struct Finished<'r> {
+    pub tree: &'r Tree,
+    pub node: &'r Node,
+    pub node_ref: String,
+}
+
+impl Finished<'_> {
+    pub fn party(&self) -> Option<Party> {
+        match &self.node.body {
+            Body::Escalate { party, .. } => Some(*party),
+            _ => None,
+        }
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        matches!(self.node.body, Body::Resolved { .. })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum State<'r> {
+    Ask(Step<'r>),
+    Done(Finished<'r>),
+}
+
+/// A step and the answer given to it.
+#[derive(Clone, Debug)]
+pub struct Visit<'r> {
+    pub step: Step<'r>,
+    pub answer: Answer,
+}
+
+/// The walk through one tree (and the trees it links to).
+#[derive(Clone, Debug)]
+pub struct Walk<'r> {
+    rules: &'r RuleSet,
+    root: &'r Tree,
+    history: Vec<Visit<'r>>,
+    state: State<'r>,
+}
+
+/// Links followed in a row before the walk gives up (a loop the validator
+/// should already have caught).
+const MAX_LINK_HOPS: usize = 64;
+
+impl<'r> Walk<'r> {
+    pub fn start(rules: &'r RuleSet, tree_id: &str) -> Result<Walk<'r>, EngineError> {
+        let root = rules
+            .tree(tree_id)
+            .ok_or_else(|| EngineError::UnknownTree {
+                id: tree_id.to_owned(),
+                suggestion: did_you_mean(tree_id, rules.tree_ids()).map(str::to_owned),
+            })?;
+        let state = arrive(rules, root, root, &root.start, 1)?;
+        Ok(Walk {
+            rules,
+            root,
+            history: Vec::new(),
+            state,
+        })
+    }
+
+    pub fn tree(&self) -> &'r Tree {
+        self.root
+    }
+
+    pub fn state(&self) -> &State<'r> {
+        &self.state
+    }
+
+    pub fn history(&self) -> &[Visit<'r>] {
+        &self.history
+    }
+
+    /// The current step, if the walk is waiting on one.
+    pub fn step(&self) -> Option<&Step<'r>> {
+        match &self.state {
+            State::Ask(s) => Some(s),
+            State::Done(_) => None,
+        }
+    }
+
+    /// Gives the current step an answer and moves on.
+    pub fn answer(&mut self, answer: Answer) -> Result<&State<'r>, EngineError> {
+        let State::Ask(step) = &self.state else {
+            return Ok(&self.state);
+        };
+        // Re-parse to check the answer fits this kind of step.
+        let answer = step
+            .parse(answer.as_str())
+            .and_then(|parsed| match (&answer, parsed) {
+                (Answer::Text(_), Answer::Text(_)) | (Answer::Choice(_), Answer::Choice(_)) => {
+                    Ok(answer.clone())
+                }
+                (a, p) if *a == p => Ok(p),
+                _ => Err(EngineError::InvalidAnswer {
+                    node: step.node_ref.clone(),
+                    given: answer.as_str().to_owned(),
+                    valid: step.valid_answers(),
+                }),
+            })?;
+        let target = step
+            .next_for(&answer)
+            .ok_or_else(|| EngineError::MissingNode {
+                tree: step.tree.id.clone(),
+                node: format!("(answer `{}` of `{}`)", answer.as_str(), step.node.id),
+            })?;
+        let next = arrive(self.rules, self.root, step.tree, target, step.number + 1)?;
+        let step = step.clone();
+        self.history.push(Visit { step, answer });
+        self.state = next;
+        Ok(&self.state)
+    }
+
+    /// Reads `input` for the current step and answers it.
+    pub fn answer_str(&mut self, input: &str) -> Result<&State<'r>, EngineError> {
+        let parsed = match &self.state {
+            State::Ask(step) => step.parse(input)?,
+            State::Done(_) => return Ok(&self.state),
+        };
+        self.answer(parsed)
+    }
+
+    /// Goes back one step. Returns the answer that step had, or `None` at
+    /// the first step.
+    pub fn back(&mut self) -> Option<Answer> {
+        let visit = self.history.pop()?;
+        self.state = State::Ask(visit.step);
+        Some(visit.answer)
+    }
+}
+
+/// Enters node `id` of `tree`, following links to other trees.
+fn arrive<'r>(
+    rules: &'r RuleSet,
+    root: &'r Tree,
+    mut tree: &'r Tree,
+    id: &str,
+    number: usize,
+) -> Result<State<'r>, EngineError> {
+    let mut id = id.to_owned();
+    for _ in 0..MAX_LINK_HOPS {
+        let node = tree.node(&id).ok_or_else(|| EngineError::MissingNode {
+            tree: tree.id.clone(),
+            node: id.clone(),
+        })?;
+        let node_ref = if std::ptr::eq(tree, root) {
+            node.id.clone()
+        } else {
+            format!("{}/{}", tree.id, node.id)
+        };
+        match &node.body {
+            Body::Link { tree: next } => {
+                tree = rules.tree(next).ok_or_else(|| EngineError::UnknownTree {
+                    id: next.clone(),
+                    suggestion: None,
+                })?;
+                id = tree.start.clone();
+            }
+            Body::Resolved { .. } | Body::Escalate { .. } => {
+                return Ok(State::Done(Finished {
+                    tree,
+                    node,
+                    node_ref,
+                }))
+            }
+            _ => {
+                return Ok(State::Ask(Step {
+                    number,
+                    tree,
+                    node,
+                    node_ref,
+                }))
+            }
+        }
+    }
+    Err(EngineError::LinkLoop {
+        tree: tree.id.clone(),
+    })
+}
+
+/// Every distinct path through a tree, as the answers taken, each ending in
+/// an outcome. A path stops when it would revisit a node it already
+/// answered (loops are walked once). For tests, the checklist and reports.
+pub fn all_paths<'r>(
+    rules: &'r RuleSet,
+    tree_id: &str,
+    text_samples: &dyn Fn(&Step) -> Vec<String>,
+) -> Result<Vec<Walk<'r>>, EngineError> {
+    let walk = Walk::start(rules, tree_id)?;
+    let mut done = Vec::new();
+    let mut stack = vec![walk];
+    while let Some(walk) = stack.pop() {
+        let State::Ask(step) = walk.state().clone() else {
+            done.push(walk);
+            continue;
+        };
+        let answers: Vec<String> = match step.kind() {
+            NodeKind::Text => text_samples(&step),
+            _ => step.valid_answers(),
+        };
+        for a in answers {
+            let mut next = walk.clone();
+            next.answer_str(&a)?;
+            let revisit = match next.state() {
+                State::Ask(s) => next.history().iter().any(|v| v.step.node_ref == s.node_ref),
+                State::Done(_) => false,
+            };
+            if !revisit {
+                stack.push(next);
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Sample answers for a text step that take every route and the fallback:
+/// for each route, a string its pattern matches (found by trying the
+/// alternatives literally), plus one that matches none.
+pub fn text_samples(step: &Step) -> Vec<String> {
+    let Body::Text { routes, .. } = &step.node.body else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for r in routes {
+        let candidate = r
+            .pattern
+            .split('|')
+            .map(|alt| alt.trim_matches(|c| "()^$?:".contains(c)).replace('\\', ""))
+            .find(|alt| r.regex.is_match(alt));
+        if let Some(c) = candidate {
+            out.push(c);
+        }
+    }
+    out.push("zz-no-route-matches-this".into());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load::{load, LoadOptions};
+
+    fn builtin() -> RuleSet {
+        let loaded = load(&LoadOptions {
+            builtin: true,
+            packs: vec![],
+        });
+        assert!(loaded.diagnostics.iter().all(|d| !d.is_error()));
+        loaded.rules
+    }
+
+    /// Every path of every built-in tree ends in an outcome, and every node
+    /// that can be reached is visited by some path.
+    #[test]
+    fn every_path_of_every_builtin_tree_ends_in_an_outcome() {
+        let rules = builtin();
+        assert!(rules.trees().len() >= 3);
+        for tree in rules.trees() {
+            let paths = all_paths(&rules, &tree.id, &text_samples).unwrap();
+            assert!(!paths.is_empty(), "{}", tree.id);
+            let mut seen = std::collections::HashSet::new();
+            let mut kinds = std::collections::HashSet::new();
+            for w in &paths {
+                let State::Done(f) = w.state() else {
+                    panic!("{}: a path did not end", tree.id)
+                };
+                kinds.insert(f.is_resolved());
+                for v in w.history() {
+                    if std::ptr::eq(v.step.tree, tree) {
+                        seen.insert(v.step.node.id.clone());
+                    }
+                }
+                if std::ptr::eq(f.tree, tree) {
+                    seen.insert(f.node.id.clone());
+                }
+            }
+            for n in &tree.nodes {
+                if !matches!(n.body, Body::Link { .. }) {
+                    assert!(
+                        seen.contains(&n.id),
+                        "{}: node {} is on no walked path",
+                        tree.id,
+                        n.id
+                    );
+                }
+            }
+            assert!(
+                kinds.contains(&true) && kinds.contains(&false),
+                "{}: needs a resolved and an escalation",
+                tree.id
+            );
+        }
+    }
+
+    #[test]
+    fn answer_back_and_invalid() {
+        let rules = builtin();
+        let mut w = Walk::start(&rules, "no-power").unwrap();
+        let first = w.step().unwrap().node_ref.clone();
+        assert!(w.back().is_none(), "no way back from the first step");
+        let answer = w.step().unwrap().valid_answers()[0].clone();
+        w.answer_str(&answer).unwrap();
+        assert_eq!(w.history().len(), 1);
+        assert_eq!(w.step().unwrap().number, 2);
+        let undone = w.back().unwrap();
+        assert_eq!(undone.as_str(), answer);
+        assert_eq!(w.step().unwrap().node_ref, first);
+        assert_eq!(w.step().unwrap().number, 1);
+        let err = w.answer_str("definitely-not").unwrap_err();
+        assert!(matches!(err, EngineError::InvalidAnswer { .. }));
+        assert_eq!(w.history().len(), 0, "a bad answer changes nothing");
+    }
+
+    #[test]
+    fn unknown_tree_suggests() {
+        let rules = builtin();
+        let err = Walk::start(&rules, "no-powr").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no tree is called `no-powr`; did you mean `no-power`?"
+        );
+    }
+}

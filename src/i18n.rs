@@ -1,0 +1,291 @@
+//! Languages, localized rule text, and the one table of the tool's own words.
+//!
+//! Every sentence posdoctor itself shows (buttons, prompts, outcome lines)
+//! lives in [`Msg`] with an English and a Simplified Chinese form. Rule text
+//! lives in the rules as [`Text`]. Nothing shown to a person is written
+//! anywhere else.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A language posdoctor can speak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English
+    En,
+    /// Simplified Chinese (简体中文)
+    Zh,
+}
+
+impl Lang {
+    /// The language from the locale variables (`LC_ALL`, then `LANG`): any
+    /// value starting with `zh` means Chinese, anything else English.
+    pub fn from_locale(lc_all: Option<&str>, lang: Option<&str>) -> Lang {
+        let value = lc_all.filter(|v| !v.is_empty()).or(lang).unwrap_or("");
+        if value.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// Text a person reads, in English and (optionally) Simplified Chinese.
+///
+/// In a rule file it is either a plain string (English) or a mapping
+/// `{en: ..., zh: ...}`. A missing Chinese form falls back to English,
+/// never to an empty string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Text {
+        Text {
+            en: en.into(),
+            zh: Some(zh.into()),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => self
+                .zh
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or(&self.en),
+            Lang::En => &self.en,
+        }
+    }
+
+    /// True when the Chinese form is missing or blank.
+    pub fn lacks_zh(&self) -> bool {
+        self.zh.as_deref().is_none_or(|s| s.trim().is_empty())
+    }
+
+    pub fn map(&self, f: impl Fn(&str) -> String) -> Text {
+        Text {
+            en: f(&self.en),
+            zh: self.zh.as_deref().map(f),
+        }
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("en", &self.en)?;
+        if let Some(zh) = &self.zh {
+            m.serialize_entry("zh", zh)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or a mapping with `en` and `zh`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text {
+                    en: v.to_owned(),
+                    zh: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut en: Option<String> = None;
+                let mut zh: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "en" if en.is_some() => return Err(de::Error::duplicate_field("en")),
+                        "zh" if zh.is_some() => return Err(de::Error::duplicate_field("zh")),
+                        "en" => en = Some(map.next_value()?),
+                        "zh" => zh = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &["en", "zh"])),
+                    }
+                }
+                let en = en.ok_or_else(|| de::Error::missing_field("en"))?;
+                Ok(Text { en, zh })
+            }
+        }
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+impl JsonSchema for Text {
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Text a person reads: a plain string (English) or {en, zh}.",
+            "oneOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "en": {"type": "string", "description": "English"},
+                        "zh": {"type": "string", "description": "Simplified Chinese (简体中文)"}
+                    },
+                    "required": ["en"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $en:expr, $zh:expr;)*) => {
+        /// The tool's own words. `{name}` marks a value filled in by [`fill`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($name,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::En) => $en,
+                      (Msg::$name, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Yes => "Yes", "是";
+    No => "No", "否";
+    Back => "← Back", "← 返回上一步";
+    Quit => "Quit (progress is saved)", "退出（进度已保存）";
+    Continue => "Continue", "继续";
+    Step => "step {n}", "第 {n} 步";
+    Caution => "Caution", "注意";
+    Destructive => "This step cannot be undone", "此步骤无法撤销";
+    ConfirmDestructive => "Go ahead with this step?", "确定要执行这一步吗？";
+    ConfirmDo => "I understand — do it now", "我已了解，现在执行";
+    ConfirmSkip => "Don't do it — skip this step", "不执行，跳过这一步";
+    DidItHelp => "Did that fix it?", "问题解决了吗？";
+    Do => "Do this", "请操作";
+    TypeAnswer => "Type your answer", "请输入";
+    SelectHelp => "↑↓ move · Enter choose · Esc back · Ctrl-C quit", "↑↓ 移动 · 回车 选择 · Esc 返回 · Ctrl-C 退出";
+    TextHelp => "Enter to confirm · Esc back · Ctrl-C quit", "回车 确认 · Esc 返回 · Ctrl-C 退出";
+    AnswerRequired => "Please type an answer.", "请输入内容。";
+    Preset => "answered from the script", "已由脚本回答";
+    ResolvedTitle => "Resolved", "已解决";
+    EscalateTitle => "Call for help", "需要联系";
+    StoppedTitle => "Stopped", "已停止";
+    NeedsInputTitle => "Needs an answer", "需要回答";
+    HaveReady => "Have ready", "请准备好";
+    Tried => "What was tried", "已尝试";
+    LogSaved => "Session log: {path}", "会话记录：{path}";
+    QuitSaved => "Stopped before an outcome. The session log keeps every step.", "在得出结论前停止。会话记录保存了每一步。";
+    Interrupted => "Interrupted. The session log keeps every step answered so far.", "已中断。会话记录保存了已回答的每一步。";
+    PendingAt => "No answer for `{node}`: {prompt}", "没有为 `{node}` 提供答案：{prompt}";
+    ValidAnswers => "Valid answers: {list}", "有效答案：{list}";
+    GiveAnswer => "Give one with --answer {node}=VALUE", "可用 --answer {node}=答案 提供";
+    AnyText => "any text", "任意文字";
+    LinkTo => "continues in: {title}", "转到：{title}";
+    WhereToFindContact => "Find the number on the label on the terminal, in your contract, or in the footer of a receipt.", "电话号码可在机身标签、合同或小票底部找到。";
+    FactMerchant => "Merchant name", "商户名称";
+    FactMid => "Merchant ID (MID, printed on receipts)", "商户号（MID，印在小票上）";
+    FactTid => "Terminal ID (TID, printed on receipts)", "终端号（TID，印在小票上）";
+    FactMake => "Terminal make", "终端品牌";
+    FactModel => "Terminal model", "终端型号";
+    FactSerial => "Serial number (label on the back or under the battery)", "序列号（机身背面或电池下方的标签）";
+    FactPurchaseDate => "Purchase date and warranty state", "购买日期与保修状态";
+    FactConnection => "How it connects (Wi-Fi, mobile data, Ethernet, base)", "联网方式（Wi-Fi、移动数据、网线、底座）";
+    FactScreenMessage => "The exact message or code on the screen", "屏幕上显示的准确提示或代码";
+    FactTried => "What was tried and what happened", "已尝试的操作和结果";
+    FactStarted => "When it started", "问题开始的时间";
+    FactLastTransaction => "Time and amount of the last transaction", "最后一笔交易的时间和金额";
+    FactCardholderContact => "The cardholder's own bank calls the number on the back of their card", "持卡人拨打其卡背面的发卡银行电话";
+    PartyVendor => "the terminal vendor / service provider", "终端厂商 / 服务商";
+    PartyAcquirer => "the acquirer / payment service provider", "收单机构 / 支付服务商";
+    PartyIssuer => "the card issuer (the cardholder's bank)", "发卡行（持卡人的银行）";
+    PartyIsp => "the internet or mobile provider", "网络或移动运营商";
+    PartyPower => "the electricity supplier", "供电公司";
+    CallParty => "Call {party}", "请联系{party}";
+    WarnUnreached => "warning: an answer was given for `{node}`, but the walk never reached it", "警告：为 `{node}` 提供了答案，但流程没有经过该节点";
+    WarnUnusedAnswers => "warning: {count} answer(s) for `{node}` were left unused", "警告：还有 {count} 个 `{node}` 的答案未被使用";
+    WarnLog => "warning: the session log cannot be written ({reason}); the run goes on without it", "警告：无法写入会话记录（{reason}）；继续运行，但不保存记录";
+    DidYouMean => "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
+}
+
+/// Replaces each `{key}` in `template` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (key, value) in values {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.get(Lang::En).trim().is_empty(), "{m:?} en");
+            assert!(!m.get(Lang::Zh).trim().is_empty(), "{m:?} zh");
+            let keys = |s: &str| {
+                s.split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split('}').next())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                keys(m.get(Lang::En)),
+                keys(m.get(Lang::Zh)),
+                "{m:?} placeholders"
+            );
+        }
+    }
+
+    #[test]
+    fn locale_detection() {
+        assert_eq!(Lang::from_locale(None, Some("zh_CN.UTF-8")), Lang::Zh);
+        assert_eq!(
+            Lang::from_locale(Some("en_US.UTF-8"), Some("zh_CN")),
+            Lang::En
+        );
+        assert_eq!(Lang::from_locale(Some(""), Some("zh_TW")), Lang::Zh);
+        assert_eq!(Lang::from_locale(None, None), Lang::En);
+        assert_eq!(Lang::from_locale(Some("C"), None), Lang::En);
+    }
+
+    #[test]
+    fn text_falls_back_to_english() {
+        let t: Text = serde_yaml::from_str("plain").unwrap();
+        assert_eq!(t.get(Lang::Zh), "plain");
+        let t: Text = serde_yaml::from_str("{en: a, zh: '  '}").unwrap();
+        assert_eq!(t.get(Lang::Zh), "a");
+        let t: Text = serde_yaml::from_str("{en: a, zh: 乙}").unwrap();
+        assert_eq!(t.get(Lang::Zh), "乙");
+        assert!(serde_yaml::from_str::<Text>("{en: a, fr: b}").is_err());
+        assert!(serde_yaml::from_str::<Text>("{zh: b}").is_err());
+    }
+}

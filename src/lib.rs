@@ -1,0 +1,19 @@
+//! posdoctor: guided troubleshooting for card-payment terminals.
+//!
+//! Everything except `main` lives here so that tests and benchmarks can call
+//! it directly. The shape (see `docs/architecture` in engineering.md):
+//! `rules` loads and validates YAML trees, `engine` walks one tree as a pure
+//! value, `ui` drives the engine from a person or a script, `session` keeps the
+//! log, and `cli` wires it all to the command line.
+
+pub mod answers;
+pub mod cli;
+pub mod diag;
+pub mod engine;
+pub mod i18n;
+pub mod paths;
+pub mod render;
+pub mod rules;
+pub mod session;
+pub mod term;
+pub mod ui;

@@ -1,0 +1,315 @@
+//! Renderers: pure functions from rules or a finished walk to text and JSON.
+
+use colored::Colorize;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::engine::{State, Walk};
+use crate::i18n::{fill, Lang, Msg, Text};
+use crate::rules::{Body, Fact, Keywords, RuleSet, Tree};
+use crate::ui::{taken, Ending, Taken};
+
+#[derive(Serialize)]
+pub struct StepJson {
+    pub node: String,
+    pub kind: &'static str,
+    pub prompt: String,
+    pub answer: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PendingJson {
+    pub node: String,
+    pub kind: &'static str,
+    pub prompt: String,
+    /// Valid answers; empty for free text.
+    pub choices: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct FactJson {
+    pub fact: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct EscalationJson {
+    pub party: &'static str,
+    pub party_name: &'static str,
+    pub tree: String,
+    pub node: String,
+    pub message: String,
+    pub have_ready: Vec<FactJson>,
+}
+
+#[derive(Serialize)]
+pub struct ResolutionJson {
+    pub tree: String,
+    pub node: String,
+    pub message: String,
+}
+
+/// The object `run --json` prints (the contract's fields, plus a few).
+#[derive(Serialize)]
+pub struct RunJson {
+    pub tree: String,
+    pub outcome: &'static str,
+    pub lang: &'static str,
+    pub steps: Vec<StepJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<EscalationJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<ResolutionJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+pub fn run_json(
+    walk: &Walk,
+    ending: Ending,
+    lang: Lang,
+    log: Option<String>,
+    warnings: Vec<String>,
+) -> RunJson {
+    let steps = taken(walk, lang)
+        .into_iter()
+        .map(|t: Taken| StepJson {
+            node: t.node,
+            kind: t.kind.name(),
+            prompt: t.prompt,
+            answer: t.answer,
+        })
+        .collect();
+    let mut out = RunJson {
+        tree: walk.tree().id.clone(),
+        outcome: ending.outcome(),
+        lang: lang.code(),
+        steps,
+        pending: None,
+        escalation: None,
+        resolution: None,
+        log,
+        warnings,
+    };
+    match walk.state() {
+        State::Ask(step) => {
+            out.pending = Some(PendingJson {
+                node: step.node_ref.clone(),
+                kind: step.kind().name(),
+                prompt: step.prompt(lang),
+                choices: step.valid_answers(),
+            })
+        }
+        State::Done(f) => match &f.node.body {
+            Body::Escalate {
+                party,
+                text,
+                have_ready,
+            } => {
+                out.escalation = Some(EscalationJson {
+                    party: party.id(),
+                    party_name: party.name(lang),
+                    tree: f.tree.id.clone(),
+                    node: f.node_ref.clone(),
+                    message: text.get(lang).to_owned(),
+                    have_ready: have_ready
+                        .iter()
+                        .map(|fa| FactJson {
+                            fact: fa.id(),
+                            label: fa.label(lang),
+                        })
+                        .collect(),
+                })
+            }
+            Body::Resolved { text } => {
+                out.resolution = Some(ResolutionJson {
+                    tree: f.tree.id.clone(),
+                    node: f.node_ref.clone(),
+                    message: text.get(lang).to_owned(),
+                })
+            }
+            _ => {}
+        },
+    }
+    out
+}
+
+/// The human summary of a run's end (colour decided by the caller).
+pub fn run_text(walk: &Walk, ending: Ending, lang: Lang, show_steps: bool) -> String {
+    let mut out = String::new();
+    let m = |msg: Msg| msg.get(lang);
+    if show_steps {
+        out.push_str(&format!(
+            "{} — {}\n",
+            walk.tree().id.bold(),
+            walk.tree().title.get(lang)
+        ));
+        for t in taken(walk, lang) {
+            match t.answer {
+                Some(a) => out.push_str(&format!(
+                    "  {} {} → {}\n",
+                    t.node.dimmed(),
+                    t.prompt,
+                    a.bold()
+                )),
+                None => out.push_str(&format!(
+                    "  {} {}\n",
+                    t.node.dimmed(),
+                    first_line(&t.prompt)
+                )),
+            }
+        }
+        out.push('\n');
+    }
+    match walk.state() {
+        State::Done(f) => match &f.node.body {
+            Body::Resolved { text } => {
+                out.push_str(&format!(
+                    "{}\n{}\n",
+                    format!("✔ {}", m(Msg::ResolvedTitle)).green().bold(),
+                    text.get(lang)
+                ));
+            }
+            Body::Escalate {
+                party,
+                text,
+                have_ready,
+            } => {
+                let call = fill(m(Msg::CallParty), &[("party", party.name(lang))]);
+                out.push_str(&format!(
+                    "{}\n{}\n",
+                    format!("☎ {} — {call}", m(Msg::EscalateTitle))
+                        .yellow()
+                        .bold(),
+                    text.get(lang)
+                ));
+                out.push_str(&format!("\n{}:\n", m(Msg::HaveReady).bold()));
+                for fact in have_ready {
+                    out.push_str(&format!("  □ {}\n", fact.label(lang)));
+                }
+                let tried: Vec<_> = taken(walk, lang)
+                    .into_iter()
+                    .filter(|t| t.answer.is_some())
+                    .collect();
+                if have_ready.contains(&Fact::Tried) && !tried.is_empty() {
+                    out.push_str(&format!("\n{}:\n", m(Msg::Tried).bold()));
+                    for (i, t) in tried.iter().enumerate() {
+                        out.push_str(&format!(
+                            "  {}. {} → {}\n",
+                            i + 1,
+                            t.prompt,
+                            t.answer.as_deref().unwrap_or("")
+                        ));
+                    }
+                }
+                if *party != crate::rules::Party::Issuer {
+                    out.push_str(&format!("\n{}\n", m(Msg::WhereToFindContact)));
+                }
+            }
+            _ => {}
+        },
+        State::Ask(step) => {
+            let title = match ending {
+                Ending::NeedsInput => m(Msg::NeedsInputTitle),
+                _ => m(Msg::StoppedTitle),
+            };
+            out.push_str(&format!("{}\n", format!("■ {title}").cyan().bold()));
+            if ending == Ending::NeedsInput {
+                let prompt = step.prompt(lang);
+                out.push_str(&fill(
+                    m(Msg::PendingAt),
+                    &[("node", &step.node_ref), ("prompt", &prompt)],
+                ));
+                out.push('\n');
+                let valid = step.valid_answers();
+                let list = if valid.is_empty() {
+                    m(Msg::AnyText).to_owned()
+                } else {
+                    valid.join(", ")
+                };
+                out.push_str(&fill(m(Msg::ValidAnswers), &[("list", &list)]));
+                out.push('\n');
+                out.push_str(&fill(m(Msg::GiveAnswer), &[("node", &step.node_ref)]));
+                out.push('\n');
+            } else if ending == Ending::Interrupted {
+                out.push_str(m(Msg::Interrupted));
+                out.push('\n');
+            } else {
+                out.push_str(m(Msg::QuitSaved));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+#[derive(Serialize)]
+pub struct TreeJson<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub titles: &'a Text,
+    pub category: &'static str,
+    pub keywords: &'a Keywords,
+    pub source: String,
+    pub file: &'a str,
+    pub nodes: usize,
+}
+
+pub fn tree_json<'a>(t: &'a Tree, lang: Lang) -> TreeJson<'a> {
+    TreeJson {
+        id: &t.id,
+        title: t.title.get(lang),
+        titles: &t.title,
+        category: t.category.id(),
+        keywords: &t.keywords,
+        source: t.origin.describe(),
+        file: t.file_name(),
+        nodes: t.nodes.len(),
+    }
+}
+
+/// `list` as an aligned table: id, title, category, source.
+pub fn list_text(rules: &RuleSet, lang: Lang) -> String {
+    let rows: Vec<[String; 4]> = rules
+        .trees()
+        .iter()
+        .map(|t| {
+            [
+                t.id.clone(),
+                t.title.get(lang).to_owned(),
+                t.category.id().to_owned(),
+                t.origin.describe(),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 4];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.width());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, (c, w)) in r.iter().zip(widths).enumerate() {
+            if i == 0 {
+                line.push_str(&format!("{}", c.bold()));
+            } else {
+                line.push_str(c);
+            }
+            if i < 3 {
+                line.push_str(&" ".repeat(w - c.width() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

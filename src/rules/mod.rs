@@ -1,0 +1,304 @@
+//! The rules as the rest of the program sees them: trees of checked,
+//! typed nodes, plus the shared checks, loaded from the built-in `rules/`
+//! and the user's packs. Knows nothing about terminals.
+
+pub mod load;
+pub mod model;
+pub mod validate;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::i18n::Text;
+pub use model::{Category, Fact, Keywords, NodeKind, Party, Rung};
+use yaml::PosIndex;
+
+/// Where a rule came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    Pack(PathBuf),
+}
+
+impl Origin {
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Builtin => "built-in".into(),
+            Origin::Pack(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A place in a rule file: the file, its position index, and a YAML path.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub file: Arc<SourceFile>,
+    pub index: Arc<PosIndex>,
+    pub path: String,
+}
+
+impl Place {
+    pub fn child(&self, key: impl std::fmt::Display) -> Place {
+        Place {
+            path: format!("{}.{key}", self.path),
+            ..self.clone()
+        }
+    }
+
+    /// The key (`next:`) rather than the value at this place.
+    pub fn key(&self) -> Place {
+        Place {
+            path: format!("{}#key", self.path),
+            ..self.clone()
+        }
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.index.span(&self.path)
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("", message).at(&self.file, self.span())
+    }
+
+    pub fn warning(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning("", message).at(&self.file, self.span())
+    }
+}
+
+/// A reusable check (a rung of the ladder).
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub id: String,
+    pub rung: Rung,
+    pub action: Text,
+    pub ask: Option<Text>,
+    pub caution: Option<Text>,
+    pub destructive: bool,
+    pub place: Place,
+    pub pack: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub id: String,
+    pub label: Text,
+    pub next: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub pattern: String,
+    pub regex: Regex,
+    pub next: String,
+}
+
+/// What a node does; each kind carries exactly the fields it uses.
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// `check` and `question`: yes/no, with an optional action first.
+    Check {
+        action: Option<Text>,
+        ask: Option<Text>,
+        uses: Option<String>,
+        rung: Option<Rung>,
+        destructive: bool,
+        yes: String,
+        no: String,
+        skip: Option<String>,
+    },
+    Choice {
+        ask: Text,
+        choices: Vec<Choice>,
+    },
+    Text {
+        ask: Text,
+        routes: Vec<Route>,
+        otherwise: String,
+    },
+    Info {
+        text: Text,
+        next: String,
+    },
+    Resolved {
+        text: Text,
+    },
+    Escalate {
+        party: Party,
+        text: Text,
+        have_ready: Vec<Fact>,
+    },
+    Link {
+        tree: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    pub caution: Option<Text>,
+    pub body: Body,
+    pub place: Place,
+}
+
+/// An edge out of a node: the answer that takes it, and the target node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge<'a> {
+    /// `yes`, `no`, `skip`, a choice id, `match:PATTERN`, `otherwise`, `next`.
+    pub answer: String,
+    pub target: &'a str,
+    /// The YAML path of the reference, relative to the node.
+    pub field: String,
+}
+
+impl Node {
+    /// Every edge to another node of the same tree, in display order.
+    /// The engine, the validator, checklists and graphs all use this one list.
+    pub fn edges(&self) -> Vec<Edge<'_>> {
+        fn e<'a>(answer: &str, target: &'a str, field: &str) -> Edge<'a> {
+            Edge {
+                answer: answer.to_owned(),
+                target,
+                field: field.to_owned(),
+            }
+        }
+        match &self.body {
+            Body::Check { yes, no, skip, .. } => {
+                let mut v = vec![e("yes", yes, "yes"), e("no", no, "no")];
+                if let Some(s) = skip {
+                    v.push(e("skip", s, "skip"));
+                }
+                v
+            }
+            Body::Choice { choices, .. } => choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| e(&c.id, &c.next, &format!("choices.{i}.next")))
+                .collect(),
+            Body::Text {
+                routes, otherwise, ..
+            } => routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    e(
+                        &format!("match:{}", r.pattern),
+                        &r.next,
+                        &format!("routes.{i}.next"),
+                    )
+                })
+                .chain([e("otherwise", otherwise, "otherwise")])
+                .collect(),
+            Body::Info { next, .. } => vec![e("next", next, "next")],
+            Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. } => vec![],
+        }
+    }
+
+    /// True for nodes that end a walk (or hand it to another tree).
+    pub fn is_outcome(&self) -> bool {
+        matches!(
+            self.body,
+            Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. }
+        )
+    }
+
+    /// Every piece of text a person can read on this node, with its YAML
+    /// path relative to the node (for translation checks and search).
+    pub fn texts(&self) -> Vec<(&Text, String)> {
+        let mut v: Vec<(&Text, String)> = Vec::new();
+        if let Some(c) = &self.caution {
+            v.push((c, "caution".into()));
+        }
+        match &self.body {
+            Body::Check { action, ask, .. } => {
+                if let Some(a) = action {
+                    v.push((a, "do".into()));
+                }
+                if let Some(a) = ask {
+                    v.push((a, "ask".into()));
+                }
+            }
+            Body::Choice { ask, choices } => {
+                v.push((ask, "ask".into()));
+                for (i, c) in choices.iter().enumerate() {
+                    v.push((&c.label, format!("choices.{i}.label")));
+                }
+            }
+            Body::Text { ask, .. } => v.push((ask, "ask".into())),
+            Body::Info { text, .. } | Body::Resolved { text } | Body::Escalate { text, .. } => {
+                v.push((text, "text".into()))
+            }
+            Body::Link { .. } => {}
+        }
+        v
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Tree {
+    pub id: String,
+    pub title: Text,
+    pub summary: Option<Text>,
+    pub category: Category,
+    pub keywords: Keywords,
+    pub start: String,
+    pub nodes: Vec<Node>,
+    index: HashMap<String, usize>,
+    pub origin: Origin,
+    pub pack: usize,
+    pub place: Place,
+}
+
+impl Tree {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.index.get(id).map(|&i| &self.nodes[i])
+    }
+
+    pub fn file_name(&self) -> &str {
+        &self.place.file.name
+    }
+}
+
+/// Every loaded tree and check, after overrides.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    trees: Vec<Tree>,
+    index: HashMap<String, usize>,
+    pub checks: HashMap<String, Check>,
+}
+
+impl RuleSet {
+    /// Trees sorted by id.
+    pub fn trees(&self) -> &[Tree] {
+        &self.trees
+    }
+
+    pub fn tree(&self, id: &str) -> Option<&Tree> {
+        self.index.get(id).map(|&i| &self.trees[i])
+    }
+
+    pub fn tree_ids(&self) -> impl Iterator<Item = &str> {
+        self.trees.iter().map(|t| t.id.as_str())
+    }
+
+    pub(crate) fn from_parts(mut trees: Vec<Tree>, checks: HashMap<String, Check>) -> RuleSet {
+        trees.sort_by(|a, b| a.id.cmp(&b.id));
+        let index = trees
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        RuleSet {
+            trees,
+            index,
+            checks,
+        }
+    }
+}

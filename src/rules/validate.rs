@@ -1,0 +1,349 @@
+//! Checks on the loaded rules as a whole: references, reachability, traps,
+//! links between trees, and translations. The loader already checked each
+//! file and each node on its own.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::{Body, RuleSet, Tree};
+use crate::diag::{did_you_mean, Diagnostic};
+
+/// Every finding about `rules` (errors and warnings, translations included).
+pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for tree in rules.trees() {
+        check_tree(tree, rules, &mut diags);
+        check_translations(tree, &mut diags);
+    }
+    let mut checks: Vec<_> = rules.checks.values().collect();
+    checks.sort_by(|a, b| a.id.cmp(&b.id));
+    for c in checks {
+        for (t, field) in [
+            (Some(&c.action), "do"),
+            (c.ask.as_ref(), "ask"),
+            (c.caution.as_ref(), "caution"),
+        ] {
+            if let Some(t) = t.filter(|t| t.lacks_zh()) {
+                let _ = t;
+                diags.push(missing_zh(c.place.child(field).warning(format!(
+                    "check `{}`: `{field}` has no Chinese (zh) text",
+                    c.id
+                ))));
+            }
+        }
+    }
+    diags
+}
+
+fn missing_zh(d: Diagnostic) -> Diagnostic {
+    d.with_hint("write it as `{en: \"...\", zh: \"...\"}`")
+}
+
+fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
+    let node_ids = || tree.nodes.iter().map(|n| n.id.as_str());
+    let dangling = |target: &str, place: super::Place, diags: &mut Vec<Diagnostic>| {
+        let mut d = place.error(format!("tree `{}` has no node `{target}`", tree.id));
+        if let Some(best) = did_you_mean(target, node_ids()) {
+            d = d.with_hint(format!("did you mean `{best}`?"));
+        }
+        diags.push(d);
+    };
+    if tree.node(&tree.start).is_none() && !tree.nodes.is_empty() {
+        dangling(&tree.start, tree.place.child("start"), diags);
+        return;
+    }
+    let mut broken = false;
+    for node in &tree.nodes {
+        for edge in node.edges() {
+            if !edge.target.is_empty() && tree.node(edge.target).is_none() {
+                dangling(edge.target, node.place.child(&edge.field), diags);
+                broken = true;
+            }
+            if edge.target.is_empty() {
+                broken = true;
+            }
+        }
+        if let Body::Link { tree: target } = &node.body {
+            if target == &tree.id {
+                diags.push(node.place.child("tree").error(format!(
+                    "node `{}` links tree `{}` to itself",
+                    node.id, tree.id
+                )));
+            } else if !target.is_empty() && rules.tree(target).is_none() {
+                let mut d = node
+                    .place
+                    .child("tree")
+                    .error(format!("no tree is called `{target}`"));
+                if let Some(best) = did_you_mean(target, rules.tree_ids()) {
+                    d = d.with_hint(format!("did you mean `{best}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+    if broken || tree.nodes.is_empty() {
+        // Reachability on a graph with holes would only repeat the errors above.
+        return;
+    }
+    let reachable = reach(tree, &tree.start);
+    for node in &tree.nodes {
+        if !reachable.contains(node.id.as_str()) {
+            diags.push(
+                node.place
+                    .child("id")
+                    .error(format!(
+                        "node `{}` cannot be reached from the start `{}`",
+                        node.id, tree.start
+                    ))
+                    .with_hint("point a `next`, `yes`, `no` or choice at it, or remove it"),
+            );
+        }
+    }
+    // Walk backwards from the outcomes: a reachable node that no outcome can
+    // be reached from is a trap (an endless loop for the person).
+    let mut ends: HashSet<&str> = tree
+        .nodes
+        .iter()
+        .filter(|n| n.is_outcome())
+        .map(|n| n.id.as_str())
+        .collect();
+    loop {
+        let before = ends.len();
+        for node in &tree.nodes {
+            if !ends.contains(node.id.as_str())
+                && node.edges().iter().any(|e| ends.contains(e.target))
+            {
+                ends.insert(node.id.as_str());
+            }
+        }
+        if ends.len() == before {
+            break;
+        }
+    }
+    for node in &tree.nodes {
+        if reachable.contains(node.id.as_str()) && !ends.contains(node.id.as_str()) {
+            diags.push(
+                node.place
+                    .child("id")
+                    .error(format!(
+                        "no outcome can be reached from node `{}`: every way out of it loops",
+                        node.id
+                    ))
+                    .with_hint(
+                        "give the loop a way out to a `resolved`, `escalate` or `link` node",
+                    ),
+            );
+        }
+    }
+    // Trees that hand over to each other at once would loop without a question.
+    let mut seen = vec![tree.id.as_str()];
+    let mut current = tree;
+    while let Some(Body::Link { tree: next }) = current.node(&current.start).map(|n| &n.body) {
+        let Some(next_tree) = rules.tree(next) else {
+            break;
+        };
+        if seen.contains(&next_tree.id.as_str()) {
+            diags.push(tree.place.child("start").error(format!(
+                "trees {} hand over to each other without asking anything",
+                seen.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" → ")
+            )));
+            break;
+        }
+        seen.push(&next_tree.id);
+        current = next_tree;
+    }
+}
+
+/// Node ids reachable from `start` within the tree.
+pub fn reach<'t>(tree: &'t Tree, start: &'t str) -> HashSet<&'t str> {
+    let mut seen = HashSet::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(node) = tree.node(id) {
+            for e in node.edges() {
+                queue.push_back(e.target);
+            }
+        }
+    }
+    seen
+}
+
+fn check_translations(tree: &Tree, diags: &mut Vec<Diagnostic>) {
+    if tree.title.lacks_zh() {
+        diags.push(missing_zh(tree.place.child("title").warning(format!(
+            "tree `{}`: the title has no Chinese (zh) text",
+            tree.id
+        ))));
+    }
+    if let Some(s) = tree.summary.as_ref().filter(|s| s.lacks_zh()) {
+        let _ = s;
+        diags.push(missing_zh(tree.place.child("summary").warning(format!(
+            "tree `{}`: the summary has no Chinese (zh) text",
+            tree.id
+        ))));
+    }
+    if tree.keywords.zh.is_empty() {
+        diags.push(
+            tree.place
+                .child("keywords")
+                .warning(format!(
+                    "tree `{}` has no Chinese keywords, so Chinese searches cannot find it",
+                    tree.id
+                ))
+                .with_hint("add `keywords: {zh: [...]}`"),
+        );
+    }
+    for node in &tree.nodes {
+        for (text, field) in node.texts() {
+            if text.lacks_zh() && !text.en.is_empty() {
+                diags.push(missing_zh(node.place.child(&field).warning(format!(
+                    "node `{}`: `{field}` has no Chinese (zh) text",
+                    node.id
+                ))));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load::{load, LoadOptions};
+    use std::io::Write;
+
+    fn findings(yaml: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.yaml");
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(yaml.as_bytes())
+            .unwrap();
+        let loaded = load(&LoadOptions {
+            builtin: false,
+            packs: vec![path],
+        });
+        let mut all: Vec<String> = loaded.diagnostics.iter().map(|d| d.headline()).collect();
+        all.extend(
+            check(&loaded.rules)
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.headline()),
+        );
+        all.into_iter()
+            .map(|s| {
+                s.rsplit_once("t.yaml")
+                    .map(|(_, r)| r.to_owned())
+                    .unwrap_or(s)
+            })
+            .collect()
+    }
+
+    const HEAD: &str =
+        "trees:\n  - id: t\n    title: T\n    category: power\n    start: a\n    nodes:\n";
+
+    #[test]
+    fn dangling_reference_with_hint() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: question, ask: Q, yes: done, no: dne}}\n      - {{id: done, kind: resolved, text: ok}}\n"
+        ));
+        assert_eq!(f, vec![":7:56: error: tree `t` has no node `dne`"]);
+    }
+
+    #[test]
+    fn unreachable_and_trap() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: question, ask: Q, yes: done, no: b}}\n      - {{id: b, kind: info, text: i, next: c}}\n      - {{id: c, kind: info, text: i, next: b}}\n      - {{id: done, kind: resolved, text: ok}}\n      - {{id: lost, kind: resolved, text: ok}}\n"
+        ));
+        assert!(
+            f.iter()
+                .any(|s| s.contains("node `lost` cannot be reached")),
+            "{f:?}"
+        );
+        assert!(
+            f.iter()
+                .any(|s| s.contains("no outcome can be reached from node `b`")),
+            "{f:?}"
+        );
+        assert!(
+            f.iter()
+                .any(|s| s.contains("no outcome can be reached from node `c`")),
+            "{f:?}"
+        );
+        assert!(!f.iter().any(|s| s.contains("node `a`")), "{f:?}");
+    }
+
+    #[test]
+    fn kind_fields_are_checked() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: info, text: i, yes: a}}\n"
+        ));
+        assert!(
+            f.iter()
+                .any(|s| s.contains("`yes` does not apply to a `info` node")),
+            "{f:?}"
+        );
+        assert!(
+            f.iter().any(|s| s.contains("a `info` node needs `next`")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn destructive_needs_skip_and_caution() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: check, do: reset, destructive: true, yes: d, no: d}}\n      - {{id: d, kind: resolved, text: ok}}\n"
+        ));
+        assert!(f.iter().any(|s| s.contains("needs `skip`")), "{f:?}");
+        assert!(f.iter().any(|s| s.contains("needs a `caution`")), "{f:?}");
+    }
+
+    #[test]
+    fn duplicate_node_ids() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: resolved, text: ok}}\n      - {{id: a, kind: resolved, text: ok}}\n"
+        ));
+        assert!(
+            f.iter()
+                .any(|s| s.starts_with(":8:") && s.contains("duplicate node id `a`")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn links_to_unknown_tree_and_self() {
+        let f = findings(&format!(
+            "{HEAD}      - {{id: a, kind: link, tree: no-powr}}\n"
+        ));
+        assert!(
+            f.iter().any(|s| s.contains("no tree is called `no-powr`")),
+            "{f:?}"
+        );
+        let f = findings(&format!("{HEAD}      - {{id: a, kind: link, tree: t}}\n"));
+        assert!(f.iter().any(|s| s.contains("to itself")), "{f:?}");
+    }
+
+    #[test]
+    fn missing_translation_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.yaml");
+        std::fs::write(
+            &path,
+            format!("{HEAD}      - {{id: a, kind: resolved, text: ok}}\n"),
+        )
+        .unwrap();
+        let loaded = load(&LoadOptions {
+            builtin: false,
+            packs: vec![path],
+        });
+        let all = check(&loaded.rules);
+        assert!(all.iter().all(|d| !d.is_error()));
+        assert!(all
+            .iter()
+            .any(|d| d.message.contains("`text` has no Chinese")));
+        assert!(all
+            .iter()
+            .any(|d| d.message.contains("title has no Chinese")));
+    }
+}

@@ -1,0 +1,464 @@
+//! Every YAML call of posdoctor lives here, so a move to another YAML crate
+//! is a one-module change.
+//!
+//! Two readers: `serde_yaml` turns a file into typed values (and says where a
+//! syntax or type error is), and `yaml-rust2`'s event parser builds a
+//! [`PosIndex`], the position of every value by its path, so that findings
+//! made after parsing (a dangling `next:`) can point at the exact spot.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diag::{did_you_mean, Diagnostic, SourceFile};
+
+/// Rule and answer files larger than this are refused before parsing:
+/// serde_yaml has no size limit of its own.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Checks that raw bytes are a plausible YAML text file: not too big, not
+/// empty, UTF-8, not binary. Returns the text or a finding that names `name`.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            name,
+            format!(
+                "the file is {} bytes, larger than the limit of {} bytes",
+                bytes.len(),
+                MAX_FILE_BYTES
+            ),
+        )
+        .with_hint("split it into several files in the same pack"));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let mut d = Diagnostic::error(name, "the file is not UTF-8 text")
+                .with_hint("save it as UTF-8 (most editors: \"Save with encoding\" → UTF-8)");
+            d.line = line;
+            d.col = String::from_utf8_lossy(
+                &valid[valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)..],
+            )
+            .chars()
+            .count()
+                + 1;
+            return Err(d);
+        }
+    };
+    if text.contains('\0') {
+        return Err(
+            Diagnostic::error(name, "the file holds binary data, not YAML text")
+                .with_hint("point --rules at a folder of .yaml files"),
+        );
+    }
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    }) {
+        return Err(Diagnostic::error(name, "the file is empty"));
+    }
+    Ok(text)
+}
+
+/// Parses `file` into `T`, turning serde_yaml's error into a finding with
+/// position, a plain sentence and a did-you-mean hint.
+pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(&file.text).map_err(|e| to_diagnostic(file, &e))
+}
+
+fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    // serde_yaml says "path: message at line L column C"; keep the message.
+    let mut msg = match full.rfind(" at line ") {
+        Some(i) if full[i..].contains(" column ") => full[..i].to_owned(),
+        _ => full.clone(),
+    };
+    if let Some((path, rest)) = msg.split_once(": ") {
+        if !path.contains(' ') && !path.is_empty() {
+            msg = format!("{rest} (in `{path}`)");
+        }
+    }
+    let mut hint = None;
+    for what in ["unknown field `", "unknown variant `"] {
+        if let Some(start) = msg.find(what) {
+            let after = &msg[start + what.len()..];
+            let word = after.split('`').next().unwrap_or("");
+            let expected: Vec<&str> = after
+                .split_once("expected ")
+                .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+                .unwrap_or_default();
+            hint = match did_you_mean(word, expected.iter().copied()) {
+                Some(best) => Some(format!("did you mean `{best}`?")),
+                None if !expected.is_empty() => Some(format!(
+                    "expected one of {}",
+                    expected
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                None => None,
+            };
+            if let Some(cut) = msg.find(", expected") {
+                let tail = msg[cut..]
+                    .find(" (in `")
+                    .map(|i| msg[cut + i..].to_owned())
+                    .unwrap_or_default();
+                msg.truncate(cut);
+                msg.push_str(&tail);
+            }
+        }
+    }
+    if msg.contains("invalid type") && msg.contains("expected struct RuleFile") {
+        msg = "a rule file must be a mapping with `trees:` and/or `checks:`".into();
+        hint = Some("start the file with `trees:`; see docs/rules.md".into());
+    }
+    let mut d = Diagnostic::error(&file.name, msg);
+    if let Some(loc) = e.location() {
+        let at = loc.index();
+        d = d.at(file, at..at);
+        let line_text = file
+            .text
+            .lines()
+            .nth(d.line.saturating_sub(1))
+            .unwrap_or("");
+        if line_text.contains('\t') {
+            hint = Some("YAML indentation must use spaces, not tabs".into());
+        }
+    }
+    if let Some(h) = hint {
+        d = d.with_hint(h);
+    }
+    d
+}
+
+/// Where each value of a YAML document starts, by path: `trees.0.nodes.3.next`.
+/// A key's own position is stored under `path#key`.
+#[derive(Debug, Default)]
+pub struct PosIndex {
+    spans: HashMap<String, Range<usize>>,
+    /// Scalars exactly as written (`05` stays `05`).
+    scalars: HashMap<String, String>,
+}
+
+impl PosIndex {
+    pub fn build(text: &str) -> PosIndex {
+        let mut rx = IndexBuilder {
+            text,
+            char_to_byte: text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain([text.len()])
+                .collect(),
+            stack: Vec::new(),
+            index: PosIndex::default(),
+        };
+        // A syntax error was already reported by serde_yaml; a partial index
+        // is still useful.
+        let _ = Parser::new_from_str(text).load(&mut rx, false);
+        rx.index
+    }
+
+    /// The scalar at `path` as written, before any type resolution.
+    pub fn scalar(&self, path: &str) -> Option<&str> {
+        self.scalars.get(path).map(String::as_str)
+    }
+
+    /// The span of the value at `path`, or of the closest enclosing value.
+    pub fn span(&self, path: &str) -> Range<usize> {
+        let mut p = path;
+        loop {
+            if let Some(s) = self.spans.get(p) {
+                return s.clone();
+            }
+            match p.rfind(['.', '#']) {
+                Some(i) => p = &p[..i],
+                None => return 0..0,
+            }
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        key: Option<String>,
+        first: bool,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
+}
+
+struct IndexBuilder<'a> {
+    text: &'a str,
+    char_to_byte: Vec<usize>,
+    stack: Vec<Frame>,
+    index: PosIndex,
+}
+
+impl IndexBuilder<'_> {
+    fn byte(&self, m: &Marker) -> usize {
+        self.char_to_byte
+            .get(m.index())
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// The path of the value that starts now, advancing the parent.
+    fn value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, next }) => {
+                let p = join(path, &next.to_string());
+                *next += 1;
+                Some(p)
+            }
+            Some(Frame::Map { path, key, .. }) => key.take().map(|k| join(path, &k)),
+        }
+    }
+
+    /// A scalar or collection is a key when its parent map awaits one.
+    fn awaiting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+}
+
+fn join(parent: &str, child: &str) -> String {
+    if parent.is_empty() {
+        child.to_owned()
+    } else {
+        format!("{parent}.{child}")
+    }
+}
+
+impl MarkedEventReceiver for IndexBuilder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = self.byte(&mark);
+        match ev {
+            Event::Scalar(value, ..) => {
+                if self.awaiting_key() {
+                    if let Some(Frame::Map { path, key, first }) = self.stack.last_mut() {
+                        let kp = format!("{}#{}", join(path, &value), "key");
+                        let span = at..at + value.len();
+                        // A mapping is located at its first key.
+                        if std::mem::take(first) {
+                            self.index.spans.insert(path.clone(), span.clone());
+                        }
+                        self.index.spans.insert(kp, span);
+                        *key = Some(value);
+                    }
+                } else if let Some(p) = self.value_path() {
+                    let end = (at + value.len()).min(self.text.len());
+                    self.index.spans.entry(p.clone()).or_insert(at..end);
+                    self.index.scalars.entry(p).or_insert(value);
+                }
+            }
+            Event::Alias(_) => {
+                if !self.awaiting_key() {
+                    if let Some(p) = self.value_path() {
+                        self.index.spans.entry(p).or_insert(at..at);
+                    }
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A collection used as a key gets a throwaway path.
+                let path = if self.awaiting_key() {
+                    String::from("?")
+                } else {
+                    self.value_path().unwrap_or_else(|| "?".into())
+                };
+                self.index.spans.entry(path.clone()).or_insert(at..at);
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Map {
+                        path,
+                        key: None,
+                        first: true,
+                    }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A YAML scalar exactly as written (so `05` stays `05`), or a list of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Reads a flat mapping of scalar keys to scalars or lists of scalars (the
+/// answers file), keeping every scalar as written. YAML and JSON both work.
+pub fn parse_flat_map(
+    file: &Arc<SourceFile>,
+) -> Result<Vec<(String, RawValue, Range<usize>)>, Diagnostic> {
+    // serde_yaml first: it reports syntax errors well and guards against
+    // alias bombs and deep nesting; the shape is checked here too.
+    let shape: serde_yaml::Value = parse(file)?;
+    let serde_yaml::Value::Mapping(map) = &shape else {
+        return Err(
+            Diagnostic::error(&file.name, "expected a mapping from node id to answer")
+                .at(file, 0..0)
+                .with_hint("write one `node-id: answer` per line"),
+        );
+    };
+    let index = PosIndex::build(&file.text);
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let key = scalar_string(k).ok_or_else(|| {
+            Diagnostic::error(&file.name, "a node id must be a plain word").at(file, 0..0)
+        })?;
+        let span = index.span(&format!("{key}#key"));
+        // As written, so `05` stays `05`; YAML booleans read as yes/no.
+        let raw_of = |path: &str| -> String {
+            match index.scalar(path).unwrap_or_default() {
+                "true" => "yes".into(),
+                "false" => "no".into(),
+                other => other.to_owned(),
+            }
+        };
+        let value = match v {
+            serde_yaml::Value::Sequence(items) => {
+                let mut list = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    if scalar_string(item).is_none() {
+                        return Err(Diagnostic::error(
+                            &file.name,
+                            format!("the answers for `{key}` must be plain values"),
+                        )
+                        .at(file, index.span(&format!("{key}.{i}"))));
+                    }
+                    list.push(raw_of(&format!("{key}.{i}")));
+                }
+                RawValue::Many(list)
+            }
+            other if scalar_string(other).is_some() => RawValue::One(raw_of(&key)),
+            _ => {
+                return Err(Diagnostic::error(
+                    &file.name,
+                    format!("the answer for `{key}` must be a value or a list of values"),
+                )
+                .at(file, index.span(&key)))
+            }
+        };
+        out.push((key, value, span));
+    }
+    Ok(out)
+}
+
+fn scalar_string(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Bool(b) => Some(if *b { "yes".into() } else { "no".into() }),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: "t.yaml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn index_finds_nested_values() {
+        let text = "trees:\n  - id: a\n    nodes:\n      - id: 中文\n        next: b\n";
+        let idx = PosIndex::build(text);
+        let s = idx.span("trees.0.nodes.0.next");
+        assert_eq!(&text[s], "b");
+        let s = idx.span("trees.0.nodes.0.id");
+        assert_eq!(&text[s], "中文");
+        let s = idx.span("trees.0.nodes.0.next#key");
+        assert_eq!(&text[s], "next");
+        // Unknown path falls back to the closest parent.
+        let s = idx.span("trees.0.nodes.0.missing");
+        assert_eq!(s.start, text.find("id: 中文").unwrap());
+    }
+
+    #[test]
+    fn decode_refuses_bad_files() {
+        assert!(decode("x", vec![]).unwrap_err().message.contains("empty"));
+        assert!(decode("x", b"# only a comment\n".to_vec())
+            .unwrap_err()
+            .message
+            .contains("empty"));
+        assert!(decode("x", vec![0xff, 0xfe, 0x00])
+            .unwrap_err()
+            .message
+            .contains("UTF-8"));
+        assert!(decode("x", b"a: \0".to_vec())
+            .unwrap_err()
+            .message
+            .contains("binary"));
+        assert!(decode("x", vec![b'a'; MAX_FILE_BYTES + 1])
+            .unwrap_err()
+            .message
+            .contains("larger"));
+        assert_eq!(decode("x", "\u{feff}a: 1".into()).unwrap(), "a: 1");
+    }
+
+    #[test]
+    fn unknown_field_gets_a_hint() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            next: String,
+            yes: Option<String>,
+        }
+        let f = file("nxt: a\n");
+        let d = parse::<S>(&f).unwrap_err();
+        assert_eq!(d.message, "unknown field `nxt`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `next`?"));
+        assert_eq!((d.line, d.col), (1, 1));
+    }
+
+    #[test]
+    fn tabs_get_a_hint() {
+        let f = file("a:\n\tb: 1\n");
+        let d = parse::<serde_yaml::Value>(&f).unwrap_err();
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("YAML indentation must use spaces, not tabs"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn flat_map_keeps_scalars_as_written() {
+        let f = file("code: 05\nagain: [no, 'yes']\nflag: true\n");
+        let m = parse_flat_map(&f).unwrap();
+        assert_eq!(m[0].1, RawValue::One("05".into()));
+        assert_eq!(m[1].1, RawValue::Many(vec!["no".into(), "yes".into()]));
+        assert_eq!(m[2].1, RawValue::One("yes".into()));
+        let f = file("{\"code\": \"05\", \"x\": [\"a\"]}");
+        let m = parse_flat_map(&f).unwrap();
+        assert_eq!(m[0].1, RawValue::One("05".into()));
+        assert!(parse_flat_map(&file("- a\n- b\n")).is_err());
+        assert!(parse_flat_map(&file("a: {b: c}\n")).is_err());
+    }
+}

@@ -1,0 +1,244 @@
+//! The counter: one step at a time on a terminal, with Back and Quit, a
+//! distinct style for cautions, and an explicit confirmation before a
+//! destructive step. Answers given with `--answers`/`--answer` are used
+//! first; the person is asked the rest.
+
+use std::fmt;
+
+use colored::Colorize;
+use inquire::ui::RenderConfig;
+use inquire::validator::Validation;
+use inquire::{InquireError, Select, Text as TextPrompt};
+
+use super::{Answerer, Reply};
+use crate::answers::Answers;
+use crate::engine::{Answer, Step};
+use crate::i18n::{fill, Lang, Msg};
+use crate::rules::{Body, NodeKind};
+
+pub struct Interactive {
+    pub presets: Answers,
+    pub lang: Lang,
+    pub color: bool,
+}
+
+/// An entry of a menu.
+#[derive(Clone, Debug, PartialEq)]
+enum Opt {
+    Answer(Answer, String),
+    Confirm(bool, String),
+    Back(String),
+    Quit(String),
+}
+
+impl fmt::Display for Opt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Opt::Answer(_, l) | Opt::Confirm(_, l) | Opt::Back(l) | Opt::Quit(l) => f.write_str(l),
+        }
+    }
+}
+
+impl Interactive {
+    fn m(&self, msg: Msg) -> &'static str {
+        msg.get(self.lang)
+    }
+
+    fn render_config(&self) -> RenderConfig<'static> {
+        if self.color {
+            RenderConfig::default_colored()
+        } else {
+            RenderConfig::empty()
+        }
+    }
+
+    fn show(&self, step: &Step) {
+        let lang = self.lang;
+        let step_no = fill(self.m(Msg::Step), &[("n", &step.number.to_string())]);
+        let head = format!(
+            "── {} · {} · {step_no} ──",
+            step.tree.title.get(lang),
+            step.tree.id
+        );
+        eprintln!();
+        eprintln!("{}", head.dimmed());
+        if let Some(c) = &step.node.caution {
+            eprintln!(
+                "{} {}",
+                format!("⚠ {}:", self.m(Msg::Caution)).yellow().bold(),
+                c.get(lang).yellow()
+            );
+        }
+        if step.is_destructive() {
+            eprintln!("{}", format!("⚠ {}", self.m(Msg::Destructive)).red().bold());
+        }
+        if let Some(a) = step.action(lang) {
+            eprintln!("{} {}", format!("▶ {}:", self.m(Msg::Do)).bold(), a);
+        }
+        if step.kind() == NodeKind::Info {
+            eprintln!("{}", step.prompt(lang));
+        }
+    }
+
+    /// A menu with Back (unless at the first step) and Quit after `options`.
+    fn menu(
+        &self,
+        question: &str,
+        mut options: Vec<Opt>,
+        previous: Option<&Answer>,
+        can_go_back: bool,
+    ) -> Result<Opt, InquireError> {
+        let start = previous
+            .and_then(|p| {
+                options
+                    .iter()
+                    .position(|o| matches!(o, Opt::Answer(a, _) if a == p))
+            })
+            .unwrap_or(0);
+        if can_go_back {
+            options.push(Opt::Back(self.m(Msg::Back).into()));
+        }
+        options.push(Opt::Quit(self.m(Msg::Quit).into()));
+        let page = options.len().min(12);
+        Select::new(question, options)
+            .with_help_message(self.m(Msg::SelectHelp))
+            .with_starting_cursor(start)
+            .with_page_size(page)
+            .with_render_config(self.render_config())
+            .prompt()
+    }
+
+    fn ask(
+        &self,
+        step: &Step,
+        previous: Option<&Answer>,
+        can_go_back: bool,
+    ) -> Result<Reply, InquireError> {
+        let lang = self.lang;
+        let prompt = step.prompt(lang);
+        let answer = |a: Answer| Reply::Answer {
+            answer: a,
+            confirmed: false,
+        };
+        let chosen = match &step.node.body {
+            Body::Info { .. } => self.menu(
+                self.m(Msg::Continue),
+                vec![Opt::Answer(Answer::Continue, self.m(Msg::Continue).into())],
+                None,
+                can_go_back,
+            )?,
+            Body::Check { destructive, .. } => {
+                if *destructive {
+                    let confirm = vec![
+                        Opt::Confirm(false, self.m(Msg::ConfirmSkip).into()),
+                        Opt::Confirm(true, self.m(Msg::ConfirmDo).into()),
+                    ];
+                    match self.menu(self.m(Msg::ConfirmDestructive), confirm, None, can_go_back)? {
+                        Opt::Confirm(false, _) => return Ok(answer(Answer::Skip)),
+                        Opt::Confirm(true, _) => {}
+                        other => return Ok(control(other)),
+                    }
+                }
+                let yes_no = vec![
+                    Opt::Answer(Answer::Yes, self.m(Msg::Yes).into()),
+                    Opt::Answer(Answer::No, self.m(Msg::No).into()),
+                ];
+                let picked = self.menu(&prompt, yes_no, previous, can_go_back)?;
+                if let (Opt::Answer(a, _), true) = (&picked, *destructive) {
+                    return Ok(Reply::Answer {
+                        answer: a.clone(),
+                        confirmed: true,
+                    });
+                }
+                picked
+            }
+            Body::Choice { choices, .. } => {
+                let opts = choices
+                    .iter()
+                    .map(|c| {
+                        Opt::Answer(Answer::Choice(c.id.clone()), c.label.get(lang).to_owned())
+                    })
+                    .collect();
+                self.menu(&prompt, opts, previous, can_go_back)?
+            }
+            Body::Text { .. } => {
+                let initial = match previous {
+                    Some(Answer::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let required = self.m(Msg::AnswerRequired);
+                let typed = TextPrompt::new(&prompt)
+                    .with_help_message(self.m(Msg::TextHelp))
+                    .with_initial_value(&initial)
+                    .with_validator(move |s: &str| {
+                        Ok(if s.trim().is_empty() {
+                            Validation::Invalid(required.into())
+                        } else {
+                            Validation::Valid
+                        })
+                    })
+                    .with_render_config(self.render_config())
+                    .prompt();
+                return match typed {
+                    Ok(t) => Ok(answer(Answer::Text(t.trim().to_owned()))),
+                    Err(InquireError::OperationCanceled) if can_go_back => Ok(Reply::Back),
+                    Err(e) => Err(e),
+                };
+            }
+            Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. } => {
+                return Ok(Reply::Quit)
+            }
+        };
+        Ok(match chosen {
+            Opt::Answer(a, _) => answer(a),
+            other => control(other),
+        })
+    }
+}
+
+fn control(opt: Opt) -> Reply {
+    match opt {
+        Opt::Back(_) => Reply::Back,
+        _ => Reply::Quit,
+    }
+}
+
+impl Answerer for Interactive {
+    fn reply(
+        &mut self,
+        step: &Step,
+        previous: Option<&Answer>,
+        can_go_back: bool,
+    ) -> anyhow::Result<Reply> {
+        if step.kind() != NodeKind::Info && self.presets.has(&step.node_ref) {
+            if let Some(text) = self.presets.take(&step.node_ref) {
+                let answer = step.parse(&text)?;
+                eprintln!(
+                    "{} {} ({})",
+                    step.prompt(self.lang).bold(),
+                    answer.as_str(),
+                    self.m(Msg::Preset).dimmed()
+                );
+                return Ok(Reply::Answer {
+                    answer,
+                    confirmed: step.is_destructive(),
+                });
+            }
+        }
+        self.show(step);
+        loop {
+            match self.ask(step, previous, can_go_back) {
+                Ok(reply) => return Ok(reply),
+                Err(InquireError::OperationCanceled) if can_go_back => return Ok(Reply::Back),
+                // Esc at the first step: nowhere to go back to; ask again.
+                Err(InquireError::OperationCanceled) => continue,
+                Err(InquireError::OperationInterrupted) => return Ok(Reply::Interrupted),
+                Err(e) => return Err(anyhow::anyhow!("the terminal prompt failed: {e}")),
+            }
+        }
+    }
+
+    fn presets(&self) -> Option<&Answers> {
+        Some(&self.presets)
+    }
+}
