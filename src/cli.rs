@@ -447,7 +447,13 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         print_json(&render::run_json(&walk, ending, lang, log_path, warnings))?;
     } else {
         use_color_for(ctx.color, Stream::Stdout);
-        let mut text = render::run_text(&walk, ending, lang, !interactive);
+        let mut text = render::run_text(
+            &walk,
+            ending,
+            lang,
+            !interactive,
+            crate::term::width_for(Stream::Stdout),
+        );
         if let Some(p) = &log_path {
             text.push('\n');
             text.push_str(&fill(Msg::LogSaved.get(lang), &[("path", p)]));

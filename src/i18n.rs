@@ -178,7 +178,7 @@ messages! {
     No => "No", "否";
     Back => "← Back", "← 返回上一步";
     Quit => "Quit (progress is saved)", "退出（进度已保存）";
-    Continue => "Continue", "继续";
+    Continue => "Next →", "下一步 →";
     Step => "step {n}", "第 {n} 步";
     Caution => "Caution", "注意";
     Destructive => "This step cannot be undone", "此步骤无法撤销";
@@ -196,8 +196,11 @@ messages! {
     EscalateTitle => "Call for help", "需要联系";
     StoppedTitle => "Stopped", "已停止";
     NeedsInputTitle => "Needs an answer", "需要回答";
-    HaveReady => "Have ready", "请准备好";
-    Tried => "What was tried", "已尝试";
+    HaveReady => "Have ready:", "请准备好：";
+    Tried => "What was tried:", "已尝试：";
+    Skipped => "Skipped (not done)", "已跳过（未执行）";
+    Helped => "fixed it", "已解决";
+    DidNotHelp => "didn't help", "没有解决";
     LogSaved => "Session log: {path}", "会话记录：{path}";
     QuitSaved => "Stopped before an outcome. The session log keeps every step.", "在得出结论前停止。会话记录保存了每一步。";
     Interrupted => "Interrupted. The session log keeps every step answered so far.", "已中断。会话记录保存了已回答的每一步。";
@@ -206,7 +209,12 @@ messages! {
     GiveAnswer => "Give one with --answer {node}=VALUE", "可用 --answer {node}=答案 提供";
     AnyText => "any text", "任意文字";
     LinkTo => "continues in: {title}", "转到：{title}";
-    WhereToFindContact => "Find the number on the label on the terminal, in your contract, or in the footer of a receipt.", "电话号码可在机身标签、合同或小票底部找到。";
+    FindVendor => "Where to find their number: the label on the terminal, your purchase or service contract, or the footer of a receipt.", "联系电话可在以下位置找到：终端机身标签、购买或服务合同、小票底部。";
+    FindAcquirer => "Where to find their number: your merchant contract, the acquirer's app or statements, or the footer of a receipt.", "联系电话可在以下位置找到：商户合同、收单机构的应用或对账单、小票底部。";
+    FindIssuer => "The cardholder calls the number on the back of their card; the shop does not call for them.", "由持卡人拨打其银行卡背面的电话，商户无需代为联系。";
+    FindIsp => "Where to find their number: your internet or mobile bill or contract, or the label on the router.", "联系电话可在以下位置找到：网络或手机账单、合同，或路由器上的标签。";
+    FindPower => "Where to find their number: your electricity bill, or the supplier's outage line or app.", "联系电话可在以下位置找到：电费账单，或供电公司的停电报修电话或应用。";
+    InfoPrompt => "When you're ready", "准备好后";
     FactMerchant => "Merchant name", "商户名称";
     FactMid => "Merchant ID (MID, printed on receipts)", "商户号（MID，印在小票上）";
     FactTid => "Terminal ID (TID, printed on receipts)", "终端号（TID，印在小票上）";

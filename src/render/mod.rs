@@ -7,6 +7,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::engine::{State, Walk};
 use crate::i18n::{fill, Lang, Msg, Text};
 use crate::rules::{Body, Fact, Keywords, RuleSet, Tree};
+use crate::term::wrap;
 use crate::ui::{taken, Ending, Taken};
 
 #[derive(Serialize)]
@@ -138,28 +139,28 @@ pub fn run_json(
 }
 
 /// The human summary of a run's end (colour decided by the caller).
-pub fn run_text(walk: &Walk, ending: Ending, lang: Lang, show_steps: bool) -> String {
+/// `show_steps` lists every step first (scripted runs, where nobody saw them).
+pub fn run_text(
+    walk: &Walk,
+    ending: Ending,
+    lang: Lang,
+    show_steps: bool,
+    width: Option<usize>,
+) -> String {
     let mut out = String::new();
     let m = |msg: Msg| msg.get(lang);
+    let steps = taken(walk, lang);
     if show_steps {
         out.push_str(&format!(
             "{} — {}\n",
             walk.tree().id.bold(),
             walk.tree().title.get(lang)
         ));
-        for t in taken(walk, lang) {
-            match t.answer {
-                Some(a) => out.push_str(&format!(
-                    "  {} {} → {}\n",
-                    t.node.dimmed(),
-                    t.prompt,
-                    a.bold()
-                )),
-                None => out.push_str(&format!(
-                    "  {} {}\n",
-                    t.node.dimmed(),
-                    first_line(&t.prompt)
-                )),
+        for (i, t) in steps.iter().enumerate() {
+            let head = format!("{:>2}. {} ", i + 1, format!("[{}]", t.node).dimmed());
+            match &t.answer_label {
+                Some(a) => out.push_str(&format!("{head}{} → {}\n", t.prompt, a.bold())),
+                None => out.push_str(&format!("{head}{}\n", first_line(&t.prompt))),
             }
         }
         out.push('\n');
@@ -168,10 +169,10 @@ pub fn run_text(walk: &Walk, ending: Ending, lang: Lang, show_steps: bool) -> St
         State::Done(f) => match &f.node.body {
             Body::Resolved { text } => {
                 out.push_str(&format!(
-                    "{}\n{}\n",
-                    format!("✔ {}", m(Msg::ResolvedTitle)).green().bold(),
-                    text.get(lang)
+                    "{}\n",
+                    format!("✔ {}", m(Msg::ResolvedTitle)).green().bold()
                 ));
+                out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
             }
             Body::Escalate {
                 party,
@@ -180,34 +181,40 @@ pub fn run_text(walk: &Walk, ending: Ending, lang: Lang, show_steps: bool) -> St
             } => {
                 let call = fill(m(Msg::CallParty), &[("party", party.name(lang))]);
                 out.push_str(&format!(
-                    "{}\n{}\n",
+                    "{}\n",
                     format!("☎ {} — {call}", m(Msg::EscalateTitle))
                         .yellow()
-                        .bold(),
-                    text.get(lang)
+                        .bold()
                 ));
-                out.push_str(&format!("\n{}:\n", m(Msg::HaveReady).bold()));
+                if let Some(c) = &f.node.caution {
+                    out.push_str(&format!(
+                        "{}\n",
+                        wrap(&format!("⚠ {}", c.get(lang)), width, "").red().bold()
+                    ));
+                }
+                out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
+                out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
                 for fact in have_ready {
                     out.push_str(&format!("  □ {}\n", fact.label(lang)));
                 }
-                let tried: Vec<_> = taken(walk, lang)
-                    .into_iter()
-                    .filter(|t| t.answer.is_some())
-                    .collect();
+                let tried: Vec<_> = steps.iter().filter(|t| t.answer.is_some()).collect();
                 if have_ready.contains(&Fact::Tried) && !tried.is_empty() {
-                    out.push_str(&format!("\n{}:\n", m(Msg::Tried).bold()));
+                    out.push_str(&format!("\n{}\n", m(Msg::Tried).bold()));
                     for (i, t) in tried.iter().enumerate() {
-                        out.push_str(&format!(
-                            "  {}. {} → {}\n",
-                            i + 1,
-                            t.prompt,
-                            t.answer.as_deref().unwrap_or("")
-                        ));
+                        // A check reads "did this → didn't help"; a question keeps its answer.
+                        let (what, result) = match (&t.action, t.answer.as_deref()) {
+                            (Some(a), Some("yes")) => (a.as_str(), m(Msg::Helped)),
+                            (Some(a), Some("no")) => (a.as_str(), m(Msg::DidNotHelp)),
+                            _ => (t.prompt.as_str(), t.answer_label.as_deref().unwrap_or("")),
+                        };
+                        let line = format!("{:>2}. {} → {}", i + 1, first_line(what), result);
+                        out.push_str(&format!("{}\n", wrap(&line, width, "")));
                     }
                 }
-                if *party != crate::rules::Party::Issuer {
-                    out.push_str(&format!("\n{}\n", m(Msg::WhereToFindContact)));
-                }
+                out.push_str(&format!(
+                    "\n{}\n",
+                    wrap(party.where_to_find(lang), width, "")
+                ));
             }
             _ => {}
         },
@@ -217,30 +224,28 @@ pub fn run_text(walk: &Walk, ending: Ending, lang: Lang, show_steps: bool) -> St
                 _ => m(Msg::StoppedTitle),
             };
             out.push_str(&format!("{}\n", format!("■ {title}").cyan().bold()));
-            if ending == Ending::NeedsInput {
-                let prompt = step.prompt(lang);
-                out.push_str(&fill(
-                    m(Msg::PendingAt),
-                    &[("node", &step.node_ref), ("prompt", &prompt)],
-                ));
-                out.push('\n');
-                let valid = step.valid_answers();
-                let list = if valid.is_empty() {
-                    m(Msg::AnyText).to_owned()
-                } else {
-                    valid.join(", ")
-                };
-                out.push_str(&fill(m(Msg::ValidAnswers), &[("list", &list)]));
-                out.push('\n');
-                out.push_str(&fill(m(Msg::GiveAnswer), &[("node", &step.node_ref)]));
-                out.push('\n');
-            } else if ending == Ending::Interrupted {
-                out.push_str(m(Msg::Interrupted));
-                out.push('\n');
-            } else {
-                out.push_str(m(Msg::QuitSaved));
-                out.push('\n');
-            }
+            let body = match ending {
+                Ending::NeedsInput => {
+                    let valid = step.valid_answers();
+                    let list = if valid.is_empty() {
+                        m(Msg::AnyText).to_owned()
+                    } else {
+                        valid.join(", ")
+                    };
+                    [
+                        fill(
+                            m(Msg::PendingAt),
+                            &[("node", &step.node_ref), ("prompt", &step.prompt(lang))],
+                        ),
+                        fill(m(Msg::ValidAnswers), &[("list", &list)]),
+                        fill(m(Msg::GiveAnswer), &[("node", &step.node_ref)]),
+                    ]
+                    .join("\n")
+                }
+                Ending::Interrupted => m(Msg::Interrupted).to_owned(),
+                _ => m(Msg::QuitSaved).to_owned(),
+            };
+            out.push_str(&format!("{body}\n"));
         }
     }
     out

@@ -11,7 +11,7 @@ use include_dir::{include_dir, Dir};
 use regex::RegexBuilder;
 
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
-use super::yaml::{self, PosIndex};
+use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
 use crate::i18n::Text;
@@ -43,7 +43,7 @@ struct Input {
 
 struct Parsed {
     file: Arc<SourceFile>,
-    index: Arc<PosIndex>,
+    index: Arc<LazyIndex>,
     def: RuleFile,
     origin: Origin,
     pack: usize,
@@ -58,8 +58,12 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     if opts.builtin {
         builtin_inputs(&BUILTIN, &mut inputs);
     }
+    // The same pack named twice (`--rules x validate x`) is loaded once.
+    let mut seen = std::collections::HashSet::new();
     for (i, pack) in opts.packs.iter().enumerate() {
-        pack_inputs(pack, i + 1, &mut inputs, &mut diags);
+        if seen.insert(std::fs::canonicalize(pack).unwrap_or_else(|_| pack.clone())) {
+            pack_inputs(pack, i + 1, &mut inputs, &mut diags);
+        }
     }
     let parsed: Vec<Parsed> = inputs
         .into_iter()
@@ -218,7 +222,7 @@ fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
             return None;
         }
     };
-    let index = Arc::new(PosIndex::build(&file.text));
+    let index = Arc::new(LazyIndex::new(&file));
     let root = Place {
         file: Arc::clone(&file),
         index: Arc::clone(&index),

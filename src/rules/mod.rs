@@ -17,7 +17,7 @@ use regex::Regex;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::i18n::Text;
 pub use model::{Category, Fact, Keywords, NodeKind, Party, Rung};
-use yaml::PosIndex;
+use yaml::LazyIndex;
 
 /// Where a rule came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl Origin {
 #[derive(Clone, Debug)]
 pub struct Place {
     pub file: Arc<SourceFile>,
-    pub index: Arc<PosIndex>,
+    pub index: Arc<LazyIndex>,
     pub path: String,
 }
 

@@ -232,6 +232,18 @@ impl Party {
         .get(lang)
     }
 
+    /// Where the shop finds this party's number (never a made-up number).
+    pub fn where_to_find(self, lang: Lang) -> &'static str {
+        match self {
+            Party::Vendor => Msg::FindVendor,
+            Party::Acquirer => Msg::FindAcquirer,
+            Party::Issuer => Msg::FindIssuer,
+            Party::Isp => Msg::FindIsp,
+            Party::Power => Msg::FindPower,
+        }
+        .get(lang)
+    }
+
     /// What this party usually asks for, when a node does not say.
     pub fn default_facts(self) -> &'static [Fact] {
         use Fact::*;

@@ -120,7 +120,9 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
         }
     }
     for node in &tree.nodes {
-        if reachable.contains(node.id.as_str()) && !ends.contains(node.id.as_str()) {
+        // A node with no way out at all was already reported by the loader.
+        let stuck = !node.is_outcome() && node.edges().is_empty();
+        if reachable.contains(node.id.as_str()) && !ends.contains(node.id.as_str()) && !stuck {
             diags.push(
                 node.place
                     .child("id")

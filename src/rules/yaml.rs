@@ -70,9 +70,49 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
+/// Flow collections (`[`, `{`) nested deeper than this are refused before
+/// parsing: serde_yaml would stop at 128 levels, but only after a parse
+/// whose time grows with the square of the depth.
+const MAX_FLOW_DEPTH: usize = 100;
+
+/// The byte offset where flow nesting first gets deeper than the limit.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None::<char>, false, ' ');
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
 /// Parses `file` into `T`, turning serde_yaml's error into a finding with
 /// position, a plain sentence and a did-you-mean hint.
 pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diagnostic> {
+    if let Some(at) = too_deep(&file.text) {
+        return Err(Diagnostic::error(
+            &file.name,
+            format!("the file nests values too deeply (more than {MAX_FLOW_DEPTH} levels)"),
+        )
+        .at(file, at..at + 1));
+    }
     serde_yaml::from_str(&file.text).map_err(|e| to_diagnostic(file, &e))
 }
 
@@ -119,6 +159,12 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
             }
         }
     }
+    if msg.starts_with("repetition limit exceeded") {
+        msg = "the file expands its aliases (`*name`) too many times".into();
+        hint = Some("write the values out instead of nesting aliases".into());
+    } else if msg.starts_with("recursion limit exceeded") {
+        msg = "the file nests values too deeply (more than 128 levels)".into();
+    }
     if msg.contains("invalid type") && msg.contains("expected struct RuleFile") {
         msg = "a rule file must be a mapping with `trees:` and/or `checks:`".into();
         hint = Some("start the file with `trees:`; see docs/rules.md".into());
@@ -140,6 +186,31 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
         d = d.with_hint(h);
     }
     d
+}
+
+/// A [`PosIndex`] built on first use: positions are needed only to report a
+/// finding, so a clean load never pays for them.
+#[derive(Debug)]
+pub struct LazyIndex {
+    file: Arc<SourceFile>,
+    cell: std::sync::OnceLock<PosIndex>,
+}
+
+impl LazyIndex {
+    pub fn new(file: &Arc<SourceFile>) -> LazyIndex {
+        LazyIndex {
+            file: Arc::clone(file),
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &PosIndex {
+        self.cell.get_or_init(|| PosIndex::build(&self.file.text))
+    }
+
+    pub fn span(&self, path: &str) -> Range<usize> {
+        self.get().span(path)
+    }
 }
 
 /// Where each value of a YAML document starts, by path: `trees.0.nodes.3.next`.
@@ -265,11 +336,9 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
                     self.index.scalars.entry(p).or_insert(value);
                 }
             }
-            Event::Alias(_) => {
-                if !self.awaiting_key() {
-                    if let Some(p) = self.value_path() {
-                        self.index.spans.entry(p).or_insert(at..at);
-                    }
+            Event::Alias(_) if !self.awaiting_key() => {
+                if let Some(p) = self.value_path() {
+                    self.index.spans.entry(p).or_insert(at..at);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -435,6 +504,24 @@ mod tests {
         assert_eq!(d.message, "unknown field `nxt`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `next`?"));
         assert_eq!((d.line, d.col), (1, 1));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_early() {
+        assert_eq!(too_deep("a: [[1]]"), None);
+        assert_eq!(
+            too_deep(&format!("a: '{}'", "[".repeat(500))),
+            None,
+            "inside quotes"
+        );
+        assert_eq!(
+            too_deep(&format!("a: 1 # {}", "[".repeat(500))),
+            None,
+            "inside a comment"
+        );
+        assert_eq!(too_deep(&format!("a: {}", "[".repeat(101))), Some(103));
+        let d = parse::<serde_yaml::Value>(&file(&format!("a: {}", "{".repeat(200)))).unwrap_err();
+        assert!(d.message.contains("too deeply"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::answers::Answers;
 use crate::engine::{Answer, Step};
 use crate::i18n::{fill, Lang, Msg};
 use crate::rules::{Body, NodeKind};
+use crate::term::{width_for, wrap, Stream};
 
 pub struct Interactive {
     pub presets: Answers,
@@ -54,6 +55,7 @@ impl Interactive {
 
     fn show(&self, step: &Step) {
         let lang = self.lang;
+        let width = width_for(Stream::Stderr);
         let step_no = fill(self.m(Msg::Step), &[("n", &step.number.to_string())]);
         let head = format!(
             "── {} · {} · {step_no} ──",
@@ -73,10 +75,11 @@ impl Interactive {
             eprintln!("{}", format!("⚠ {}", self.m(Msg::Destructive)).red().bold());
         }
         if let Some(a) = step.action(lang) {
-            eprintln!("{} {}", format!("▶ {}:", self.m(Msg::Do)).bold(), a);
+            eprintln!("{}", format!("▶ {}:", self.m(Msg::Do)).bold());
+            eprintln!("{}", wrap(a, width, "  "));
         }
         if step.kind() == NodeKind::Info {
-            eprintln!("{}", step.prompt(lang));
+            eprintln!("{}", wrap(&step.prompt(lang), width, ""));
         }
     }
 

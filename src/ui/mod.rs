@@ -8,7 +8,7 @@ use std::io;
 
 use crate::answers::Answers;
 use crate::engine::{Answer, EngineError, State, Step, Walk};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::rules::NodeKind;
 use crate::session::{self, Event, LogWriter};
 
@@ -140,7 +140,12 @@ pub struct Taken {
     pub node: String,
     pub kind: NodeKind,
     pub prompt: String,
+    /// What the person was asked to do first (check nodes).
+    pub action: Option<String>,
+    /// The answer as a script writes it (`yes`, a choice id); none for info.
     pub answer: Option<String>,
+    /// The answer as a person reads it (是, the choice's label).
+    pub answer_label: Option<String>,
 }
 
 /// Drives `walk` with `answerer` until an outcome, a stop or an error,
@@ -238,9 +243,29 @@ pub fn taken(walk: &Walk, lang: Lang) -> Vec<Taken> {
             node: v.step.node_ref.clone(),
             kind: v.step.kind(),
             prompt: v.step.prompt(lang),
+            action: v.step.action(lang).map(str::to_owned),
             answer: (v.step.kind() != NodeKind::Info).then(|| v.answer.as_str().to_owned()),
+            answer_label: answer_label(&v.step, &v.answer, lang),
         })
         .collect()
+}
+
+/// An answer in the person's words.
+pub fn answer_label(step: &Step, answer: &Answer, lang: Lang) -> Option<String> {
+    Some(match answer {
+        Answer::Yes => Msg::Yes.get(lang).to_owned(),
+        Answer::No => Msg::No.get(lang).to_owned(),
+        Answer::Skip => Msg::Skipped.get(lang).to_owned(),
+        Answer::Text(t) => t.clone(),
+        Answer::Choice(id) => match &step.node.body {
+            crate::rules::Body::Choice { choices, .. } => choices
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or_else(|| id.clone(), |c| c.label.get(lang).to_owned()),
+            _ => id.clone(),
+        },
+        Answer::Continue => return None,
+    })
 }
 
 #[cfg(test)]

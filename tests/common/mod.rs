@@ -1,0 +1,94 @@
+//! A small builder so integration tests read like specifications: which
+//! arguments, which files, what comes out. Every test gets its own
+//! POSDOCTOR_HOME in a temp dir and a clean environment.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub struct Env {
+    pub home: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The real binary, with a private home and no locale, colour or pack
+    /// settings leaking in from the machine running the tests.
+    pub fn cmd(&self) -> Command {
+        let mut c = cargo_bin_cmd!("posdoctor");
+        c.env("POSDOCTOR_HOME", self.home.path())
+            .env_remove("POSDOCTOR_LANG")
+            .env_remove("POSDOCTOR_RULES")
+            .env_remove("LC_ALL")
+            .env_remove("LANG")
+            .env_remove("NO_COLOR")
+            .timeout(std::time::Duration::from_secs(30));
+        c
+    }
+
+    /// Writes a file under the home folder and returns its path.
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.home.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, content).expect("write");
+        p
+    }
+
+    /// Every session log written under the home folder.
+    pub fn logs(&self) -> Vec<PathBuf> {
+        let dir = self.home.path().join("sessions");
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+pub fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+}
+
+pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// Answers that take no-power to its vendor escalation by the long way.
+pub const NO_POWER_TO_VENDOR: &[&str] = &[
+    "danger=no",
+    "shop-power=yes",
+    "what-happens=dead",
+    "adapter=no",
+    "outlet=no",
+    "base-contacts=no",
+    "cable-swap=no",
+    "charge=no",
+    "battery-reseat=no",
+    "hard-restart=no",
+];
+
+pub fn answer_flags(answers: &[&str]) -> Vec<String> {
+    answers
+        .iter()
+        .flat_map(|a| ["--answer".to_owned(), (*a).to_owned()])
+        .collect()
+}
