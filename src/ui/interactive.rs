@@ -65,17 +65,14 @@ impl Interactive {
         eprintln!();
         eprintln!("{}", head.dimmed());
         if let Some(c) = &step.node.caution {
-            eprintln!(
-                "{} {}",
-                format!("⚠ {}:", self.m(Msg::Caution)).yellow().bold(),
-                c.get(lang).yellow()
-            );
+            let line = format!("⚠ {}{}", self.m(Msg::Caution), c.get(lang));
+            eprintln!("{}", wrap(&line, width, "").yellow().bold());
         }
         if step.is_destructive() {
             eprintln!("{}", format!("⚠ {}", self.m(Msg::Destructive)).red().bold());
         }
         if let Some(a) = step.action(lang) {
-            eprintln!("{}", format!("▶ {}:", self.m(Msg::Do)).bold());
+            eprintln!("{}", format!("▶ {}", self.m(Msg::Do)).bold());
             eprintln!("{}", wrap(a, width, "  "));
         }
         if step.kind() == NodeKind::Info {
@@ -125,7 +122,7 @@ impl Interactive {
         };
         let chosen = match &step.node.body {
             Body::Info { .. } => self.menu(
-                self.m(Msg::Continue),
+                self.m(Msg::InfoPrompt),
                 vec![Opt::Answer(Answer::Continue, self.m(Msg::Continue).into())],
                 None,
                 can_go_back,
@@ -216,10 +213,11 @@ impl Answerer for Interactive {
         if step.kind() != NodeKind::Info && self.presets.has(&step.node_ref) {
             if let Some(text) = self.presets.take(&step.node_ref) {
                 let answer = step.parse(&text)?;
+                let label = super::answer_label(step, &answer, self.lang).unwrap_or_default();
                 eprintln!(
-                    "{} {} ({})",
+                    "{} {} {}",
                     step.prompt(self.lang).bold(),
-                    answer.as_str(),
+                    label,
                     self.m(Msg::Preset).dimmed()
                 );
                 return Ok(Reply::Answer {
