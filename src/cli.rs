@@ -67,6 +67,27 @@ pub enum Command {
         after_help = "Example: posdoctor run no-power --no-input --answer battery-danger=no --json"
     )]
     Run(RunArgs),
+    /// Find the tree for a problem described in your own words (English or Chinese).
+    #[command(
+        after_help = "Examples: posdoctor search screen black · posdoctor search 卡纸 · posdoctor search \"pritner jam\""
+    )]
+    Search {
+        /// The description: words, or a message shown on the terminal.
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Print JSON instead of a list.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a transaction response code means and what to do.
+    #[command(after_help = "Example: posdoctor code 51")]
+    Code {
+        /// The code on the screen or receipt (e.g. 05, 51, 91), or `timeout`.
+        code: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Lint rule files (all loaded rules when no PATH is given).
     Validate {
         /// Rule files or folders to check (checked together with the loaded rules).
@@ -177,6 +198,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
             json,
             strict,
         }) => validate_cmd(&ctx, paths, json, strict),
+        Some(Command::Search { words, json }) => search_cmd(&ctx, &words.join(" "), json),
+        Some(Command::Code { code, json }) => code_cmd(&ctx, &code, json),
         Some(Command::Schema) => {
             println!("{}", model::schema_json());
             Ok(0)
@@ -309,6 +332,7 @@ fn pick(ctx: &Ctx) -> Result<u8> {
     }
     let rules = load_rules(ctx)?;
     let color = use_color_for(ctx.color, Stream::Stderr);
+    let index = crate::search::Index::new(&rules);
     let options: Vec<PickItem> = rules
         .trees()
         .iter()
@@ -317,17 +341,32 @@ fn pick(ctx: &Ctx) -> Result<u8> {
             label: format!("{} ({})", t.title.get(ctx.lang), t.id),
         })
         .collect();
-    let question = match ctx.lang {
-        Lang::En => "What's wrong?",
-        Lang::Zh => "遇到了什么问题？",
-    };
     let render = if color {
         inquire::ui::RenderConfig::default_colored()
     } else {
         inquire::ui::RenderConfig::empty()
     };
-    let picked = inquire::Select::new(question, options)
+    // Ranked by the same search as `posdoctor search`; short inputs that the
+    // search cannot rank yet fall back to plain containment.
+    let scorer = |input: &str, item: &PickItem, label: &str, _: usize| -> Option<i64> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Some(0);
+        }
+        let score = index.score(&item.id, input);
+        if score > 0.0 {
+            Some((score * 1000.0) as i64)
+        } else {
+            label
+                .to_lowercase()
+                .contains(&input.to_lowercase())
+                .then_some(1)
+        }
+    };
+    let picked = inquire::Select::new(Msg::WhatsWrong.get(ctx.lang), options)
         .with_render_config(render)
+        .with_help_message(Msg::PickHelp.get(ctx.lang))
+        .with_scorer(&scorer)
         .with_page_size(14)
         .prompt();
     match picked {
@@ -347,6 +386,129 @@ fn pick(ctx: &Ctx) -> Result<u8> {
         Err(inquire::InquireError::OperationCanceled) => Ok(0),
         Err(e) => Err(anyhow!("the terminal prompt failed: {e}")),
     }
+}
+
+fn search_cmd(ctx: &Ctx, query: &str, json: bool) -> Result<u8> {
+    let rules = load_rules(ctx)?;
+    let index = crate::search::Index::new(&rules);
+    let hits = index.search(query);
+    if json {
+        #[derive(serde::Serialize)]
+        struct HitJson<'a> {
+            id: &'a str,
+            title: &'a str,
+            category: &'static str,
+            score: f64,
+        }
+        let out: Vec<HitJson> = hits
+            .iter()
+            .map(|h| HitJson {
+                id: &h.tree.id,
+                title: h.tree.title.get(ctx.lang),
+                category: h.tree.category.id(),
+                score: (h.score * 100.0).round() / 100.0,
+            })
+            .collect();
+        print_json(&out)?;
+    } else if hits.is_empty() {
+        eprintln!("{}", Msg::NoMatch.get(ctx.lang));
+    } else {
+        use colored::Colorize;
+        use_color_for(ctx.color, Stream::Stdout);
+        // Show the strong matches only; weak ones (a word deep in a node's
+        // text) stay in --json.
+        let best = hits.first().map_or(0.0, |h| h.score);
+        let shown: Vec<_> = hits
+            .iter()
+            .take_while(|h| h.score >= best * 0.3)
+            .take(5)
+            .collect();
+        let width = shown.iter().map(|h| h.tree.id.len()).max().unwrap_or(0);
+        let mut text = String::new();
+        for (i, h) in shown.iter().enumerate() {
+            let pad = " ".repeat(width - h.tree.id.len());
+            text.push_str(&format!(
+                "{:>2}. {}{pad}  {}\n",
+                i + 1,
+                h.tree.id.bold(),
+                h.tree.title.get(ctx.lang)
+            ));
+        }
+        if let Some(best) = hits.first() {
+            text.push_str(&format!("\n→ posdoctor run {}\n", best.tree.id));
+        }
+        print_out(&text)?;
+    }
+    Ok(if hits.is_empty() { 1 } else { 0 })
+}
+
+fn code_cmd(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
+    let rules = load_rules(ctx)?;
+    let lang = ctx.lang;
+    let Some(code) = rules.code(input) else {
+        let msg = fill(Msg::UnknownCode.get(lang), &[("code", input.trim())]);
+        use colored::Colorize;
+        use_color_for(ctx.color, Stream::Stderr);
+        eprintln!(
+            "{} {msg}\n  {}",
+            "error:".red().bold(),
+            Msg::UnknownCodeHint.get(lang)
+        );
+        return Ok(1);
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct CodeJson<'a> {
+            code: &'a str,
+            meaning: &'a str,
+            owner: &'static str,
+            owner_name: &'static str,
+            action: &'a str,
+            tree: Option<&'a str>,
+        }
+        print_json(&CodeJson {
+            code: &code.code,
+            meaning: code.meaning.get(lang),
+            owner: code.owner.id(),
+            owner_name: code.owner.name(lang),
+            action: code.action.get(lang),
+            tree: code.tree.as_deref(),
+        })?;
+    } else {
+        use colored::Colorize;
+        use_color_for(ctx.color, Stream::Stdout);
+        let width = crate::term::width_for(Stream::Stdout);
+        let m = |msg: Msg| msg.get(lang);
+        let mut text = format!(
+            "{} — {}\n",
+            fill(m(Msg::CodeTitle), &[("code", &code.code)]).bold(),
+            code.meaning.get(lang)
+        );
+        text.push_str(&format!(
+            "{}{}\n",
+            m(Msg::CodeWhose).bold(),
+            code.owner.name(lang)
+        ));
+        text.push_str(&format!(
+            "{}\n{}\n",
+            m(Msg::CodeDo).bold(),
+            crate::term::wrap(code.action.get(lang), width, "  ")
+        ));
+        if let Some(t) = code.tree.as_deref().and_then(|t| rules.tree(t)) {
+            text.push_str(&format!(
+                "{}posdoctor run {} ({})\n",
+                m(Msg::CodeNext).bold(),
+                t.id,
+                t.title.get(lang)
+            ));
+        }
+        text.push_str(&format!(
+            "\n{}\n",
+            crate::term::wrap(m(Msg::CodeVaries), width, "").dimmed()
+        ));
+        print_out(&text)?;
+    }
+    Ok(0)
 }
 
 struct PickItem {

@@ -237,6 +237,23 @@ messages! {
     WarnUnreached => "warning: an answer was given for `{node}`, but the walk never reached it", "警告：为 `{node}` 提供了答案，但流程没有经过该节点";
     WarnUnusedAnswers => "warning: {count} answer(s) for `{node}` were left unused", "警告：还有 {count} 个 `{node}` 的答案未被使用";
     WarnLog => "warning: the session log cannot be written ({reason}); the run goes on without it", "警告：无法写入会话记录（{reason}）；继续运行，但不保存记录";
+    OwnerNobody => "nobody: the sale went through", "无：交易成功";
+    OwnerCardholder => "the cardholder", "持卡人";
+    OwnerCard => "the card", "银行卡本身";
+    OwnerCounter => "the counter (how the sale was entered)", "收银操作（交易的输入方式）";
+    OwnerTerminal => "the terminal or its settings", "终端或其参数设置";
+    OwnerNetwork => "the network or payment host", "网络或支付主机";
+    CodeTitle => "Code {code}", "代码 {code}";
+    CodeWhose => "Usually whose problem: ", "通常是谁的问题：";
+    CodeDo => "What to do:", "处理方法：";
+    CodeNext => "Next: ", "下一步：";
+
+    CodeVaries => "Codes differ by card network and acquirer: this is the usual meaning. Your acquirer's list wins.", "不同卡组织和收单机构的代码含义可能不同：这里是通常的含义，以收单机构的说明为准。";
+    UnknownCode => "`{code}` is not a known response code", "`{code}` 不是已知的交易应答码";
+    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; `posdoctor run transaction-failed` helps either way", "请核对小票上的代码或咨询收单机构；也可以运行 `posdoctor run transaction-failed`";
+    NoMatch => "No tree matches that description. See them all with `posdoctor list`.", "没有找到匹配的问题。可用 `posdoctor list` 查看全部。";
+    WhatsWrong => "What's wrong?", "遇到了什么问题？";
+    PickHelp => "type to filter · ↑↓ move · Enter choose · Esc cancel", "输入文字筛选 · ↑↓ 移动 · 回车 选择 · Esc 取消";
     DidYouMean => "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
 }
 

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod paths;
 pub mod render;
 pub mod rules;
+pub mod search;
 pub mod session;
 pub mod term;
 pub mod ui;

@@ -184,3 +184,27 @@ fn chinese_run_reads_in_chinese() {
     p.expect("发卡行");
     assert_eq!(p.exit_code(), 3);
 }
+
+#[test]
+fn picker_finds_a_tree_by_typing_and_runs_it() {
+    let mut p = spawn(&[]);
+    p.expect("What's wrong?");
+    p.send("pritner jam");
+    p.expect("Receipt not printing");
+    p.send(ENTER);
+    p.expect("a sale is valid even when no receipt prints");
+    p.send(CTRL_C);
+    assert_eq!(p.exit_code(), 130);
+}
+
+#[test]
+fn picker_in_chinese() {
+    let mut p = spawn(&["--lang", "zh"]);
+    p.expect("遇到了什么问题？");
+    p.send("黑屏");
+    p.expect("POS机无法开机");
+    p.send(ENTER);
+    p.expect("先保证收款");
+    p.send(CTRL_C);
+    assert_eq!(p.exit_code(), 130);
+}

@@ -99,8 +99,36 @@ fn area_power_cut_goes_to_the_power_company() {
             "shop-power=no",
         ])
         .assert()
+        .code(4);
+    // no-power hands over to power-outage, whose nodes are named tree/node.
+    assert_eq!(
+        json(&a.get_output().stdout)["pending"]["node"],
+        "power-outage/area"
+    );
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "no-power",
+            "--no-input",
+            "--json",
+            "--answer",
+            "danger=no",
+            "--answer",
+            "shop-power=no",
+        ])
+        .args([
+            "--answer",
+            "power-outage/area=yes",
+            "--answer",
+            "power-outage/power-back=no",
+        ])
+        .assert()
         .code(3);
-    assert_eq!(json(&a.get_output().stdout)["escalation"]["party"], "power");
+    let v = json(&a.get_output().stdout);
+    assert_eq!(v["escalation"]["party"], "power");
+    assert_eq!(v["escalation"]["tree"], "power-outage");
+    assert_eq!(v["escalation"]["node"], "power-outage/call-power");
 }
 
 #[test]
@@ -142,7 +170,7 @@ fn missing_answer_text_names_node_question_and_valid_answers() {
         .code(4)
         .stdout(predicate::str::contains("No answer for `what-happens`"))
         .stdout(predicate::str::contains(
-            "Valid answers: dead, switches-off, drains",
+            "Valid answers: dead, switches-off, screen, drains",
         ))
         .stdout(predicate::str::contains("--answer what-happens=VALUE"));
 }
@@ -172,7 +200,7 @@ fn bad_answer_exits_1_naming_node_answer_and_valid_ones() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "valid answers: dead, switches-off, drains",
+            "valid answers: dead, switches-off, screen, drains",
         ));
 }
 

@@ -71,8 +71,9 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         .collect();
     let checks = collect_checks(&parsed, &mut diags);
     let trees = collect_trees(&parsed, &checks, &mut diags);
+    let codes = collect_codes(&parsed, &mut diags);
     Loaded {
-        rules: RuleSet::from_parts(trees, checks),
+        rules: RuleSet::from_parts(trees, checks, codes),
         diagnostics: diags,
     }
 }
@@ -239,9 +240,9 @@ fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         );
         return None;
     }
-    if def.trees.is_empty() && def.checks.is_empty() {
+    if def.trees.is_empty() && def.checks.is_empty() && def.codes.is_empty() {
         diags.push(
-            root.error("the file defines no trees and no checks")
+            root.error("the file defines no trees, checks or codes")
                 .with_hint("add a `trees:` list; see docs/rules.md"),
         );
     }
@@ -328,6 +329,46 @@ fn collect_checks(parsed: &[Parsed], diags: &mut Vec<Diagnostic>) -> HashMap<Str
                 p.pack,
                 place.child("id"),
                 "check",
+                diags,
+            );
+        }
+    }
+    map.into_iter().map(|(k, (c, _, _))| (k, c)).collect()
+}
+
+fn collect_codes(
+    parsed: &[Parsed],
+    diags: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, super::Code> {
+    let mut map: HashMap<String, (super::Code, usize, Place)> = HashMap::new();
+    for p in parsed {
+        for (i, def) in p.def.codes.iter().enumerate() {
+            let place = root_place(p, format!("codes.{i}"));
+            let key = super::normalize_code(&def.code);
+            if key.is_empty() || key.len() > 24 {
+                diags.push(
+                    place
+                        .child("code")
+                        .error("a response code must be 1 to 24 characters"),
+                );
+                continue;
+            }
+            let code = super::Code {
+                code: def.code.trim().to_owned(),
+                aliases: def.aliases.clone(),
+                meaning: clean(&def.meaning),
+                owner: def.owner,
+                action: clean(&def.action),
+                tree: def.tree.clone(),
+                place: place.clone(),
+            };
+            place_by_id(
+                &mut map,
+                key,
+                code,
+                p.pack,
+                place.child("code"),
+                "code",
                 diags,
             );
         }

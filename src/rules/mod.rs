@@ -16,7 +16,7 @@ use regex::Regex;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::i18n::Text;
-pub use model::{Category, Fact, Keywords, NodeKind, Party, Rung};
+pub use model::{Category, Fact, Keywords, NodeKind, Owner, Party, Rung};
 use yaml::LazyIndex;
 
 /// Where a rule came from.
@@ -266,12 +266,41 @@ impl Tree {
     }
 }
 
+/// A response code, after overrides.
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub code: String,
+    pub aliases: Vec<String>,
+    pub meaning: Text,
+    pub owner: Owner,
+    pub action: Text,
+    pub tree: Option<String>,
+    pub place: Place,
+}
+
+/// The form of a code used for look-ups: trimmed, upper case, one digit
+/// padded to two (`5` → `05`), inner spaces collapsed.
+pub fn normalize_code(s: &str) -> String {
+    let t = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
+    if t.len() == 1 && t.chars().all(|c| c.is_ascii_digit()) {
+        format!("0{t}")
+    } else {
+        t
+    }
+}
+
 /// Every loaded tree and check, after overrides.
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     trees: Vec<Tree>,
     index: HashMap<String, usize>,
     pub checks: HashMap<String, Check>,
+    /// Response codes by normalized code.
+    pub codes: std::collections::BTreeMap<String, Code>,
 }
 
 impl RuleSet {
@@ -288,7 +317,21 @@ impl RuleSet {
         self.trees.iter().map(|t| t.id.as_str())
     }
 
-    pub(crate) fn from_parts(mut trees: Vec<Tree>, checks: HashMap<String, Check>) -> RuleSet {
+    /// The code for `input` (a code or one of its aliases), if known.
+    pub fn code(&self, input: &str) -> Option<&Code> {
+        let key = normalize_code(input);
+        self.codes.get(&key).or_else(|| {
+            self.codes
+                .values()
+                .find(|c| c.aliases.iter().any(|a| normalize_code(a) == key))
+        })
+    }
+
+    pub(crate) fn from_parts(
+        mut trees: Vec<Tree>,
+        checks: HashMap<String, Check>,
+        codes: std::collections::BTreeMap<String, Code>,
+    ) -> RuleSet {
         trees.sort_by(|a, b| a.id.cmp(&b.id));
         let index = trees
             .iter()
@@ -299,6 +342,7 @@ impl RuleSet {
             trees,
             index,
             checks,
+            codes,
         }
     }
 }

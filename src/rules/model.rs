@@ -25,6 +25,74 @@ pub struct RuleFile {
     /// Decision trees, one per symptom.
     #[serde(default)]
     pub trees: Vec<TreeDef>,
+    /// Transaction response codes (ISO 8583 field 39) and what to do.
+    #[serde(default)]
+    pub codes: Vec<CodeDef>,
+}
+
+/// A transaction response code: what it usually means and what to do.
+/// Codes differ by network and acquirer, so a pack can replace any of them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeDef {
+    /// The code as shown on the screen or receipt (`05`, `51`, `N7`), or a
+    /// word for a result without a code (`timeout`).
+    pub code: String,
+    /// Other ways people type it (`none`, `no response`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub meaning: Text,
+    /// Whose problem it usually is.
+    pub owner: Owner,
+    /// What to do at the counter.
+    pub action: Text,
+    /// A tree to run next, if any.
+    #[serde(default)]
+    pub tree: Option<String>,
+}
+
+/// Whose problem a response code usually is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// Nobody's: the sale went through.
+    Nobody,
+    Issuer,
+    Acquirer,
+    Cardholder,
+    Card,
+    Counter,
+    Terminal,
+    Network,
+}
+
+impl Owner {
+    pub fn id(self) -> &'static str {
+        match self {
+            Owner::Nobody => "nobody",
+            Owner::Issuer => "issuer",
+            Owner::Acquirer => "acquirer",
+            Owner::Cardholder => "cardholder",
+            Owner::Card => "card",
+            Owner::Counter => "counter",
+            Owner::Terminal => "terminal",
+            Owner::Network => "network",
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Owner::Nobody => Msg::OwnerNobody,
+            Owner::Issuer => Msg::PartyIssuer,
+            Owner::Acquirer => Msg::PartyAcquirer,
+            Owner::Cardholder => Msg::OwnerCardholder,
+            Owner::Card => Msg::OwnerCard,
+            Owner::Counter => Msg::OwnerCounter,
+            Owner::Terminal => Msg::OwnerTerminal,
+            Owner::Network => Msg::OwnerNetwork,
+        }
+        .get(lang)
+    }
 }
 
 /// A reusable check, written once and used by many trees.

@@ -14,6 +14,26 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         check_tree(tree, rules, &mut diags);
         check_translations(tree, &mut diags);
     }
+    for code in rules.codes.values() {
+        if let Some(t) = code.tree.as_deref().filter(|t| rules.tree(t).is_none()) {
+            let mut d = code
+                .place
+                .child("tree")
+                .error(format!("code `{}` names no tree called `{t}`", code.code));
+            if let Some(best) = did_you_mean(t, rules.tree_ids()) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+        }
+        for (text, field) in [(&code.meaning, "meaning"), (&code.action, "action")] {
+            if text.lacks_zh() {
+                diags.push(missing_zh(code.place.child(field).warning(format!(
+                    "code `{}`: `{field}` has no Chinese (zh) text",
+                    code.code
+                ))));
+            }
+        }
+    }
     let mut checks: Vec<_> = rules.checks.values().collect();
     checks.sort_by(|a, b| a.id.cmp(&b.id));
     for c in checks {
