@@ -88,6 +88,36 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a checklist of a tree to tape beside the terminal.
+    #[command(
+        group(clap::ArgGroup::new("which").required(true).args(["trees", "all"])),
+        after_help = "Examples:\n  posdoctor checklist no-power --width 32 --lang zh     # a 58 mm receipt strip\n  posdoctor checklist --all --format html -o checklists.html"
+    )]
+    Checklist {
+        /// The trees to print.
+        trees: Vec<String>,
+        /// Print every tree.
+        #[arg(long)]
+        all: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ChecklistFormat,
+        /// Text width in columns (32, 42 and 48 fit receipt printers) [default: the terminal's width, 80 off a terminal]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(32..=400))]
+        width: Option<u16>,
+        /// Write to FILE (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print a tree as a graph (Graphviz DOT or Mermaid).
+    #[command(after_help = "Example: posdoctor graph card-read | dot -Tpng > card-read.png")]
+    Graph {
+        /// The tree to draw.
+        tree: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
     /// Lint rule files (all loaded rules when no PATH is given).
     Validate {
         /// Rule files or folders to check (checked together with the loaded rules).
@@ -106,6 +136,19 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChecklistFormat {
+    Text,
+    Markdown,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
 }
 
 #[derive(Debug, clap::Args)]
@@ -200,6 +243,14 @@ fn dispatch(cli: Cli) -> Result<u8> {
         }) => validate_cmd(&ctx, paths, json, strict),
         Some(Command::Search { words, json }) => search_cmd(&ctx, &words.join(" "), json),
         Some(Command::Code { code, json }) => code_cmd(&ctx, &code, json),
+        Some(Command::Checklist {
+            trees,
+            all,
+            format,
+            width,
+            output,
+        }) => checklist_cmd(&ctx, &trees, all, format, width, output.as_deref()),
+        Some(Command::Graph { tree, format }) => graph_cmd(&ctx, &tree, format),
         Some(Command::Schema) => {
             println!("{}", model::schema_json());
             Ok(0)
@@ -639,4 +690,111 @@ fn unused_answers(answerer: &dyn Answerer) -> Vec<(String, usize, bool)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The tree called `id`, or an error with a did-you-mean.
+fn find_tree<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::Tree> {
+    rules.tree(id).ok_or_else(|| {
+        crate::engine::EngineError::UnknownTree {
+            id: id.to_owned(),
+            suggestion: crate::diag::did_you_mean(id, rules.tree_ids()).map(str::to_owned),
+        }
+        .into()
+    })
+}
+
+/// Today as YYYY-MM-DD, or the day of SOURCE_DATE_EPOCH when set (for
+/// reproducible output).
+fn today() -> String {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    match epoch.and_then(|s| jiff::Timestamp::from_second(s).ok()) {
+        Some(ts) => ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string(),
+        None => jiff::Zoned::now().date().to_string(),
+    }
+}
+
+/// Writes `data` to `path` through a temporary file in the same folder, so
+/// a failure never leaves a half-written file behind.
+pub fn write_atomic(path: &std::path::Path, data: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| {
+        anyhow!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::rules::load::io_reason(&e)
+        )
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".posdoctor-")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
+    tmp.write_all(data).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn checklist_cmd(
+    ctx: &Ctx,
+    ids: &[String],
+    all: bool,
+    format: ChecklistFormat,
+    width: Option<u16>,
+    output: Option<&std::path::Path>,
+) -> Result<u8> {
+    use crate::render::checklist;
+    let rules = load_rules(ctx)?;
+    let trees: Vec<&crate::rules::Tree> = if all {
+        rules.trees().iter().collect()
+    } else {
+        ids.iter()
+            .map(|id| find_tree(&rules, id))
+            .collect::<Result<_>>()?
+    };
+    let date = today();
+    let lists: Vec<checklist::Checklist> = trees
+        .iter()
+        .map(|t| checklist::build(&rules, t, ctx.lang, &date))
+        .collect();
+    let width = match width {
+        Some(w) => usize::from(w),
+        None if output.is_none() => crate::term::width_for(Stream::Stdout).unwrap_or(80),
+        None => 80,
+    };
+    let text = match format {
+        ChecklistFormat::Text => lists
+            .iter()
+            .map(|c| checklist::text(c, width))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        ChecklistFormat::Markdown => lists
+            .iter()
+            .map(checklist::markdown)
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        ChecklistFormat::Html => {
+            checklist::html(&lists, ctx.lang).map_err(|e| anyhow!("cannot render the HTML: {e}"))?
+        }
+    };
+    match output {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => print_out(&text)?,
+    }
+    Ok(0)
+}
+
+fn graph_cmd(ctx: &Ctx, id: &str, format: GraphFormat) -> Result<u8> {
+    let rules = load_rules(ctx)?;
+    let tree = find_tree(&rules, id)?;
+    let text = match format {
+        GraphFormat::Dot => crate::render::graph::dot(tree, &rules, ctx.lang),
+        GraphFormat::Mermaid => crate::render::graph::mermaid(tree, &rules, ctx.lang),
+    };
+    print_out(&text)?;
+    Ok(0)
 }

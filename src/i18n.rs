@@ -254,7 +254,30 @@ messages! {
     NoMatch => "No tree matches that description. See them all with `posdoctor list`.", "没有找到匹配的问题。可用 `posdoctor list` 查看全部。";
     WhatsWrong => "What's wrong?", "遇到了什么问题？";
     PickHelp => "type to filter · ↑↓ move · Enter choose · Esc cancel", "输入文字筛选 · ↑↓ 移动 · 回车 选择 · Esc 取消";
-    DidYouMean => "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
+    Colon => ": ", "：";
+    ClKeepSelling => "KEEP SELLING", "先保证收款";
+
+    ClSteps => "STEPS", "步骤";
+    ClIfYes => "If yes", "如果是";
+    ClIfNo => "If no", "如果否";
+    ClIfSkip => "If you don't do it", "如果不执行";
+    ClIfChoice => "If “{label}”", "如果“{label}”";
+    ClIfMatches => "If it is {list}", "如果是 {list}";
+    ClOtherwise => "Otherwise", "其他情况";
+    ClThen => "Then", "然后";
+    ClGoTo => "go to step {n}", "转到第 {n} 步";
+    ClSolved => "SOLVED: {text}", "已解决：{text}";
+    ClCall => "CALL {party} (see below): {text}", "联系{party}（见下方）：{text}";
+    ClContinue => "continue with the checklist “{title}” ({id})", "转到检查单“{title}”（{id}）";
+    ClCaution => "(!) CAUTION: ", "(!) 注意：";
+    ClDestructive => "(!!) CANNOT BE UNDONE — confirm before you do it", "(!!) 无法撤销——执行前请确认";
+    ClCallForHelp => "WHO TO CALL", "联系谁";
+    ClFillIn => "Have this ready (fill in):", "请提前填好：";
+    ClWhatTried => "What was tried", "已尝试的操作";
+    ClWhenStarted => "When it started", "开始时间";
+    ClFooter => "{id} · printed {date}", "{id} · 打印于 {date}";
+    DidYouMean =>
+ "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
 }
 
 /// Replaces each `{key}` in `template` with its value.

@@ -1,5 +1,8 @@
 //! Renderers: pure functions from rules or a finished walk to text and JSON.
 
+pub mod checklist;
+pub mod graph;
+
 use colored::Colorize;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;

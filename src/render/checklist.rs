@@ -1,0 +1,625 @@
+//! Printed checklists: the steps of a tree on paper, in text (down to a
+//! 32-column receipt strip), Markdown or HTML. Built from the same edges the
+//! engine walks, so paper and screen never disagree.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::engine::Answer;
+use crate::i18n::{fill, Lang, Msg};
+use crate::rules::validate::reach;
+use crate::rules::{Body, Category, Node, NodeKind, Party, RuleSet, Tree};
+
+/// Where a branch of a step leads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Then {
+    Step {
+        number: usize,
+        node: String,
+    },
+    Resolved {
+        node: String,
+        text: String,
+    },
+    Escalate {
+        node: String,
+        party: &'static str,
+        party_name: &'static str,
+        text: String,
+    },
+    Link {
+        node: String,
+        tree: String,
+        title: String,
+    },
+}
+
+impl Then {
+    /// The node the branch leads to (in the checklist's own tree).
+    pub fn node(&self) -> &str {
+        match self {
+            Then::Step { node, .. }
+            | Then::Resolved { node, .. }
+            | Then::Escalate { node, .. }
+            | Then::Link { node, .. } => node,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Branch {
+    /// The engine's answer that takes this branch (`yes`, a choice id,
+    /// `match:PATTERN`, `otherwise`, `next`).
+    pub answer: String,
+    /// "If yes", "If “Wi-Fi”", "Otherwise" …
+    pub when: String,
+    /// The target as one sentence: "go to step 4", "SOLVED: …".
+    pub then_text: String,
+    pub then: Then,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    pub number: usize,
+    pub node: String,
+    pub kind: &'static str,
+    /// What to do (check) or read (info).
+    pub action: Option<String>,
+    /// The question to answer.
+    pub question: Option<String>,
+    pub caution: Option<String>,
+    pub destructive: bool,
+    pub branches: Vec<Branch>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    pub title: Option<String>,
+    /// The choice that leads into this section (a routine's daily/weekly/monthly).
+    pub via: Option<Via>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Via {
+    pub node: String,
+    pub answer: String,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Contact {
+    pub party: &'static str,
+    pub name: String,
+    pub where_to_find: String,
+}
+
+/// A checklist, ready to render in any format.
+#[derive(Clone, Debug, Serialize)]
+pub struct Checklist {
+    pub id: String,
+    pub lang: &'static str,
+    pub title: String,
+    pub summary: Option<String>,
+    pub fallback: Option<String>,
+    pub sections: Vec<Section>,
+    pub contacts: Vec<Contact>,
+    pub fill_in: Vec<String>,
+    pub footer: String,
+}
+
+fn first_sentence(s: &str) -> String {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| matches!(c, '.' | '。' | '!' | '！'))
+        .map(|(i, c)| i + c.len_utf8());
+    end.map_or(s, |e| &s[..e]).trim().to_owned()
+}
+
+/// A pattern as a person reads it: `0?5|51` → `05, 51`.
+pub(crate) fn pattern_words(p: &str) -> String {
+    let words: Vec<String> = p
+        .split('|')
+        .map(|w| {
+            w.replace(".*", "")
+                .replace(['?', '(', ')', '\\', '^', '$'], "")
+                .trim()
+                .to_owned()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut shown: Vec<String> = words.iter().take(6).cloned().collect();
+    if words.len() > 6 {
+        shown.push("…".into());
+    }
+    shown.join(", ")
+}
+
+/// The label of the branch an engine answer takes.
+fn when(node: &Node, answer: &str, lang: Lang) -> String {
+    let m = |msg: Msg| msg.get(lang).to_owned();
+    match (&node.body, answer) {
+        (Body::Check { .. }, "yes") => m(Msg::ClIfYes),
+        (Body::Check { .. }, "no") => m(Msg::ClIfNo),
+        (Body::Check { .. }, "skip") => m(Msg::ClIfSkip),
+        (Body::Choice { choices, .. }, id) => {
+            let label = choices
+                .iter()
+                .find(|c| c.id == id)
+                .map_or(id, |c| c.label.get(lang));
+            fill(Msg::ClIfChoice.get(lang), &[("label", label)])
+        }
+        (Body::Text { .. }, "otherwise") => m(Msg::ClOtherwise),
+        (Body::Text { .. }, a) => fill(
+            Msg::ClIfMatches.get(lang),
+            &[("list", &pattern_words(a.trim_start_matches("match:")))],
+        ),
+        _ => m(Msg::ClThen),
+    }
+}
+
+/// Builds the checklist of `tree` in `lang`, dated `date`.
+pub fn build(rules: &RuleSet, tree: &Tree, lang: Lang, date: &str) -> Checklist {
+    let start = tree.node(&tree.start);
+    let fallback_node = start.filter(|n| n.kind == NodeKind::Info);
+    let fallback = fallback_node.and_then(|n| match &n.body {
+        Body::Info { text, .. } => Some(text.get(lang).to_owned()),
+        _ => None,
+    });
+    let is_step = |n: &Node| !n.is_outcome() && fallback_node.is_none_or(|f| f.id != n.id);
+    // Sections: a routine (maintenance) that starts with a choice prints one
+    // section per option; anything else is one section in file order.
+    let routine = tree.category == Category::Maintenance;
+    let mut groups: Vec<(Option<String>, Option<Via>, Vec<&Node>)> = Vec::new();
+    match start.map(|s| &s.body) {
+        Some(Body::Choice { choices, .. }) if routine => {
+            let mut placed: Vec<&str> = vec![tree.start.as_str()];
+            for c in choices {
+                let reachable = reach(tree, &c.next);
+                let nodes: Vec<&Node> = tree
+                    .nodes
+                    .iter()
+                    .filter(|n| {
+                        is_step(n)
+                            && reachable.contains(n.id.as_str())
+                            && !placed.contains(&n.id.as_str())
+                    })
+                    .collect();
+                placed.extend(nodes.iter().map(|n| n.id.as_str()));
+                let via = Via {
+                    node: tree.start.clone(),
+                    answer: c.id.clone(),
+                    target: c.next.clone(),
+                };
+                groups.push((Some(c.label.get(lang).to_owned()), Some(via), nodes));
+            }
+        }
+        _ => groups.push((
+            None,
+            None,
+            tree.nodes.iter().filter(|n| is_step(n)).collect(),
+        )),
+    }
+    let numbers: HashMap<&str, usize> = groups
+        .iter()
+        .flat_map(|(_, _, ns)| ns.iter())
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i + 1))
+        .collect();
+    let then_of = |target: &str| -> Then {
+        let node = tree.node(target);
+        match node.map(|n| &n.body) {
+            Some(Body::Resolved { text }) => Then::Resolved {
+                node: target.into(),
+                text: first_sentence(text.get(lang)),
+            },
+            Some(Body::Escalate { party, text, .. }) => Then::Escalate {
+                node: target.into(),
+                party: party.id(),
+                party_name: party.name(lang),
+                // A stop-now caution (swollen battery) must reach the paper too.
+                text: match node.and_then(|n| n.caution.as_ref()) {
+                    Some(c) => format!(
+                        "{} {}",
+                        first_sentence(c.get(lang)),
+                        first_sentence(text.get(lang))
+                    ),
+                    None => first_sentence(text.get(lang)),
+                },
+            },
+            Some(Body::Link { tree: t }) => Then::Link {
+                node: target.into(),
+                tree: t.clone(),
+                title: rules
+                    .tree(t)
+                    .map_or_else(|| t.clone(), |x| x.title.get(lang).to_owned()),
+            },
+            _ => Then::Step {
+                number: numbers.get(target).copied().unwrap_or(0),
+                node: target.into(),
+            },
+        }
+    };
+    let then_text = |t: &Then| -> String {
+        match t {
+            Then::Step { number, .. } => fill(Msg::ClGoTo.get(lang), &[("n", &number.to_string())]),
+            Then::Resolved { text, .. } => fill(Msg::ClSolved.get(lang), &[("text", text)]),
+            Then::Escalate {
+                party_name, text, ..
+            } => fill(
+                Msg::ClCall.get(lang),
+                &[("party", party_name), ("text", text)],
+            ),
+            Then::Link { tree, title, .. } => {
+                fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)])
+            }
+        }
+    };
+    let sections = groups
+        .into_iter()
+        .map(|(title, via, nodes)| Section {
+            title,
+            via,
+
+            items: nodes
+                .into_iter()
+                .map(|n| {
+                    let (action, question) = match &n.body {
+                        Body::Check { action, ask, .. } => (
+                            action.as_ref().map(|a| a.get(lang).to_owned()),
+                            Some(
+                                ask.as_ref()
+                                    .map_or(Msg::DidItHelp.get(lang), |a| a.get(lang))
+                                    .to_owned(),
+                            ),
+                        ),
+                        Body::Choice { ask, .. } | Body::Text { ask, .. } => {
+                            (None, Some(ask.get(lang).to_owned()))
+                        }
+                        Body::Info { text, .. } => (Some(text.get(lang).to_owned()), None),
+                        _ => (None, None),
+                    };
+                    let branches = n
+                        .edges()
+                        .into_iter()
+                        .map(|e| {
+                            let then = then_of(e.target);
+                            Branch {
+                                when: when(n, &e.answer, lang),
+                                then_text: then_text(&then),
+                                answer: e.answer,
+                                then,
+                            }
+                        })
+                        .collect();
+                    Item {
+                        number: numbers.get(n.id.as_str()).copied().unwrap_or(0),
+                        node: n.id.clone(),
+                        kind: n.kind.name(),
+                        action,
+                        question,
+                        caution: n.caution.as_ref().map(|c| c.get(lang).to_owned()),
+                        destructive: matches!(
+                            n.body,
+                            Body::Check {
+                                destructive: true,
+                                ..
+                            }
+                        ),
+                        branches,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mut parties: Vec<Party> = Vec::new();
+    for n in &tree.nodes {
+        if let Body::Escalate { party, .. } = n.body {
+            if !parties.contains(&party) {
+                parties.push(party);
+            }
+        }
+    }
+    let m = |msg: Msg| msg.get(lang).to_owned();
+    Checklist {
+        id: tree.id.clone(),
+        lang: lang.code(),
+        title: tree.title.get(lang).to_owned(),
+        summary: tree.summary.as_ref().map(|s| s.get(lang).to_owned()),
+        fallback,
+        sections,
+        contacts: parties
+            .iter()
+            .map(|p| Contact {
+                party: p.id(),
+                name: p.name(lang).to_owned(),
+                where_to_find: p.where_to_find(lang).to_owned(),
+            })
+            .collect(),
+        fill_in: vec![
+            m(Msg::FactMid),
+            m(Msg::FactTid),
+            m(Msg::FactModel),
+            m(Msg::FactSerial),
+            m(Msg::ClWhatTried),
+            m(Msg::ClWhenStarted),
+        ],
+        footer: fill(Msg::ClFooter.get(lang), &[("id", &tree.id), ("date", date)]),
+    }
+}
+
+/// Every (node, answer, target) a checklist prints, for comparing with the engine.
+pub fn printed_edges(c: &Checklist) -> Vec<(String, String, String)> {
+    c.sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .flat_map(|i| {
+            i.branches
+                .iter()
+                .map(move |b| (i.node.clone(), b.answer.clone(), b.then.node().to_owned()))
+        })
+        .collect()
+}
+
+/// The engine's answer for a printed branch label, for tests.
+pub fn answer_for(branch: &Branch) -> Answer {
+    match branch.answer.as_str() {
+        "yes" => Answer::Yes,
+        "no" => Answer::No,
+        "skip" => Answer::Skip,
+        "next" => Answer::Continue,
+        other => Answer::Choice(other.to_owned()),
+    }
+}
+
+// ---- text ---------------------------------------------------------------
+
+/// Wraps to exactly `width` display columns at most, whatever the text.
+fn wrap_into(out: &mut Vec<String>, text: &str, width: usize, first: &str, rest: &str) {
+    let opts = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(true);
+    for para in text.lines() {
+        for line in textwrap::wrap(para, &opts) {
+            out.push(line.trim_end().to_owned());
+        }
+    }
+}
+
+/// The checklist as plain text, no line wider than `width` columns.
+pub fn text(c: &Checklist, width: usize) -> String {
+    let width = width.max(20);
+    let mut out: Vec<String> = Vec::new();
+    let rule = |ch: &str| ch.repeat(width);
+    out.push(rule("="));
+    wrap_into(&mut out, &c.title, width, "", "");
+    if let Some(s) = &c.summary {
+        wrap_into(&mut out, s, width, "", "");
+    }
+    out.push(rule("="));
+    let m = |msg: Msg| msg.get(lang_of(c)).to_owned();
+    if let Some(f) = &c.fallback {
+        out.push(format!("** {} **", m(Msg::ClKeepSelling)));
+        wrap_into(&mut out, f, width, "", "");
+        out.push(rule("-"));
+    }
+    for s in &c.sections {
+        match &s.title {
+            Some(t) => out.push(format!("** {t} **")),
+            None => out.push(format!("** {} **", m(Msg::ClSteps))),
+        }
+        for i in &s.items {
+            out.push(String::new());
+            let head = format!("[ ] {}. ", i.number);
+            let pad = " ".repeat(head.width());
+            // The warnings come first, right after the tick box.
+            let mut body = Vec::new();
+            if let Some(c) = &i.caution {
+                body.push(format!("{}{c}", m(Msg::ClCaution)));
+            }
+            if i.destructive {
+                body.push(m(Msg::ClDestructive));
+            }
+
+            if let Some(a) = &i.action {
+                body.push(a.clone());
+            }
+            if let Some(q) = &i.question {
+                body.push(q.clone());
+            }
+            let mut first = true;
+            for part in body {
+                wrap_into(
+                    &mut out,
+                    &part,
+                    width,
+                    if first { &head } else { &pad },
+                    &pad,
+                );
+                first = false;
+            }
+            for b in &i.branches {
+                let line = format!("- {}{}{}", b.when, m(Msg::Colon), b.then_text);
+                wrap_into(&mut out, &line, width, &pad, &format!("{pad}  "));
+            }
+        }
+        out.push(rule("-"));
+    }
+    out.push(format!("** {} **", m(Msg::ClCallForHelp)));
+    for ct in &c.contacts {
+        wrap_into(&mut out, &format!("☎ {}", ct.name), width, "", "  ");
+        wrap_into(&mut out, &ct.where_to_find, width, "  ", "  ");
+    }
+    out.push(String::new());
+    wrap_into(&mut out, &m(Msg::ClFillIn), width, "", "");
+    for f in &c.fill_in {
+        wrap_into(
+            &mut out,
+            &format!("{f}{}", m(Msg::Colon).trim_end()),
+            width,
+            "",
+            "",
+        );
+        out.push("_".repeat(width));
+    }
+    out.push(rule("="));
+    wrap_into(&mut out, &c.footer, width, "", "");
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
+}
+
+fn lang_of(c: &Checklist) -> Lang {
+    if c.lang == "zh" {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+// ---- markdown -----------------------------------------------------------
+
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(
+            ch,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.replace('\n', " ")
+}
+
+/// The checklist as GitHub-flavoured Markdown, steps as task items.
+pub fn markdown(c: &Checklist) -> String {
+    let lang = lang_of(c);
+    let m = |msg: Msg| msg.get(lang).to_owned();
+    let mut out = format!("# {}\n\n", md_escape(&c.title));
+    if let Some(s) = &c.summary {
+        out.push_str(&format!("{}\n\n", md_escape(s)));
+    }
+    if let Some(f) = &c.fallback {
+        out.push_str(&format!(
+            "> **{}**\n> {}\n\n",
+            m(Msg::ClKeepSelling),
+            md_escape(f)
+        ));
+    }
+    for s in &c.sections {
+        out.push_str(&format!(
+            "## {}\n\n",
+            md_escape(s.title.as_deref().unwrap_or(&m(Msg::ClSteps)))
+        ));
+        for i in &s.items {
+            let mut text = Vec::new();
+            if let Some(a) = &i.action {
+                text.push(md_escape(a));
+            }
+            if let Some(q) = &i.question {
+                text.push(format!("**{}**", md_escape(q)));
+            }
+            out.push_str(&format!("- [ ] **{}.** {}\n", i.number, text.join(" ")));
+            if let Some(c) = &i.caution {
+                out.push_str(&format!(
+                    "  - ⚠️ **{}**{}\n",
+                    md_escape(m(Msg::ClCaution).trim_end()),
+                    md_escape(c)
+                ));
+            }
+            if i.destructive {
+                out.push_str(&format!(
+                    "  - ⛔ **{}**\n",
+                    md_escape(&m(Msg::ClDestructive))
+                ));
+            }
+            for b in &i.branches {
+                out.push_str(&format!(
+                    "  - {}{}{}\n",
+                    md_escape(&b.when),
+                    m(Msg::Colon),
+                    md_escape(&b.then_text)
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("## {}\n\n", m(Msg::ClCallForHelp)));
+    for ct in &c.contacts {
+        out.push_str(&format!(
+            "- ☎ **{}** — {}\n",
+            md_escape(&ct.name),
+            md_escape(&ct.where_to_find)
+        ));
+    }
+    out.push_str(&format!("\n{}\n\n", md_escape(&m(Msg::ClFillIn))));
+    for f in &c.fill_in {
+        out.push_str(&format!(
+            "- {}{}____________________\n",
+            md_escape(f),
+            m(Msg::Colon)
+        ));
+    }
+
+    out.push_str(&format!("\n---\n*{}*\n", md_escape(&c.footer)));
+    out
+}
+
+// ---- html ---------------------------------------------------------------
+
+const HTML: &str = include_str!("checklist.html.j2");
+
+/// One self-contained HTML page holding the given checklists, one a page
+/// when printed. Text is escaped by the template engine.
+pub fn html(lists: &[Checklist], lang: Lang) -> Result<String, minijinja::Error> {
+    let mut env = minijinja::Environment::new();
+    env.add_template("checklist.html", HTML)?;
+    let tmpl = env.get_template("checklist.html")?;
+    let m = |msg: Msg| msg.get(lang);
+    tmpl.render(minijinja::context! {
+        lang => lang.code(),
+        lists => lists,
+        title => if lists.len() == 1 { lists[0].title.clone() } else { "posdoctor".to_owned() },
+        keep_selling => m(Msg::ClKeepSelling),
+        steps => m(Msg::ClSteps),
+        caution => m(Msg::ClCaution).trim_end(),
+        destructive => m(Msg::ClDestructive),
+        call_for_help => m(Msg::ClCallForHelp),
+        fill_in => m(Msg::ClFillIn),
+        colon => m(Msg::Colon),
+
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_read_as_words() {
+        assert_eq!(
+            pattern_words("0?5|51|do not hono(u)?r"),
+            "05, 51, do not honour"
+        );
+        assert_eq!(pattern_words("pick ?up.*"), "pick up");
+        assert!(pattern_words("a|b|c|d|e|f|g").ends_with('…'));
+    }
+
+    #[test]
+    fn first_sentence_in_both_languages() {
+        assert_eq!(first_sentence("One. Two."), "One.");
+        assert_eq!(first_sentence("第一句。第二句。"), "第一句。");
+        assert_eq!(first_sentence("no stop"), "no stop");
+    }
+
+    #[test]
+    fn markdown_escapes() {
+        assert_eq!(md_escape("a*b_[c]"), "a\\*b\\_\\[c\\]");
+    }
+}
