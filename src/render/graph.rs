@@ -231,8 +231,8 @@ mod tests {
     fn escaping() {
         assert_eq!(dot_quote("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
         assert_eq!(
-            mermaid_text("<a> \"b\" #1 &\n"),
-            "#lt;a#gt; #quot;b#quot; #35;1 #amp;<br/>"
+            mermaid_text("<a> \"b\" #1 & |\n"),
+            "#lt;a#gt; #quot;b#quot; #35;1 #amp; #124;<br/>"
         );
     }
 }
