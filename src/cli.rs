@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::answers::Answers;
@@ -13,13 +13,14 @@ use crate::diag::{Diagnostic, DiagnosticJson};
 use crate::engine::Walk;
 use crate::i18n::{fill, Lang, Msg};
 use crate::paths::Dirs;
+use crate::profile::Profile;
 use crate::render;
 use crate::rules::load::{load, LoadOptions, Loaded};
 use crate::rules::{model, validate, RuleSet};
 use crate::session::LogWriter;
 use crate::term::{use_color_for, ColorChoice, Stream};
 use crate::ui::interactive::Interactive;
-use crate::ui::{drive, Answerer, Scripted, SessionLog};
+use crate::ui::{drive, Answerer, Ending, RunContext, Scripted, SessionLog};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success (run: resolved), 1 error, 2 usage error, 3 run ended in an escalation,
@@ -49,6 +50,10 @@ pub struct Cli {
     /// When to use colour.
     #[arg(long, value_enum, global = true, default_value = "auto")]
     pub color: ColorChoice,
+
+    /// Which of the shop's terminals (profile) [default: the only one, else `default`]
+    #[arg(long, value_name = "NAME", global = true)]
+    pub terminal: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -131,11 +136,57 @@ pub enum Command {
     },
     /// Print the JSON Schema of the rule file format.
     Schema,
+    /// The shop's saved facts (merchant, IDs, terminal, support contacts), used to prefill escalations.
+    #[command(
+        subcommand,
+        after_help = "Keys: merchant, mid, tid, make, model, serial, purchase_date, warranty_until (YYYY-MM-DD),\nconnection (wifi, mobile, ethernet, base), contact.PARTY.FIELD (PARTY: vendor, acquirer,\nissuer, isp, power; FIELD: name, phone, hours, web). Terminal keys apply to --terminal NAME."
+    )]
+    Profile(ProfileCmd),
+    /// The escalation report of a session log.
+    #[command(
+        after_help = "Example: posdoctor report ~/.local/share/posdoctor/sessions/20261123T081500Z-no-power.jsonl"
+    )]
+    Report {
+        /// The session log (JSON Lines) to report on.
+        log: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCmd {
+    /// Show every saved fact.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a fact: `posdoctor profile set mid 123456789012345`.
+    Set {
+        /// The key (see below).
+        key: String,
+        /// The value.
+        value: String,
+    },
+    /// Remove a fact.
+    Unset {
+        /// The key.
+        key: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -173,6 +224,9 @@ pub struct RunArgs {
     /// Write no session log.
     #[arg(long)]
     pub no_log: bool,
+    /// Continue an unfinished walk from its session log (appending to it).
+    #[arg(long, value_name = "LOG", conflicts_with = "no_log")]
+    pub resume: Option<PathBuf>,
 }
 
 /// Runs the command line and returns the exit code.
@@ -209,6 +263,7 @@ pub struct Ctx {
     pub lang: Lang,
     pub color: ColorChoice,
     pub load: LoadOptions,
+    pub terminal: Option<String>,
 }
 
 fn dispatch(cli: Cli) -> Result<u8> {
@@ -225,6 +280,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         .unwrap_or_default();
     packs.extend(cli.rules.iter().cloned());
     let ctx = Ctx {
+        terminal: cli.terminal.clone(),
         lang,
         color: cli.color,
         load: LoadOptions {
@@ -251,6 +307,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
             output,
         }) => checklist_cmd(&ctx, &trees, all, format, width, output.as_deref()),
         Some(Command::Graph { tree, format }) => graph_cmd(&ctx, &tree, format),
+        Some(Command::Profile(cmd)) => profile_cmd(&ctx, cmd),
+        Some(Command::Report { log, format }) => report_cmd(&ctx, &log, format),
         Some(Command::Schema) => {
             println!("{}", model::schema_json());
             Ok(0)
@@ -431,6 +489,7 @@ fn pick(ctx: &Ctx) -> Result<u8> {
                 json: false,
                 log: None,
                 no_log: false,
+                resume: None,
             },
         ),
         Err(inquire::InquireError::OperationInterrupted) => Ok(130),
@@ -573,7 +632,124 @@ impl std::fmt::Display for PickItem {
     }
 }
 
+/// Loads the profile; a broken one is reported and the run goes on without
+/// it (the counter must not be blocked by a typo in the profile).
+fn profile_for_run(ctx: &Ctx, dirs: Option<&Dirs>) -> Profile {
+    let Some(dirs) = dirs else {
+        return Profile::default();
+    };
+    match Profile::load(&dirs.profile()) {
+        Ok(p) => p,
+        Err(d) => {
+            let color = use_color_for(ctx.color, Stream::Stderr);
+            eprintln!("{}\n(continuing without the profile)", d.render(color));
+            Profile::default()
+        }
+    }
+}
+
+/// Largest session log `--resume` and `report` read.
+const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a session log's events, warning about a torn last line.
+fn read_log(path: &std::path::Path, lang: Lang) -> Result<Vec<crate::session::Event>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| {
+        anyhow!(
+            "cannot read the session log {}: {}",
+            path.display(),
+            crate::rules::load::io_reason(&e)
+        )
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_LOG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow!("cannot read the session log {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        bail!(
+            "{} is larger than {MAX_LOG_BYTES} bytes: not a session log",
+            path.display()
+        );
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("{} is not a session log (not UTF-8 text)", path.display()))?;
+    let (events, torn) =
+        crate::session::read_events(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    if torn {
+        eprintln!(
+            "{}",
+            fill(
+                Msg::TornLine.get(lang),
+                &[("path", &path.display().to_string())]
+            )
+        );
+    }
+    if !events
+        .iter()
+        .any(|e| matches!(e, crate::session::Event::Start { .. }))
+    {
+        bail!("{} holds no session (no start event)", path.display());
+    }
+    Ok(events)
+}
+
+/// The events of the last session in a log.
+fn last_session(events: &[crate::session::Event]) -> &[crate::session::Event] {
+    let at = events
+        .iter()
+        .rposition(|e| matches!(e, crate::session::Event::Start { .. }))
+        .unwrap_or(0);
+    &events[at..]
+}
+
+/// Replays a logged session on the current rules; names the first step
+/// that no longer fits.
+fn replay<'r>(
+    rules: &'r RuleSet,
+    session: &[crate::session::Event],
+    path: &std::path::Path,
+) -> Result<Walk<'r>> {
+    use crate::session::Event;
+    let Some(Event::Start { tree, .. }) = session.first() else {
+        bail!("{} holds no session", path.display());
+    };
+    let mut walk = Walk::start(rules, tree)?;
+    let changed = |n: usize, node: &str, why: String| {
+        anyhow!(
+            "{} no longer fits its tree `{tree}` (the rules changed): step {n} `{node}` {why}",
+            path.display()
+        )
+    };
+    for e in &session[1..] {
+        match e {
+            Event::Step {
+                n, node, answer, ..
+            } => {
+                let current = walk.step().map(|s| s.node_ref.clone());
+                if current.as_deref() != Some(node.as_str()) {
+                    let now = current.map_or_else(|| "an outcome".to_owned(), |c| format!("`{c}`"));
+                    return Err(changed(*n, node, format!("is now {now}")));
+                }
+                let given = answer.clone().unwrap_or_else(|| "continue".into());
+                walk.answer_str(&given).map_err(|e| {
+                    changed(
+                        *n,
+                        node,
+                        format!("no longer takes the answer `{given}` ({e})"),
+                    )
+                })?;
+            }
+            Event::Back { .. } => {
+                walk.back();
+            }
+            _ => {}
+        }
+    }
+    Ok(walk)
+}
+
 fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
+    use crate::session::Event;
     let lang = ctx.lang;
     let rules = load_rules(ctx)?;
     let mut answers = match &args.answers {
@@ -585,18 +761,53 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         None => Answers::default(),
     };
     answers.add_flags(&args.answer).map_err(|e| anyhow!(e))?;
-    let mut walk = Walk::start(&rules, &args.tree)?;
+    let dirs = Dirs::from_env();
+    let profile = profile_for_run(ctx, dirs.as_ref().ok());
+    let terminal = profile.terminal_name(ctx.terminal.as_deref());
+
+    // Where the walk starts: the tree's start, or where a log stopped.
+    let (mut walk, replayed) = match &args.resume {
+        Some(path) => {
+            let events = read_log(path, lang)?;
+            let session = last_session(&events).to_vec();
+            if let Some(Event::Start { tree, .. }) = session.first() {
+                if *tree != args.tree {
+                    bail!("{} is a session of `{tree}`, not `{}`: run `posdoctor run {tree} --resume {}`", path.display(), args.tree, path.display());
+                }
+            }
+            if let Some(Event::End { outcome, .. }) = session.last() {
+                if outcome == "resolved" || outcome == "escalated" {
+                    let p = path.display().to_string();
+                    println!(
+                        "{}",
+                        fill(
+                            Msg::ResumeFinished.get(lang),
+                            &[("outcome", outcome), ("path", &p)]
+                        )
+                    );
+                    return Ok(if outcome == "resolved" { 0 } else { 3 });
+                }
+            }
+            (replay(&rules, &session, path)?, session)
+        }
+        None => (Walk::start(&rules, &args.tree)?, Vec::new()),
+    };
+    let resumed = args.resume.is_some();
 
     let log_writer = if args.no_log {
         None
-    } else if let Some(path) = &args.log {
+    } else if let Some(path) = args.log.as_ref().or(args.resume.as_ref()) {
         // An explicit log that cannot be written fails before the first step.
         Some(
             LogWriter::append(path)
                 .with_context(|| format!("cannot write the session log {}", path.display()))?,
         )
     } else {
-        match Dirs::from_env().and_then(|d| Ok(LogWriter::create_in(&d.sessions(), &args.tree)?)) {
+        let made = dirs
+            .as_ref()
+            .map_err(|e| anyhow!("{e}"))
+            .and_then(|d| Ok(LogWriter::create_in(&d.sessions(), &args.tree)?));
+        match made {
             Ok(w) => Some(w),
             Err(e) => {
                 use_color_for(ctx.color, Stream::Stderr);
@@ -608,8 +819,18 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             }
         }
     };
-    let mut log = SessionLog::new(log_writer);
+    let mut log = SessionLog::new(log_writer, lang);
+    log.strict = args.log.is_some() && !resumed;
+    log.events = replayed;
     let interactive = !args.no_input && std::io::stdin().is_terminal();
+    if resumed && interactive && !walk.history().is_empty() {
+        eprintln!("{}", Msg::ResumeDone.get(lang));
+        for t in crate::ui::taken(&walk, lang) {
+            if let Some(a) = &t.answer_label {
+                eprintln!("  ✓ {} → {a}", t.prompt);
+            }
+        }
+    }
     let mut answerer: Box<dyn Answerer> = if interactive {
         let color = use_color_for(ctx.color, Stream::Stderr);
         Box::new(Interactive {
@@ -620,13 +841,20 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     } else {
         Box::new(Scripted { answers })
     };
-    let result = drive(&mut walk, answerer.as_mut(), &mut log, lang);
+    let run_ctx = RunContext {
+        lang,
+        profile: &profile,
+        terminal,
+    };
+    let ending = drive(&mut walk, answerer.as_mut(), &mut log, &run_ctx, resumed)?;
     let mut warnings = Vec::new();
     if let Some(e) = &log.failure {
-        warnings.push(fill(Msg::WarnLog.get(lang), &[("reason", &e.to_string())]));
+        warnings.push(fill(
+            Msg::WarnLog.get(lang),
+            &[("reason", &crate::rules::load::io_reason(e))],
+        ));
     }
-    let unused = unused_answers(answerer.as_ref());
-    for (node, count, asked) in unused {
+    for (node, count, asked) in unused_answers(answerer.as_ref()) {
         let w = if asked {
             fill(
                 Msg::WarnUnusedAnswers.get(lang),
@@ -646,27 +874,54 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                     ));
                 }
             }
+            eprintln!("{w}");
             w
         };
+        if asked {
+            eprintln!("{w}");
+        }
         warnings.push(w);
     }
-    use_color_for(ctx.color, Stream::Stderr);
-    for w in &warnings {
-        eprintln!("{w}");
-    }
-    let ending = result?;
     let log_path = log.path().map(|p| p.display().to_string());
+    // The report of an escalation, from the same events `report LOG` reads.
+    let report = crate::report::from_events(&log.events, lang);
+    let mut report_path = None;
+    if ending == Ending::Escalated {
+        if let Some(r) = &report {
+            match write_report(r, dirs.as_ref().ok(), log.path(), &args.tree, lang) {
+                Ok(p) => report_path = Some(p.display().to_string()),
+                Err(e) => {
+                    let w = fill(Msg::ReportFailed.get(lang), &[("reason", &e.to_string())]);
+                    eprintln!("{w}");
+                    warnings.push(w);
+                }
+            }
+        }
+    }
     if args.json {
-        print_json(&render::run_json(&walk, ending, lang, log_path, warnings))?;
+        let mut out = render::run_json(&walk, ending, lang, log_path, warnings);
+        out.report = report_path;
+        if let (Some(esc), Some(r)) = (out.escalation.as_mut(), &report) {
+            esc.facts = r.facts.clone();
+            esc.contact = r.contact.clone();
+            esc.where_to_find = r.where_to_find.clone();
+        }
+        print_json(&out)?;
     } else {
         use_color_for(ctx.color, Stream::Stdout);
+        let width = crate::term::width_for(Stream::Stdout);
         let mut text = render::run_text(
             &walk,
             ending,
             lang,
             !interactive,
-            crate::term::width_for(Stream::Stdout),
+            width,
+            report.as_ref().filter(|_| ending == Ending::Escalated),
         );
+        if let Some(p) = &report_path {
+            text.push('\n');
+            text.push_str(&fill(Msg::ReportSaved.get(lang), &[("path", p)]));
+        }
         if let Some(p) = &log_path {
             text.push('\n');
             text.push_str(&fill(Msg::LogSaved.get(lang), &[("path", p)]));
@@ -678,6 +933,50 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         print_out(&text)?;
     }
     Ok(ending.exit_code())
+}
+
+/// Writes the escalation report (Markdown) into the data folder, next to
+/// nothing it could overwrite.
+fn write_report(
+    r: &crate::report::Report,
+    dirs: Option<&Dirs>,
+    log: Option<&std::path::Path>,
+    tree: &str,
+    lang: Lang,
+) -> Result<PathBuf> {
+    let dirs = dirs.ok_or_else(|| anyhow!("no data folder"))?;
+    let dir = dirs.reports();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        anyhow!(
+            "cannot create {}: {}",
+            dir.display(),
+            crate::rules::load::io_reason(&e)
+        )
+    })?;
+    let stem = log
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| {
+            format!(
+                "{}-{tree}",
+                jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ")
+            )
+        });
+    let body = crate::report::markdown(r, lang);
+    for n in 1..100 {
+        let name = if n == 1 {
+            format!("{stem}.md")
+        } else {
+            format!("{stem}-{n}.md")
+        };
+        let path = dir.join(name);
+        if path.exists() {
+            continue;
+        }
+        crate::paths::write_atomic(&path, body.as_bytes(), false)?;
+        return Ok(path);
+    }
+    bail!("too many reports named {stem}")
 }
 
 fn unused_answers(answerer: &dyn Answerer) -> Vec<(String, usize, bool)> {
@@ -713,30 +1012,6 @@ fn today() -> String {
         Some(ts) => ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string(),
         None => jiff::Zoned::now().date().to_string(),
     }
-}
-
-/// Writes `data` to `path` through a temporary file in the same folder, so
-/// a failure never leaves a half-written file behind.
-pub fn write_atomic(path: &std::path::Path, data: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| {
-        anyhow!(
-            "cannot write {}: {}",
-            path.display(),
-            crate::rules::load::io_reason(&e)
-        )
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".posdoctor-")
-        .tempfile_in(&dir)
-        .map_err(fail)?;
-    tmp.write_all(data).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
 
 fn checklist_cmd(
@@ -782,7 +1057,7 @@ fn checklist_cmd(
         }
     };
     match output {
-        Some(path) => write_atomic(path, text.as_bytes())?,
+        Some(path) => crate::paths::write_atomic(path, text.as_bytes(), true)?,
         None => print_out(&text)?,
     }
     Ok(0)
@@ -796,5 +1071,57 @@ fn graph_cmd(ctx: &Ctx, id: &str, format: GraphFormat) -> Result<u8> {
         GraphFormat::Mermaid => crate::render::graph::mermaid(tree, &rules, ctx.lang),
     };
     print_out(&text)?;
+    Ok(0)
+}
+
+fn profile_cmd(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
+    let dirs = Dirs::from_env()?;
+    let path = dirs.profile();
+    let mut profile = Profile::load(&path).map_err(|d| {
+        let color = use_color_for(ctx.color, Stream::Stderr);
+        eprintln!("{}", d.render(color));
+        anyhow!("fix or remove {} first", path.display())
+    })?;
+    let terminal = profile.terminal_name(ctx.terminal.as_deref());
+    match cmd {
+        ProfileCmd::Show { json } => {
+            if json {
+                print_json(&profile)?;
+            } else {
+                let entries = profile.entries();
+                let mut text = format!("# {}\n", path.display());
+                if entries.is_empty() {
+                    text.push_str("(empty: save facts with `posdoctor profile set KEY VALUE`, e.g. `posdoctor profile set mid 123456789012345`)\n");
+                }
+                let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                for (k, v) in entries {
+                    text.push_str(&format!("{k:<width$}  {v}\n"));
+                }
+                print_out(&text)?;
+            }
+        }
+        ProfileCmd::Set { key, value } => {
+            if profile.set(&key, &value, &terminal)? {
+                eprintln!("{}", Msg::Masked.get(ctx.lang));
+            }
+            profile.save(&path)?;
+        }
+        ProfileCmd::Unset { key } => {
+            profile.unset(&key, &terminal)?;
+            profile.save(&path)?;
+        }
+    }
+    Ok(0)
+}
+
+fn report_cmd(ctx: &Ctx, log: &std::path::Path, format: ReportFormat) -> Result<u8> {
+    let events = read_log(log, ctx.lang)?;
+    let report = crate::report::from_events(&events, ctx.lang)
+        .ok_or_else(|| anyhow!("{} holds no session", log.display()))?;
+    match format {
+        ReportFormat::Text => print_out(&crate::report::text(&report, ctx.lang))?,
+        ReportFormat::Markdown => print_out(&crate::report::markdown(&report, ctx.lang))?,
+        ReportFormat::Json => print_json(&report)?,
+    }
     Ok(0)
 }

@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
 use etcetera::BaseStrategy;
 
 #[derive(Clone, Debug)]
@@ -34,4 +37,42 @@ impl Dirs {
     pub fn sessions(&self) -> PathBuf {
         self.data.join("sessions")
     }
+
+    pub fn reports(&self) -> PathBuf {
+        self.data.join("reports")
+    }
+
+    pub fn profile(&self) -> PathBuf {
+        self.config.join("profile.yaml")
+    }
+}
+
+/// Writes `data` to `path` through a temporary file in the same folder, so
+/// a failure never leaves a half-written file behind. The file is private
+/// to the user (0600 on Unix). With `overwrite` false, an existing file is
+/// an error instead of being replaced.
+pub fn write_atomic(path: &Path, data: &[u8], overwrite: bool) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| {
+        anyhow!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::rules::load::io_reason(&e)
+        )
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".posdoctor-")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
+    tmp.write_all(data).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    }
+    Ok(())
 }

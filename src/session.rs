@@ -18,10 +18,14 @@ pub enum Event {
     Start {
         time: String,
         tree: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
         lang: String,
         version: String,
         format: u32,
     },
+    /// A walk continued with `--resume`: the steps before it still count.
+    Resume { time: String },
     Step {
         time: String,
         n: usize,
@@ -29,8 +33,23 @@ pub enum Event {
         kind: String,
         prompt: String,
         answer: Option<String>,
+        /// The answer as the person read it (是, a choice's label).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// What the step asked the person to do (check nodes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
         #[serde(default, skip_serializing_if = "is_false")]
         confirmed: bool,
+    },
+    /// The facts gathered for an escalation (profile and typed in).
+    Facts {
+        time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        terminal: Option<String>,
+        facts: Vec<FactValue>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<crate::profile::Contact>,
     },
     Back {
         time: String,
@@ -44,7 +63,22 @@ pub enum Event {
         node: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         party: Option<String>,
+        /// The tree the walk ended in (it may have followed a link).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tree: Option<String>,
+        /// The outcome's text, as shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
+}
+
+/// One fact for an escalation: `mid`, its label, and its value if known.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactValue {
+    pub fact: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -66,9 +100,25 @@ pub struct LogWriter {
 }
 
 impl LogWriter {
-    /// Opens `path` for appending (creating it if needed).
+    /// Opens `path` for appending (creating it if needed). A last line torn
+    /// by a power cut is closed first, so new events start on a line of
+    /// their own.
     pub fn append(path: &Path) -> io::Result<LogWriter> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::Start(len - 1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+            }
+        }
         Ok(LogWriter {
             file,
             path: path.to_path_buf(),
@@ -115,22 +165,23 @@ impl LogWriter {
     }
 }
 
-/// Reads the events of a log, one per line. A torn last line (a power cut
-/// mid-write) is left out and reported in the second value.
+/// Reads the events of a log, one per line. A line torn by a power cut
+/// mid-write (JSON that simply stops) is left out and reported in the
+/// second value; any other bad line is an error.
 pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
     let mut events = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
+    let mut torn = false;
+    for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Event>(line) {
             Ok(e) => events.push(e),
-            Err(_) if i + 1 == lines.len() && !text.ends_with('\n') => return Ok((events, true)),
+            Err(e) if e.is_eof() => torn = true,
             Err(e) => return Err(format!("line {}: not a session log event ({e})", i + 1)),
         }
     }
-    Ok((events, false))
+    Ok((events, torn))
 }
 
 #[cfg(test)]
@@ -144,6 +195,8 @@ mod tests {
         let start = Event::Start {
             time: now(),
             tree: "t".into(),
+            title: None,
+
             lang: "en".into(),
             version: "0".into(),
             format: LOG_FORMAT,

@@ -164,7 +164,16 @@ fn destructive_step_asks_for_confirmation() {
     p.expect("Go ahead with this step?");
     // The safe choice comes first.
     p.send(ENTER);
+    // The escalation asks for facts the (empty) profile lacks: type one,
+    // skip one, then stop asking with Ctrl-C.
+    p.expect("Merchant name (Enter to skip)");
+    p.send("Golden Noodle\r");
+    p.expect("Merchant ID");
+    p.send(ENTER);
+    p.expect("Terminal ID");
+    p.send(CTRL_C);
     p.expect("Call the vendor first");
+    p.expect("Merchant name: Golden Noodle");
     assert_eq!(p.exit_code(), 3);
     let events = p.log_events();
     assert_eq!(events[1]["answer"], "skip");

@@ -44,6 +44,12 @@ pub struct EscalationJson {
     pub node: String,
     pub message: String,
     pub have_ready: Vec<FactJson>,
+    /// The facts with their values (from the profile, or typed in).
+    pub facts: Vec<crate::session::FactValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<crate::profile::Contact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub where_to_find: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +74,8 @@ pub struct RunJson {
     pub resolution: Option<ResolutionJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -96,6 +104,7 @@ pub fn run_json(
         escalation: None,
         resolution: None,
         log,
+        report: None,
         warnings,
     };
     match walk.state() {
@@ -126,6 +135,9 @@ pub fn run_json(
                             label: fa.label(lang),
                         })
                         .collect(),
+                    facts: Vec::new(),
+                    contact: None,
+                    where_to_find: Some(party.where_to_find(lang).to_owned()),
                 })
             }
             Body::Resolved { text } => {
@@ -149,6 +161,7 @@ pub fn run_text(
     lang: Lang,
     show_steps: bool,
     width: Option<usize>,
+    report: Option<&crate::report::Report>,
 ) -> String {
     let mut out = String::new();
     let m = |msg: Msg| msg.get(lang);
@@ -196,28 +209,41 @@ pub fn run_text(
                     ));
                 }
                 out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
-                out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
-                for fact in have_ready {
-                    out.push_str(&format!("  □ {}\n", fact.label(lang)));
-                }
-                let tried: Vec<_> = steps.iter().filter(|t| t.answer.is_some()).collect();
-                if have_ready.contains(&Fact::Tried) && !tried.is_empty() {
-                    out.push_str(&format!("\n{}\n", m(Msg::Tried).bold()));
-                    for (i, t) in tried.iter().enumerate() {
-                        // A check reads "did this → didn't help"; a question keeps its answer.
-                        let (what, result) = match (&t.action, t.answer.as_deref()) {
-                            (Some(a), Some("yes")) => (a.as_str(), m(Msg::Helped)),
-                            (Some(a), Some("no")) => (a.as_str(), m(Msg::DidNotHelp)),
-                            _ => (t.prompt.as_str(), t.answer_label.as_deref().unwrap_or("")),
-                        };
-                        let line = format!("{:>2}. {} → {}", i + 1, first_line(what), result);
-                        out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                match report {
+                    Some(r) => {
+                        out.push('\n');
+                        for l in crate::report::contact_lines(r, lang).iter().skip(1) {
+                            out.push_str(&format!("{}\n", wrap(l, width, "")));
+                        }
+                        out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
+                        for fact in &r.facts {
+                            let line = match &fact.value {
+                                Some(v) => format!("  ✓ {}{}{v}", fact.label, m(Msg::Colon)),
+                                None => format!("  □ {}", fact.label),
+                            };
+                            out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                        }
+                        let tried: Vec<_> = r.steps.iter().filter(|s| s.answer.is_some()).collect();
+                        if have_ready.contains(&Fact::Tried) && !tried.is_empty() {
+                            out.push_str(&format!("\n{}\n", m(Msg::Tried).bold()));
+                            for (i, s) in tried.iter().enumerate() {
+                                let line =
+                                    format!("{:>2}. {}", i + 1, crate::report::step_line(s, lang));
+                                out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                            }
+                        }
+                    }
+                    None => {
+                        out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
+                        for fact in have_ready {
+                            out.push_str(&format!("  □ {}\n", fact.label(lang)));
+                        }
+                        out.push_str(&format!(
+                            "\n{}\n",
+                            wrap(party.where_to_find(lang), width, "")
+                        ));
                     }
                 }
-                out.push_str(&format!(
-                    "\n{}\n",
-                    wrap(party.where_to_find(lang), width, "")
-                ));
             }
             _ => {}
         },

@@ -16,7 +16,7 @@ use regex::Regex;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::i18n::Text;
-pub use model::{Category, Fact, Keywords, NodeKind, Owner, Party, Rung};
+pub use model::{fact_by_id, Category, Fact, Keywords, NodeKind, Owner, Party, Rung};
 use yaml::LazyIndex;
 
 /// Where a rule came from.

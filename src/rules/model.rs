@@ -364,6 +364,28 @@ pub enum Fact {
     CardholderContact,
 }
 
+/// The fact with this id (`mid`), if any.
+pub fn fact_by_id(id: &str) -> Option<Fact> {
+    use Fact::*;
+    [
+        Merchant,
+        Mid,
+        Tid,
+        Make,
+        Model,
+        Serial,
+        PurchaseDate,
+        Connection,
+        ScreenMessage,
+        Tried,
+        Started,
+        LastTransaction,
+        CardholderContact,
+    ]
+    .into_iter()
+    .find(|f| f.id() == id)
+}
+
 impl Fact {
     pub fn id(self) -> &'static str {
         match self {

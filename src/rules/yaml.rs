@@ -70,6 +70,11 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
+/// Writes `value` as YAML (the profile).
+pub fn to_string<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    serde_yaml::to_string(value).map_err(|e| anyhow::anyhow!("cannot write YAML: {e}"))
+}
+
 /// Flow collections (`[`, `{`) nested deeper than this are refused before
 /// parsing: serde_yaml would stop at 128 levels, but only after a parse
 /// whose time grows with the square of the depth.

@@ -10,11 +10,13 @@ use inquire::ui::RenderConfig;
 use inquire::validator::Validation;
 use inquire::{InquireError, Select, Text as TextPrompt};
 
-use super::{Answerer, Reply};
+use super::{askable, Answerer, Reply};
 use crate::answers::Answers;
 use crate::engine::{Answer, Step};
 use crate::i18n::{fill, Lang, Msg};
-use crate::rules::{Body, NodeKind};
+use crate::profile::check_value;
+use crate::rules::{fact_by_id, Body, NodeKind};
+use crate::session::FactValue;
 use crate::term::{width_for, wrap, Stream};
 
 pub struct Interactive {
@@ -241,5 +243,51 @@ impl Answerer for Interactive {
 
     fn presets(&self) -> Option<&Answers> {
         Some(&self.presets)
+    }
+
+    fn complete_facts(&mut self, facts: &mut Vec<FactValue>, lang: Lang) -> anyhow::Result<()> {
+        let missing: Vec<usize> = (0..facts.len())
+            .filter(|&i| {
+                facts[i].value.is_none() && fact_by_id(&facts[i].fact).is_some_and(askable)
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        eprintln!(
+            "\n{}",
+            wrap(self.m(Msg::AskFactsIntro), width_for(Stream::Stderr), "")
+        );
+        for i in missing {
+            let key = facts[i].fact.clone();
+            let question = fill(Msg::AskFact.get(lang), &[("label", &facts[i].label)]);
+            let check_key = key.clone();
+            let typed = TextPrompt::new(&question)
+                .with_validator(move |s: &str| {
+                    Ok(match s.trim() {
+                        "" => Validation::Valid,
+                        v => match check_value(&check_key, v) {
+                            Ok(_) => Validation::Valid,
+                            Err(e) => Validation::Invalid(e.to_string().into()),
+                        },
+                    })
+                })
+                .with_render_config(self.render_config())
+                .prompt();
+            match typed {
+                Ok(s) if s.trim().is_empty() => {}
+                Ok(s) => {
+                    let checked = check_value(&key, &s)?;
+                    if checked.masked {
+                        eprintln!("{}", self.m(Msg::Masked));
+                    }
+                    facts[i].value = Some(checked.value);
+                }
+                Err(InquireError::OperationCanceled) => {}
+                Err(InquireError::OperationInterrupted) => break,
+                Err(e) => return Err(anyhow::anyhow!("the terminal prompt failed: {e}")),
+            }
+        }
+        Ok(())
     }
 }

@@ -8,8 +8,12 @@ use std::io;
 
 use crate::answers::Answers;
 use crate::engine::{Answer, EngineError, State, Step, Walk};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{fill, Lang, Msg};
+use crate::privacy::mask_card_numbers;
+use crate::profile::Profile;
 use crate::rules::NodeKind;
+use crate::rules::{Body, Fact};
+use crate::session::FactValue;
 use crate::session::{self, Event, LogWriter};
 
 /// What a front end says at a step.
@@ -42,6 +46,12 @@ pub trait Answerer {
     /// The answers given ahead of time, to report the unused ones.
     fn presets(&self) -> Option<&Answers> {
         None
+    }
+
+    /// At an escalation: fill in facts the profile lacks (a person is asked;
+    /// a script leaves them unknown).
+    fn complete_facts(&mut self, _facts: &mut Vec<FactValue>, _lang: Lang) -> anyhow::Result<()> {
+        Ok(())
     }
 }
 
@@ -104,19 +114,28 @@ impl Ending {
     }
 }
 
-/// The session log as a run uses it: a write failure is reported once and
-/// the run goes on without the log.
+/// The session log as a run uses it: every event is also kept in memory
+/// (the report is built from them), and a write failure is reported once
+/// while the run goes on without the file.
 pub struct SessionLog {
     writer: Option<LogWriter>,
-    /// Set when a write failed; the caller tells the person once.
+    /// Every event of this session, including those replayed by `--resume`.
+    pub events: Vec<Event>,
+    /// Set when a write failed.
     pub failure: Option<io::Error>,
+    /// An explicit `--log`: failing to write it stops the run before the first step.
+    pub strict: bool,
+    lang: Lang,
 }
 
 impl SessionLog {
-    pub fn new(writer: Option<LogWriter>) -> SessionLog {
+    pub fn new(writer: Option<LogWriter>, lang: Lang) -> SessionLog {
         SessionLog {
             writer,
+            events: Vec::new(),
             failure: None,
+            strict: false,
+            lang,
         }
     }
 
@@ -127,8 +146,194 @@ impl SessionLog {
     pub fn write(&mut self, event: Event) {
         if let Some(w) = &mut self.writer {
             if let Err(e) = w.write(&event) {
+                // Told once, at once; the run goes on (an explicit --log
+                // that fails at once stops the run instead: see `drive`).
+                if !(self.strict && self.events.is_empty()) {
+                    eprintln!(
+                        "{}",
+                        fill(
+                            Msg::WarnLog.get(self.lang),
+                            &[("reason", &crate::rules::load::io_reason(&e))]
+                        )
+                    );
+                }
                 self.failure = Some(e);
                 self.writer = None;
+            }
+        }
+        self.events.push(event);
+    }
+}
+
+/// What a run knows beyond the rules: the language and the shop's profile.
+pub struct RunContext<'a> {
+    pub lang: Lang,
+    pub profile: &'a Profile,
+    pub terminal: String,
+}
+
+/// Facts that a person can type at the counter when the profile lacks them.
+pub fn askable(fact: Fact) -> bool {
+    !matches!(
+        fact,
+        Fact::Tried | Fact::CardholderContact | Fact::PurchaseDate
+    )
+}
+
+/// The facts an escalation asks for, filled from the profile.
+fn prefill(have_ready: &[Fact], walk: &Walk, ctx: &RunContext) -> Vec<FactValue> {
+    let tried = walk
+        .history()
+        .iter()
+        .filter(|v| v.step.kind() != NodeKind::Info)
+        .count();
+    have_ready
+        .iter()
+        .map(|f| FactValue {
+            fact: f.id().to_owned(),
+            label: f.label(ctx.lang).to_owned(),
+            value: match f {
+                Fact::Tried if tried > 0 => Some(fill(
+                    Msg::StepsBelow.get(ctx.lang),
+                    &[("n", &tried.to_string())],
+                )),
+                _ => ctx.profile.fact(*f, &ctx.terminal, ctx.lang),
+            },
+        })
+        .collect()
+}
+
+/// Drives `walk` with `answerer` until an outcome, a stop or an error,
+/// logging every step. With `resumed`, the log already holds the walk so
+/// far and a `resume` event is written instead of `start`.
+pub fn drive(
+    walk: &mut Walk<'_>,
+    answerer: &mut dyn Answerer,
+    log: &mut SessionLog,
+    ctx: &RunContext,
+    resumed: bool,
+) -> anyhow::Result<Ending> {
+    let lang = ctx.lang;
+    if resumed {
+        log.write(Event::Resume {
+            time: session::now(),
+        });
+    } else {
+        log.write(Event::Start {
+            time: session::now(),
+            tree: walk.tree().id.clone(),
+            title: Some(walk.tree().title.get(lang).to_owned()),
+            lang: lang.code().into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            format: session::LOG_FORMAT,
+        });
+    }
+    if log.strict {
+        if let Some(e) = &log.failure {
+            anyhow::bail!(
+                "cannot write the session log: {}",
+                crate::rules::load::io_reason(e)
+            );
+        }
+    }
+    let mut previous: Option<Answer> = None;
+    let end = |log: &mut SessionLog, ending: Ending, node: Option<String>| {
+        log.write(Event::End {
+            time: session::now(),
+            outcome: ending.outcome().into(),
+            node,
+            party: None,
+            tree: None,
+            message: None,
+        });
+        Ok(ending)
+    };
+    loop {
+        let step = match walk.state() {
+            State::Done(f) => {
+                let f = f.clone();
+                let (ending, message) = match &f.node.body {
+                    Body::Escalate {
+                        text, have_ready, ..
+                    } => {
+                        let mut facts = prefill(have_ready, walk, ctx);
+                        answerer.complete_facts(&mut facts, lang)?;
+                        let contact = f.party().and_then(|p| ctx.profile.contact(p)).cloned();
+                        log.write(Event::Facts {
+                            time: session::now(),
+                            terminal: Some(ctx.terminal.clone()),
+                            facts,
+                            contact,
+                        });
+                        (Ending::Escalated, text.get(lang).to_owned())
+                    }
+                    Body::Resolved { text } => (Ending::Resolved, text.get(lang).to_owned()),
+                    _ => (Ending::Resolved, String::new()),
+                };
+                log.write(Event::End {
+                    time: session::now(),
+                    outcome: ending.outcome().into(),
+                    node: Some(f.node_ref.clone()),
+                    party: f.party().map(|p| p.id().to_owned()),
+                    tree: Some(f.tree.id.clone()),
+                    message: Some(message),
+                });
+                return Ok(ending);
+            }
+            State::Ask(step) => step.clone(),
+        };
+        let can_go_back = !walk.history().is_empty();
+        match answerer.reply(&step, previous.take().as_ref(), can_go_back) {
+            Ok(Reply::Answer { answer, confirmed }) => {
+                // No card data, ever: typed text is masked before anything
+                // (the walk, the log, the screen) sees it.
+                let answer = match answer {
+                    Answer::Text(t) => {
+                        let (masked, changed) = mask_card_numbers(&t);
+                        if changed {
+                            eprintln!("{}", Msg::Masked.get(lang));
+                        }
+                        Answer::Text(masked)
+                    }
+                    other => other,
+                };
+                if let Err(e) = walk.answer(answer.clone()) {
+                    end(log, Ending::NeedsInput, Some(step.node_ref.clone()))?;
+                    return Err(e.into());
+                }
+                log.write(Event::Step {
+                    time: session::now(),
+                    n: step.number,
+                    node: step.node_ref.clone(),
+                    kind: step.kind().name().into(),
+                    prompt: step.prompt(lang),
+                    answer: (step.kind() != NodeKind::Info).then(|| answer.as_str().to_owned()),
+                    label: answer_label(&step, &answer, lang),
+                    action: step.action(lang).map(str::to_owned),
+                    confirmed,
+                });
+            }
+            Ok(Reply::Back) => {
+                if let Some(answer) = walk.back() {
+                    let to = walk.step().map(|s| s.node_ref.clone()).unwrap_or_default();
+                    log.write(Event::Back {
+                        time: session::now(),
+                        to,
+                    });
+                    previous = Some(answer);
+                }
+            }
+            Ok(Reply::Quit) => return end(log, Ending::Quit, Some(step.node_ref)),
+            Ok(Reply::Interrupted) => return end(log, Ending::Interrupted, Some(step.node_ref)),
+            Ok(Reply::NeedsInput) => return end(log, Ending::NeedsInput, Some(step.node_ref)),
+            Err(e) => {
+                let ending = if e.downcast_ref::<EngineError>().is_some() {
+                    Ending::NeedsInput
+                } else {
+                    Ending::Quit
+                };
+                end(log, ending, Some(step.node_ref))?;
+                return Err(e);
             }
         }
     }
@@ -146,93 +351,6 @@ pub struct Taken {
     pub answer: Option<String>,
     /// The answer as a person reads it (是, the choice's label).
     pub answer_label: Option<String>,
-}
-
-/// Drives `walk` with `answerer` until an outcome, a stop or an error,
-/// logging every step.
-pub fn drive<'r>(
-    walk: &mut Walk<'r>,
-    answerer: &mut dyn Answerer,
-    log: &mut SessionLog,
-    lang: Lang,
-) -> anyhow::Result<Ending> {
-    log.write(Event::Start {
-        time: session::now(),
-        tree: walk.tree().id.clone(),
-        lang: lang.code().into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        format: session::LOG_FORMAT,
-    });
-    let mut previous: Option<Answer> = None;
-    let end =
-        |log: &mut SessionLog, ending: Ending, node: Option<String>, party: Option<String>| {
-            log.write(Event::End {
-                time: session::now(),
-                outcome: ending.outcome().into(),
-                node,
-                party,
-            });
-            Ok(ending)
-        };
-    loop {
-        let step = match walk.state() {
-            State::Done(f) => {
-                let ending = if f.is_resolved() {
-                    Ending::Resolved
-                } else {
-                    Ending::Escalated
-                };
-                let party = f.party().map(|p| p.id().to_owned());
-                let node = f.node_ref.clone();
-                return end(log, ending, Some(node), party);
-            }
-            State::Ask(step) => step.clone(),
-        };
-        let can_go_back = !walk.history().is_empty();
-        match answerer.reply(&step, previous.take().as_ref(), can_go_back) {
-            Ok(Reply::Answer { answer, confirmed }) => {
-                if let Err(e) = walk.answer(answer.clone()) {
-                    end(log, Ending::NeedsInput, Some(step.node_ref.clone()), None)?;
-                    return Err(e.into());
-                }
-                log.write(Event::Step {
-                    time: session::now(),
-                    n: step.number,
-                    node: step.node_ref.clone(),
-                    kind: step.kind().name().into(),
-                    prompt: step.prompt(lang),
-                    answer: (step.kind() != NodeKind::Info).then(|| answer.as_str().to_owned()),
-                    confirmed,
-                });
-            }
-            Ok(Reply::Back) => {
-                if let Some(answer) = walk.back() {
-                    let to = walk.step().map(|s| s.node_ref.clone()).unwrap_or_default();
-                    log.write(Event::Back {
-                        time: session::now(),
-                        to,
-                    });
-                    previous = Some(answer);
-                }
-            }
-            Ok(Reply::Quit) => return end(log, Ending::Quit, Some(step.node_ref), None),
-            Ok(Reply::Interrupted) => {
-                return end(log, Ending::Interrupted, Some(step.node_ref), None)
-            }
-            Ok(Reply::NeedsInput) => {
-                return end(log, Ending::NeedsInput, Some(step.node_ref), None)
-            }
-            Err(e) => {
-                let ending = if e.downcast_ref::<EngineError>().is_some() {
-                    Ending::NeedsInput
-                } else {
-                    Ending::Quit
-                };
-                end(log, ending, Some(step.node_ref), None)?;
-                return Err(e);
-            }
-        }
-    }
 }
 
 /// The steps of `walk` so far, for JSON and the summary.
@@ -288,8 +406,14 @@ mod tests {
         let mut a = Scripted {
             answers: Answers::default(),
         };
-        let mut log = SessionLog::new(None);
-        let ending = drive(&mut walk, &mut a, &mut log, Lang::En).unwrap();
+        let mut log = SessionLog::new(None, Lang::En);
+        let profile = Profile::default();
+        let ctx = RunContext {
+            lang: Lang::En,
+            profile: &profile,
+            terminal: "default".into(),
+        };
+        let ending = drive(&mut walk, &mut a, &mut log, &ctx, false).unwrap();
         assert_eq!(ending, Ending::NeedsInput);
         assert_eq!(ending.exit_code(), 4);
         // Info steps were passed without answers.
@@ -320,8 +444,15 @@ mod tests {
                 .collect();
             answers.add_flags(&flags).unwrap();
             let mut walk = Walk::start(&rules, &tree.id).unwrap();
-            let mut log = SessionLog::new(None);
-            let ending = drive(&mut walk, &mut Scripted { answers }, &mut log, Lang::En).unwrap();
+            let mut log = SessionLog::new(None, Lang::En);
+            let profile = Profile::default();
+            let ctx = RunContext {
+                lang: Lang::En,
+                profile: &profile,
+                terminal: "default".into(),
+            };
+            let ending =
+                drive(&mut walk, &mut Scripted { answers }, &mut log, &ctx, false).unwrap();
             assert_ne!(ending, Ending::Quit);
         }
     }

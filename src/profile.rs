@@ -1,0 +1,425 @@
+//! The shop's saved facts, used to prefill escalations: merchant name and
+//! ID, support contacts per party, and per terminal its ID, make, model,
+//! serial number, purchase date, warranty and connection. Kept in
+//! `profile.yaml` (private to the user, written atomically).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{did_you_mean, Diagnostic, SourceFile};
+use crate::i18n::{fill, Lang, Msg};
+
+use crate::privacy::mask_card_numbers;
+use crate::rules::{Fact, Party};
+
+/// The terminal used when none is named.
+pub const DEFAULT_TERMINAL: &str = "default";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<String>,
+}
+
+impl Contact {
+    pub fn is_empty(&self) -> bool {
+        *self == Contact::default()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terminal {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub make: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub contacts: BTreeMap<String, Contact>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub terminals: BTreeMap<String, Terminal>,
+}
+
+const SHOP_KEYS: &[&str] = &["merchant", "mid"];
+const TERMINAL_KEYS: &[&str] = &[
+    "tid",
+    "make",
+    "model",
+    "serial",
+    "purchase_date",
+    "warranty_until",
+    "connection",
+];
+const PARTIES: &[&str] = &["vendor", "acquirer", "issuer", "isp", "power"];
+const CONTACT_FIELDS: &[&str] = &["name", "phone", "hours", "web"];
+
+/// Every key `profile set` accepts.
+pub fn all_keys() -> Vec<String> {
+    let mut keys: Vec<String> = SHOP_KEYS
+        .iter()
+        .chain(TERMINAL_KEYS)
+        .map(|k| (*k).to_owned())
+        .collect();
+    for p in PARTIES {
+        for f in CONTACT_FIELDS {
+            keys.push(format!("contact.{p}.{f}"));
+        }
+    }
+    keys
+}
+
+/// A value checked for its key. `masked` is true when a card number was
+/// removed from free text.
+pub struct Checked {
+    pub value: String,
+    pub masked: bool,
+}
+
+fn ok(value: &str) -> Checked {
+    Checked {
+        value: value.to_owned(),
+        masked: false,
+    }
+}
+
+/// Checks `value` for `key`: identifiers and dates by their form; free
+/// text for length and card numbers (masked, never stored).
+pub fn check_value(key: &str, value: &str) -> Result<Checked> {
+    let v = value.trim();
+    if v.is_empty() {
+        bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
+    }
+    let alnum = |min: usize, max: usize| {
+        v.len() >= min && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    let field = key.rsplit('.').next().unwrap_or(key);
+    match (key, field) {
+        ("mid", _) if !alnum(4, 20) => bail!("`{v}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
+        ("tid", _) if !alnum(4, 16) => bail!("`{v}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
+        ("mid" | "tid", _) => Ok(ok(v)),
+        ("serial", _) => {
+            let good = v.len() <= 40 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && v.chars().all(|c| c.is_ascii_alphanumeric() || " ._/-".contains(c));
+            if !good {
+                bail!("`{v}` is not a serial number: letters, digits, spaces and . _ / - only, up to 40");
+            }
+            Ok(ok(v))
+        }
+        ("purchase_date" | "warranty_until", _) => {
+            let date: jiff::civil::Date = v.parse().map_err(|_| anyhow!("`{v}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31"))?;
+            if date.to_string() != v {
+                bail!("`{v}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31");
+            }
+            Ok(ok(v))
+        }
+        ("connection", _) => match v.to_lowercase().as_str() {
+            c @ ("wifi" | "mobile" | "ethernet" | "base") => Ok(ok(c)),
+            _ => bail!("`{v}` is not a connection: use wifi, mobile, ethernet or base"),
+        },
+        (_, "phone") => {
+            let good = v.len() <= 40 && v.chars().filter(|c| c.is_ascii_digit()).count() >= 3 && v.chars().all(|c| c.is_ascii_digit() || " +-()./,extEXT".contains(c));
+            if !good {
+                bail!("`{v}` is not a phone number: digits, spaces and + - ( ) only");
+            }
+            Ok(ok(v))
+        }
+        _ => {
+            if v.chars().count() > 200 {
+                bail!("the value for `{key}` is longer than 200 characters");
+            }
+            let clean = crate::rules::load::sanitize(v);
+            let (value, masked) = mask_card_numbers(&clean);
+            Ok(Checked { value, masked })
+        }
+    }
+}
+
+/// Reports an unknown key with the closest known one.
+fn unknown_key(key: &str) -> anyhow::Error {
+    let keys = all_keys();
+    match did_you_mean(key, keys.iter().map(String::as_str)) {
+        Some(best) => anyhow!("unknown profile key `{key}`; did you mean `{best}`?"),
+        None => anyhow!(
+            "unknown profile key `{key}`; keys are {}, {} and contact.PARTY.FIELD (PARTY: {}; FIELD: {})",
+            SHOP_KEYS.join(", "),
+            TERMINAL_KEYS.join(", "),
+            PARTIES.join(", "),
+            CONTACT_FIELDS.join(", ")
+        ),
+    }
+}
+
+impl Profile {
+    /// Reads the profile; a missing file is an empty profile.
+    pub fn load(path: &Path) -> Result<Profile, Diagnostic> {
+        let name = path.display().to_string();
+        let bytes = match crate::rules::load::read_limited(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profile::default()),
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    &name,
+                    format!(
+                        "cannot read the profile: {}",
+                        crate::rules::load::io_reason(&e)
+                    ),
+                ))
+            }
+        };
+        let text = match crate::rules::yaml::decode(&name, bytes) {
+            Ok(t) => t,
+            Err(d) if d.message.contains("empty") => return Ok(Profile::default()),
+            Err(d) => return Err(d),
+        };
+        let file = Arc::new(SourceFile { name, text });
+        crate::rules::yaml::parse(&file)
+    }
+
+    /// Writes the profile atomically, readable by the user only.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow!(
+                    "cannot create {}: {}",
+                    dir.display(),
+                    crate::rules::load::io_reason(&e)
+                )
+            })?;
+        }
+        let text = format!(
+            "# posdoctor profile: `posdoctor profile set KEY VALUE` edits it\n{}",
+            crate::rules::yaml::to_string(self)?
+        );
+        crate::paths::write_atomic(path, text.as_bytes(), true)
+    }
+
+    /// The terminal a command means: the one named, else the only one, else `default`.
+    pub fn terminal_name(&self, name: Option<&str>) -> String {
+        match name {
+            Some(n) => n.to_owned(),
+            None if self.terminals.len() == 1 => {
+                self.terminals.keys().next().cloned().unwrap_or_default()
+            }
+            None => DEFAULT_TERMINAL.to_owned(),
+        }
+    }
+
+    fn slot(&mut self, key: &str, terminal: &str) -> Result<&mut Option<String>> {
+        if let Some(rest) = key.strip_prefix("contact.") {
+            let (party, field) = rest.split_once('.').ok_or_else(|| unknown_key(key))?;
+            if !PARTIES.contains(&party) || !CONTACT_FIELDS.contains(&field) {
+                return Err(unknown_key(key));
+            }
+            let c = self.contacts.entry(party.to_owned()).or_default();
+            return Ok(match field {
+                "name" => &mut c.name,
+                "phone" => &mut c.phone,
+                "hours" => &mut c.hours,
+                _ => &mut c.web,
+            });
+        }
+        match key {
+            "merchant" => Ok(&mut self.merchant),
+            "mid" => Ok(&mut self.mid),
+            k if TERMINAL_KEYS.contains(&k) => {
+                if !crate::rules::load::valid_id(terminal) {
+                    bail!(
+                        "`{terminal}` is not a usable terminal name: letters, digits, - _ . only"
+                    );
+                }
+                let t = self.terminals.entry(terminal.to_owned()).or_default();
+                Ok(match k {
+                    "tid" => &mut t.tid,
+                    "make" => &mut t.make,
+                    "model" => &mut t.model,
+                    "serial" => &mut t.serial,
+                    "purchase_date" => &mut t.purchase_date,
+                    "warranty_until" => &mut t.warranty_until,
+                    _ => &mut t.connection,
+                })
+            }
+            _ => Err(unknown_key(key)),
+        }
+    }
+
+    /// Sets `key` (checked); returns whether a card number was masked.
+    pub fn set(&mut self, key: &str, value: &str, terminal: &str) -> Result<bool> {
+        let checked = check_value(key, value)?;
+        *self.slot(key, terminal)? = Some(checked.value);
+        Ok(checked.masked)
+    }
+
+    pub fn unset(&mut self, key: &str, terminal: &str) -> Result<()> {
+        *self.slot(key, terminal)? = None;
+        self.contacts.retain(|_, c| !c.is_empty());
+        self.terminals.retain(|_, t| *t != Terminal::default());
+        Ok(())
+    }
+
+    /// Every set key and its value, shop keys first, then each terminal's.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut push = |k: String, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push((k, v.clone()));
+            }
+        };
+        push("merchant".into(), &self.merchant);
+        push("mid".into(), &self.mid);
+        for (party, c) in &self.contacts {
+            push(format!("contact.{party}.name"), &c.name);
+            push(format!("contact.{party}.phone"), &c.phone);
+            push(format!("contact.{party}.hours"), &c.hours);
+            push(format!("contact.{party}.web"), &c.web);
+        }
+        for (name, t) in &self.terminals {
+            let prefix = if name == DEFAULT_TERMINAL && self.terminals.len() == 1 {
+                String::new()
+            } else {
+                format!("[{name}] ")
+            };
+            push(format!("{prefix}tid"), &t.tid);
+            push(format!("{prefix}make"), &t.make);
+            push(format!("{prefix}model"), &t.model);
+            push(format!("{prefix}serial"), &t.serial);
+            push(format!("{prefix}purchase_date"), &t.purchase_date);
+            push(format!("{prefix}warranty_until"), &t.warranty_until);
+            push(format!("{prefix}connection"), &t.connection);
+        }
+        out
+    }
+
+    /// The contact saved for `party`, if any.
+    pub fn contact(&self, party: Party) -> Option<&Contact> {
+        self.contacts.get(party.id()).filter(|c| !c.is_empty())
+    }
+
+    /// The value the profile holds for a fact, for terminal `terminal`.
+    pub fn fact(&self, fact: Fact, terminal: &str, lang: Lang) -> Option<String> {
+        let t = self.terminals.get(terminal);
+        match fact {
+            Fact::Merchant => self.merchant.clone(),
+            Fact::Mid => self.mid.clone(),
+            Fact::Tid => t.and_then(|t| t.tid.clone()),
+            Fact::Make => t.and_then(|t| t.make.clone()),
+            Fact::Model => t.and_then(|t| t.model.clone()),
+            Fact::Serial => t.and_then(|t| t.serial.clone()),
+            Fact::Connection => t.and_then(|t| t.connection.clone()),
+            Fact::PurchaseDate => {
+                let t = t?;
+                match (&t.purchase_date, &t.warranty_until) {
+                    (None, None) => None,
+                    (p, w) => Some(
+                        [
+                            p.as_ref()
+                                .map(|p| fill(Msg::Bought.get(lang), &[("date", p)])),
+                            w.as_ref().map(|w| warranty_state(w, lang)),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(Msg::ListSep.get(lang)),
+                    ),
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// "under warranty until 2027-01-31" or "warranty ended 2024-01-31".
+fn warranty_state(until: &str, lang: Lang) -> String {
+    let today = jiff::Zoned::now().date();
+    let msg = match until.parse::<jiff::civil::Date>() {
+        Ok(d) if d < today => Msg::WarrantyEnded,
+        _ => Msg::WarrantyUntil,
+    };
+    fill(msg.get(lang), &[("date", until)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_unset_round_trip() {
+        let mut p = Profile::default();
+        p.set("merchant", "Golden Noodle", "default").unwrap();
+        p.set("mid", "123456789012345", "default").unwrap();
+        p.set("serial", "SN-88A/2", "default").unwrap();
+        p.set("contact.vendor.phone", "+86 21 5555 0100", "default")
+            .unwrap();
+        p.set("tid", "T0002", "counter-2").unwrap();
+        let yaml = crate::rules::yaml::to_string(&p).unwrap();
+        let back: Profile = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(
+            back.fact(Fact::Mid, "default", Lang::En).as_deref(),
+            Some("123456789012345")
+        );
+        assert_eq!(
+            back.fact(Fact::Tid, "counter-2", Lang::En).as_deref(),
+            Some("T0002")
+        );
+        p.unset("contact.vendor.phone", "default").unwrap();
+        assert!(p.contacts.is_empty());
+    }
+
+    #[test]
+    fn values_are_checked() {
+        assert!(check_value("purchase_date", "2025-02-30").is_err());
+        assert!(check_value("purchase_date", "31/01/2025").is_err());
+        assert!(check_value("purchase_date", "2025-01-31").is_ok());
+        assert!(check_value("mid", "12 34").is_err());
+        assert!(check_value("connection", "WiFi").unwrap().value == "wifi");
+        assert!(check_value("contact.isp.phone", "call me").is_err());
+        let e = Profile::default()
+            .set("modle", "X", "default")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `model`?"), "{e}");
+    }
+
+    #[test]
+    fn card_numbers_in_free_text_are_masked_but_ids_survive() {
+        let c = check_value("merchant", "Shop 4111 1111 1111 1111").unwrap();
+        assert!(c.masked);
+        assert_eq!(c.value, "Shop ************1111");
+        // A 15-digit MID that happens to pass the Luhn check stays intact.
+        let mid = "378282246310005";
+        assert!(
+            crate::privacy::mask_card_numbers(mid).1,
+            "it would look like a card"
+        );
+        assert_eq!(check_value("mid", mid).unwrap().value, mid);
+    }
+}

@@ -1,0 +1,419 @@
+//! The escalation report: who to call, the facts they will ask for, and
+//! every step already tried — built only from a session log's events, so
+//! the report written at the end of a run and `posdoctor report LOG` are
+//! the same.
+
+use serde::Serialize;
+
+use crate::i18n::{fill, Lang, Msg};
+use crate::profile::Contact;
+use crate::rules::Party;
+use crate::session::{Event, FactValue};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportStep {
+    pub n: usize,
+    pub time: String,
+    pub node: String,
+    pub kind: String,
+    pub prompt: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub answer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub tree: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `resolved`, `escalated`, `needs_input`, `aborted`, or `unfinished`.
+    pub outcome: String,
+    pub started: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub where_to_find: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
+    pub facts: Vec<FactValue>,
+    pub steps: Vec<ReportStep>,
+    /// Free text typed during the walk: codes and messages from the screen.
+    pub entered: Vec<ReportStep>,
+}
+
+/// Builds the report of the last session in `events` (a log may hold
+/// several sessions; `--resume` continues one, and its steps count once).
+pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
+    let start_at = events
+        .iter()
+        .rposition(|e| matches!(e, Event::Start { .. }))?;
+    let session = &events[start_at..];
+    let Event::Start {
+        time, tree, title, ..
+    } = &session[0]
+    else {
+        return None;
+    };
+    let mut report = Report {
+        tree: tree.clone(),
+        title: title.clone(),
+        outcome: "unfinished".into(),
+        started: time.clone(),
+        ended: None,
+        duration_seconds: None,
+        party: None,
+        party_name: None,
+        message: None,
+        contact: None,
+        where_to_find: None,
+        terminal: None,
+        facts: Vec::new(),
+        steps: Vec::new(),
+        entered: Vec::new(),
+    };
+    for e in &session[1..] {
+        match e {
+            Event::Step {
+                time,
+                n,
+                node,
+                kind,
+                prompt,
+                answer,
+                label,
+                action,
+                ..
+            } => {
+                // A step number that was already taken means the walk came
+                // back to it (after "back"): the later answer replaces it.
+                report.steps.retain(|s| s.n < *n);
+                report.steps.push(ReportStep {
+                    n: *n,
+                    time: time.clone(),
+                    node: node.clone(),
+                    kind: kind.clone(),
+                    prompt: prompt.clone(),
+                    action: action.clone(),
+                    answer: answer.clone(),
+                    label: label.clone(),
+                });
+            }
+            Event::Back { .. } => {
+                report.steps.pop();
+            }
+            Event::Facts {
+                terminal,
+                facts,
+                contact,
+                ..
+            } => {
+                report.terminal = terminal.clone();
+                report.facts = facts.clone();
+                report.contact = contact.clone();
+            }
+            Event::End {
+                time,
+                outcome,
+                party,
+                message,
+                ..
+            } => {
+                report.outcome = outcome.clone();
+                report.ended = Some(time.clone());
+                report.party = party.clone();
+                report.message = message.clone();
+            }
+            Event::Resume { .. } => {
+                report.outcome = "unfinished".into();
+                report.ended = None;
+            }
+            Event::Start { .. } => {}
+        }
+    }
+    report.entered = report
+        .steps
+        .iter()
+        .filter(|s| s.kind == "text")
+        .cloned()
+        .collect();
+    if let Some(p) = report.party.as_deref().and_then(party_of) {
+        report.party_name = Some(p.name(lang).to_owned());
+        report.where_to_find = Some(p.where_to_find(lang).to_owned());
+    }
+    if let (Some(a), Some(b)) = (&report.ended, Some(&report.started)) {
+        if let (Ok(a), Ok(b)) = (a.parse::<jiff::Timestamp>(), b.parse::<jiff::Timestamp>()) {
+            report.duration_seconds = Some((a - b).get_seconds().max(0));
+        }
+    }
+    Some(report)
+}
+
+pub fn party_of(id: &str) -> Option<Party> {
+    [
+        Party::Vendor,
+        Party::Acquirer,
+        Party::Issuer,
+        Party::Isp,
+        Party::Power,
+    ]
+    .into_iter()
+    .find(|p| p.id() == id)
+}
+
+/// The outcome in the reader's words.
+fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
+    match outcome {
+        "resolved" => Msg::OutcomeResolved,
+        "escalated" => Msg::OutcomeEscalated,
+        "needs_input" => Msg::OutcomeNeedsInput,
+        "aborted" => Msg::OutcomeAborted,
+        _ => Msg::OutcomeUnfinished,
+    }
+    .get(lang)
+}
+
+fn duration(secs: i64, lang: Lang) -> String {
+    fill(
+        Msg::MinutesSeconds.get(lang),
+        &[
+            ("m", &(secs / 60).to_string()),
+            ("s", &(secs % 60).to_string()),
+        ],
+    )
+}
+
+/// "2026-11-23T08:10:02Z" → "2026-11-23 08:10:02 UTC".
+fn when(t: &str) -> String {
+    t.replace('T', " ").replace('Z', " UTC")
+}
+
+fn hhmmss(t: &str) -> &str {
+    t.split('T').nth(1).map_or(t, |s| s.trim_end_matches('Z'))
+}
+
+/// Lines of the contact block: the saved contact, or where to find one.
+pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(name) = &r.party_name {
+        v.push(fill(Msg::CallParty.get(lang), &[("party", name)]));
+    }
+    let colon = Msg::Colon.get(lang);
+    match &r.contact {
+        Some(c) => {
+            for (label, value) in [
+                (Msg::ContactName, &c.name),
+                (Msg::ContactPhone, &c.phone),
+                (Msg::ContactHours, &c.hours),
+                (Msg::ContactWeb, &c.web),
+            ] {
+                if let Some(value) = value {
+                    v.push(format!("{}{colon}{value}", label.get(lang)));
+                }
+            }
+        }
+        None => {
+            if let Some(w) = &r.where_to_find {
+                v.push(w.clone());
+            }
+        }
+    }
+    if r.party.as_deref() == Some("vendor") {
+        v.push(Msg::AskFor.get(lang).to_owned());
+    }
+    if r.party.is_some() {
+        v.push(Msg::KeepProof.get(lang).to_owned());
+    }
+    v
+}
+
+pub fn step_line(s: &ReportStep, lang: Lang) -> String {
+    let (what, result) = match (&s.action, s.answer.as_deref()) {
+        (Some(a), Some("yes")) => (a.as_str(), Msg::Helped.get(lang).to_owned()),
+        (Some(a), Some("no")) => (a.as_str(), Msg::DidNotHelp.get(lang).to_owned()),
+        _ => (
+            s.prompt.as_str(),
+            s.label
+                .clone()
+                .or_else(|| s.answer.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    format!(
+        "{} {} → {}",
+        hhmmss(&s.time),
+        what.lines().next().unwrap_or(""),
+        result
+    )
+}
+
+/// The report as plain text.
+pub fn text(r: &Report, lang: Lang) -> String {
+    let m = |msg: Msg| msg.get(lang);
+    let colon = m(Msg::Colon);
+    let heading = title_of(r, lang);
+    let mut out = format!(
+        "{heading}\n{}\n",
+        "=".repeat(unicode_width::UnicodeWidthStr::width(heading))
+    );
+    let title = r
+        .title
+        .as_deref()
+        .map(|t| format!(" — {t}"))
+        .unwrap_or_default();
+    out.push_str(&format!("{}{colon}{}{title}\n", m(Msg::ReportTree), r.tree));
+    out.push_str(&format!(
+        "{}{colon}{}\n",
+        m(Msg::ReportOutcome),
+        outcome_text(&r.outcome, lang)
+    ));
+    out.push_str(&format!(
+        "{}{colon}{}\n",
+        m(Msg::ReportStarted),
+        when(&r.started)
+    ));
+    if let Some(d) = r.duration_seconds {
+        out.push_str(&format!(
+            "{}{colon}{}\n",
+            m(Msg::ReportDuration),
+            duration(d, lang)
+        ));
+    }
+    if r.party.is_some() {
+        out.push_str(&format!("\n{}\n", m(Msg::ReportWho)));
+        for l in contact_lines(r, lang) {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+    if let Some(msg) = &r.message {
+        let head = if r.party.is_some() {
+            m(Msg::ReportWhy)
+        } else {
+            m(Msg::ReportOutcome)
+        };
+        out.push_str(&format!("\n{head}\n  {msg}\n"));
+    }
+    if !r.facts.is_empty() {
+        out.push_str(&format!("\n{}\n", m(Msg::ReportFacts)));
+        for f in &r.facts {
+            out.push_str(&format!(
+                "  {}{colon}{}\n",
+                f.label,
+                f.value.as_deref().unwrap_or(m(Msg::NotKnown))
+            ));
+        }
+    }
+    out.push_str(&format!("\n{}\n", m(Msg::ReportSteps)));
+    for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
+        out.push_str(&format!("  {:>2}. {}\n", i + 1, step_line(s, lang)));
+    }
+    if !r.entered.is_empty() {
+        out.push_str(&format!("\n{}\n", m(Msg::ReportEntered)));
+        for s in &r.entered {
+            out.push_str(&format!(
+                "  - {}{colon}{}\n",
+                s.prompt,
+                s.answer.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+/// "Escalation report" when someone must be called, else "Session report".
+fn title_of(r: &Report, lang: Lang) -> &'static str {
+    if r.party.is_some() {
+        Msg::ReportTitle.get(lang)
+    } else {
+        Msg::SessionReportTitle.get(lang)
+    }
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &Report, lang: Lang) -> String {
+    let m = |msg: Msg| msg.get(lang);
+    let colon = m(Msg::Colon);
+    let mut out = format!(
+        "# {}{colon}{}\n\n",
+        title_of(r, lang),
+        md(r.title.as_deref().unwrap_or(&r.tree))
+    );
+    out.push_str(&format!(
+        "- **{}**{colon}`{}`\n",
+        m(Msg::ReportTree),
+        r.tree
+    ));
+    out.push_str(&format!(
+        "- **{}**{colon}{}\n",
+        m(Msg::ReportOutcome),
+        outcome_text(&r.outcome, lang)
+    ));
+    out.push_str(&format!(
+        "- **{}**{colon}{}\n",
+        m(Msg::ReportStarted),
+        when(&r.started)
+    ));
+    if let Some(d) = r.duration_seconds {
+        out.push_str(&format!(
+            "- **{}**{colon}{}\n",
+            m(Msg::ReportDuration),
+            duration(d, lang)
+        ));
+    }
+    if r.party.is_some() {
+        out.push_str(&format!("\n## {}\n\n", m(Msg::ReportWho)));
+        for l in contact_lines(r, lang) {
+            out.push_str(&format!("{}\n\n", md(&l)));
+        }
+    }
+    if let Some(msg) = &r.message {
+        let head = if r.party.is_some() {
+            m(Msg::ReportWhy)
+        } else {
+            m(Msg::ReportOutcome)
+        };
+        out.push_str(&format!("## {head}\n\n{}\n\n", md(msg)));
+    }
+    if !r.facts.is_empty() {
+        out.push_str(&format!("## {}\n\n| | |\n|---|---|\n", m(Msg::ReportFacts)));
+        for f in &r.facts {
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                md(&f.label),
+                md(f.value.as_deref().unwrap_or(m(Msg::NotKnown)))
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("## {}\n\n", m(Msg::ReportSteps)));
+    for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
+        out.push_str(&format!("{}. {}\n", i + 1, md(&step_line(s, lang))));
+    }
+    if !r.entered.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", m(Msg::ReportEntered)));
+        for s in &r.entered {
+            out.push_str(&format!(
+                "- {}{colon}`{}`\n",
+                md(&s.prompt),
+                s.answer.as_deref().unwrap_or("").replace('`', "'")
+            ));
+        }
+    }
+    out
+}
