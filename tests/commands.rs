@@ -193,7 +193,7 @@ fn run_text_snapshots() {
     let flags = answer_flags(NO_POWER_TO_VENDOR);
     args.extend(flags.iter().map(String::as_str));
     let a = env.cmd().args(&args).assert().code(3);
-    insta::assert_snapshot!("run_no_power_vendor_en", stdout(&a));
+    insta::assert_snapshot!("run_no_power_vendor_en", redact(&env, &stdout(&a)));
     let a = env
         .cmd()
         .arg("--lang")
@@ -201,7 +201,7 @@ fn run_text_snapshots() {
         .args(&args)
         .assert()
         .code(3);
-    insta::assert_snapshot!("run_no_power_vendor_zh", stdout(&a));
+    insta::assert_snapshot!("run_no_power_vendor_zh", redact(&env, &stdout(&a)));
     let a = env
         .cmd()
         .args([

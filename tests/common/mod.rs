@@ -92,3 +92,20 @@ pub fn answer_flags(answers: &[&str]) -> Vec<String> {
         .flat_map(|a| ["--answer".to_owned(), (*a).to_owned()])
         .collect()
 }
+
+/// Output with times, durations and the temp home replaced, for snapshots.
+pub fn redact(env: &Env, s: &str) -> String {
+    let s = s.replace(&env.home().display().to_string(), "[HOME]");
+    let rules = [
+        (r"\d{8}T\d{6}Z", "[STAMP]"),
+        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "[TIME]"),
+        (r"\b\d{2}:\d{2}:\d{2}\b", "[HH:MM:SS]"),
+        (r"\d+ (min|分) \d+ (s|秒)", "[DURATION]"),
+    ];
+    rules.iter().fold(s, |acc, (re, to)| {
+        regex::Regex::new(re)
+            .expect("regex")
+            .replace_all(&acc, *to)
+            .into_owned()
+    })
+}
