@@ -1032,9 +1032,15 @@ fn checklist_cmd(
             .collect::<Result<_>>()?
     };
     let date = today();
+    let profile = profile_for_run(ctx, Dirs::from_env().ok().as_ref());
+    let terminal = profile.terminal_name(ctx.terminal.as_deref());
+    let prefill = checklist::Prefill {
+        profile: &profile,
+        terminal: &terminal,
+    };
     let lists: Vec<checklist::Checklist> = trees
         .iter()
-        .map(|t| checklist::build(&rules, t, ctx.lang, &date))
+        .map(|t| checklist::build(&rules, t, ctx.lang, &date, Some(&prefill)))
         .collect();
     let width = match width {
         Some(w) => usize::from(w),

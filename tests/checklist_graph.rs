@@ -42,7 +42,7 @@ fn no_text_line_is_wider_than_the_width() {
     let rules = rules();
     for tree in rules.trees() {
         for lang in [Lang::En, Lang::Zh] {
-            let c = checklist::build(&rules, tree, lang, "2026-11-23");
+            let c = checklist::build(&rules, tree, lang, "2026-11-23", None);
             for width in [32, 42, 48, 80] {
                 let text = checklist::text(&c, width);
                 for line in text.lines() {
@@ -124,7 +124,7 @@ fn engine_moves(rules: &RuleSet, tree_id: &str) -> BTreeSet<(String, String, Str
 fn paper_and_screen_take_the_same_branches() {
     let rules = rules();
     for tree in rules.trees() {
-        let c = checklist::build(&rules, tree, Lang::En, "2026-11-23");
+        let c = checklist::build(&rules, tree, Lang::En, "2026-11-23", None);
         let mut printed: BTreeSet<(String, String, String)> = BTreeSet::new();
         for item in c.sections.iter().flat_map(|s| &s.items) {
             for b in &item.branches {
@@ -188,6 +188,7 @@ fn maintenance_prints_as_daily_weekly_monthly() {
         rules.tree("maintenance").unwrap(),
         Lang::En,
         "2026-11-23",
+        None,
     );
     let titles: Vec<_> = c
         .sections
@@ -457,4 +458,32 @@ fn pdf_pages(path: &std::path::Path, bytes: &[u8]) -> usize {
     }
     let text = String::from_utf8_lossy(bytes);
     text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+#[test]
+fn the_call_box_uses_the_profile_when_set() {
+    let env = Env::new();
+    for (k, v) in [
+        ("contact.vendor.phone", "+86 21 5555 0100"),
+        ("contact.vendor.name", "Acme POS Service"),
+        ("mid", "378282246310005"),
+        ("serial", "SN-1"),
+    ] {
+        env.cmd().args(["profile", "set", k, v]).assert().code(0);
+    }
+    let a = env
+        .cmd()
+        .args(["checklist", "card-read", "--width", "42"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    let joined = out.replace("\n  ", " ");
+    assert!(joined.contains("Phone: +86 21 5555 0100"), "{out}");
+    assert!(
+        out.contains("378282246310005") && out.contains("SN-1"),
+        "{out}"
+    );
+    // The issuer has no saved contact: it still says where the number is.
+    assert!(out.contains("the back of their card"), "{out}");
+    assert!(out.lines().all(|l| l.width() <= 42));
 }

@@ -9,8 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::engine::Answer;
 use crate::i18n::{fill, Lang, Msg};
+use crate::profile::Profile;
 use crate::rules::validate::reach;
-use crate::rules::{Body, Category, Node, NodeKind, Party, RuleSet, Tree};
+use crate::rules::{Body, Category, Fact, Node, NodeKind, Party, RuleSet, Tree};
 
 /// Where a branch of a step leads.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,10 +92,18 @@ pub struct Via {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct FillIn {
+    pub label: String,
+    /// Known from the profile; printed instead of a blank line.
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct Contact {
     pub party: &'static str,
     pub name: String,
-    pub where_to_find: String,
+    /// The saved contact (name, phone, hours, web), or where to find the number.
+    pub how_to_reach: String,
 }
 
 /// A checklist, ready to render in any format.
@@ -107,8 +116,23 @@ pub struct Checklist {
     pub fallback: Option<String>,
     pub sections: Vec<Section>,
     pub contacts: Vec<Contact>,
-    pub fill_in: Vec<String>,
+    pub fill_in: Vec<FillIn>,
     pub footer: String,
+}
+
+/// "Name: … · Phone: … · Hours: … · Web: …" for a saved contact.
+fn contact_line(c: &crate::profile::Contact, lang: Lang) -> String {
+    let colon = Msg::Colon.get(lang);
+    [
+        (Msg::ContactName, &c.name),
+        (Msg::ContactPhone, &c.phone),
+        (Msg::ContactHours, &c.hours),
+        (Msg::ContactWeb, &c.web),
+    ]
+    .iter()
+    .filter_map(|(label, v)| v.as_ref().map(|v| format!("{}{colon}{v}", label.get(lang))))
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 fn first_sentence(s: &str) -> String {
@@ -161,8 +185,20 @@ fn when(node: &Node, answer: &str, lang: Lang) -> String {
     }
 }
 
+/// The shop's saved facts, to print the contacts and known facts.
+pub struct Prefill<'a> {
+    pub profile: &'a Profile,
+    pub terminal: &'a str,
+}
+
 /// Builds the checklist of `tree` in `lang`, dated `date`.
-pub fn build(rules: &RuleSet, tree: &Tree, lang: Lang, date: &str) -> Checklist {
+pub fn build(
+    rules: &RuleSet,
+    tree: &Tree,
+    lang: Lang,
+    date: &str,
+    prefill: Option<&Prefill>,
+) -> Checklist {
     let start = tree.node(&tree.start);
     let fallback_node = start.filter(|n| n.kind == NodeKind::Info);
     let fallback = fallback_node.and_then(|n| match &n.body {
@@ -336,17 +372,26 @@ pub fn build(rules: &RuleSet, tree: &Tree, lang: Lang, date: &str) -> Checklist 
             .map(|p| Contact {
                 party: p.id(),
                 name: p.name(lang).to_owned(),
-                where_to_find: p.where_to_find(lang).to_owned(),
+                how_to_reach: match prefill.and_then(|f| f.profile.contact(*p)) {
+                    Some(c) => contact_line(c, lang),
+                    None => p.where_to_find(lang).to_owned(),
+                },
             })
             .collect(),
-        fill_in: vec![
-            m(Msg::FactMid),
-            m(Msg::FactTid),
-            m(Msg::FactModel),
-            m(Msg::FactSerial),
-            m(Msg::ClWhatTried),
-            m(Msg::ClWhenStarted),
-        ],
+        fill_in: [
+            (Fact::Mid, Msg::FactMid),
+            (Fact::Tid, Msg::FactTid),
+            (Fact::Model, Msg::FactModel),
+            (Fact::Serial, Msg::FactSerial),
+            (Fact::Tried, Msg::ClWhatTried),
+            (Fact::Started, Msg::ClWhenStarted),
+        ]
+        .into_iter()
+        .map(|(fact, label)| FillIn {
+            label: m(label),
+            value: prefill.and_then(|f| f.profile.fact(fact, f.terminal, lang)),
+        })
+        .collect(),
         footer: fill(Msg::ClFooter.get(lang), &[("id", &tree.id), ("date", date)]),
     }
 }
@@ -452,19 +497,30 @@ pub fn text(c: &Checklist, width: usize) -> String {
     out.push(format!("** {} **", m(Msg::ClCallForHelp)));
     for ct in &c.contacts {
         wrap_into(&mut out, &format!("☎ {}", ct.name), width, "", "  ");
-        wrap_into(&mut out, &ct.where_to_find, width, "  ", "  ");
+        wrap_into(&mut out, &ct.how_to_reach, width, "  ", "  ");
     }
     out.push(String::new());
     wrap_into(&mut out, &m(Msg::ClFillIn), width, "", "");
     for f in &c.fill_in {
-        wrap_into(
-            &mut out,
-            &format!("{f}{}", m(Msg::Colon).trim_end()),
-            width,
-            "",
-            "",
-        );
-        out.push("_".repeat(width));
+        match &f.value {
+            Some(v) => wrap_into(
+                &mut out,
+                &format!("{}{}{v}", f.label, m(Msg::Colon)),
+                width,
+                "",
+                "  ",
+            ),
+            None => {
+                wrap_into(
+                    &mut out,
+                    &format!("{}{}", f.label, m(Msg::Colon).trim_end()),
+                    width,
+                    "",
+                    "",
+                );
+                out.push("_".repeat(width));
+            }
+        }
     }
     out.push(rule("="));
     wrap_into(&mut out, &c.footer, width, "", "");
@@ -555,14 +611,18 @@ pub fn markdown(c: &Checklist) -> String {
         out.push_str(&format!(
             "- ☎ **{}** — {}\n",
             md_escape(&ct.name),
-            md_escape(&ct.where_to_find)
+            md_escape(&ct.how_to_reach)
         ));
     }
     out.push_str(&format!("\n{}\n\n", md_escape(&m(Msg::ClFillIn))));
     for f in &c.fill_in {
+        let value = f
+            .value
+            .as_deref()
+            .map_or_else(|| "____________________".to_owned(), md_escape);
         out.push_str(&format!(
-            "- {}{}____________________\n",
-            md_escape(f),
+            "- {}{}{value}\n",
+            md_escape(&f.label),
             m(Msg::Colon)
         ));
     }
