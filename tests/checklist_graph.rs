@@ -484,6 +484,6 @@ fn the_call_box_uses_the_profile_when_set() {
         "{out}"
     );
     // The issuer has no saved contact: it still says where the number is.
-    assert!(out.contains("the back of their card"), "{out}");
+    assert!(joined.contains("the back of their card"), "{out}");
     assert!(out.lines().all(|l| l.width() <= 42));
 }
