@@ -259,6 +259,27 @@ pub fn step_line(s: &ReportStep, lang: Lang) -> String {
     )
 }
 
+/// The summary rows at the top of a report: (label, value).
+fn header_rows(r: &Report, lang: Lang) -> Vec<(&'static str, String)> {
+    let title = r
+        .title
+        .as_deref()
+        .map(|t| format!(" — {t}"))
+        .unwrap_or_default();
+    let mut rows = vec![
+        (Msg::ReportTree.get(lang), format!("{}{title}", r.tree)),
+        (
+            Msg::ReportOutcome.get(lang),
+            outcome_text(&r.outcome, lang).to_owned(),
+        ),
+        (Msg::ReportStarted.get(lang), when(&r.started)),
+    ];
+    if let Some(d) = r.duration_seconds {
+        rows.push((Msg::ReportDuration.get(lang), duration(d, lang)));
+    }
+    rows
+}
+
 /// The report as plain text.
 pub fn text(r: &Report, lang: Lang) -> String {
     let m = |msg: Msg| msg.get(lang);
@@ -268,28 +289,8 @@ pub fn text(r: &Report, lang: Lang) -> String {
         "{heading}\n{}\n",
         "=".repeat(unicode_width::UnicodeWidthStr::width(heading))
     );
-    let title = r
-        .title
-        .as_deref()
-        .map(|t| format!(" — {t}"))
-        .unwrap_or_default();
-    out.push_str(&format!("{}{colon}{}{title}\n", m(Msg::ReportTree), r.tree));
-    out.push_str(&format!(
-        "{}{colon}{}\n",
-        m(Msg::ReportOutcome),
-        outcome_text(&r.outcome, lang)
-    ));
-    out.push_str(&format!(
-        "{}{colon}{}\n",
-        m(Msg::ReportStarted),
-        when(&r.started)
-    ));
-    if let Some(d) = r.duration_seconds {
-        out.push_str(&format!(
-            "{}{colon}{}\n",
-            m(Msg::ReportDuration),
-            duration(d, lang)
-        ));
+    for (label, value) in header_rows(r, lang) {
+        out.push_str(&format!("{label}{colon}{value}\n"));
     }
     if r.party.is_some() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportWho)));
@@ -354,27 +355,8 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         title_of(r, lang),
         md(r.title.as_deref().unwrap_or(&r.tree))
     );
-    out.push_str(&format!(
-        "- **{}**{colon}`{}`\n",
-        m(Msg::ReportTree),
-        r.tree
-    ));
-    out.push_str(&format!(
-        "- **{}**{colon}{}\n",
-        m(Msg::ReportOutcome),
-        outcome_text(&r.outcome, lang)
-    ));
-    out.push_str(&format!(
-        "- **{}**{colon}{}\n",
-        m(Msg::ReportStarted),
-        when(&r.started)
-    ));
-    if let Some(d) = r.duration_seconds {
-        out.push_str(&format!(
-            "- **{}**{colon}{}\n",
-            m(Msg::ReportDuration),
-            duration(d, lang)
-        ));
+    for (label, value) in header_rows(r, lang) {
+        out.push_str(&format!("- **{label}**{colon}{}\n", md(&value)));
     }
     if r.party.is_some() {
         out.push_str(&format!("\n## {}\n\n", m(Msg::ReportWho)));

@@ -399,13 +399,8 @@ mod tests {
         .rules
     }
 
-    #[test]
-    fn scripted_stops_at_first_unanswered_question() {
-        let rules = rules();
-        let mut walk = Walk::start(&rules, "no-power").unwrap();
-        let mut a = Scripted {
-            answers: Answers::default(),
-        };
+    /// Drives a walk with a script, no log and an empty profile.
+    fn drive_scripted(walk: &mut Walk, answerer: &mut Scripted) -> Ending {
         let mut log = SessionLog::new(None, Lang::En);
         let profile = Profile::default();
         let ctx = RunContext {
@@ -413,7 +408,17 @@ mod tests {
             profile: &profile,
             terminal: "default".into(),
         };
-        let ending = drive(&mut walk, &mut a, &mut log, &ctx, false).unwrap();
+        drive(walk, answerer, &mut log, &ctx, false).unwrap()
+    }
+
+    #[test]
+    fn scripted_stops_at_first_unanswered_question() {
+        let rules = rules();
+        let mut walk = Walk::start(&rules, "no-power").unwrap();
+        let mut a = Scripted {
+            answers: Answers::default(),
+        };
+        let ending = drive_scripted(&mut walk, &mut a);
         assert_eq!(ending, Ending::NeedsInput);
         assert_eq!(ending.exit_code(), 4);
         // Info steps were passed without answers.
@@ -444,15 +449,7 @@ mod tests {
                 .collect();
             answers.add_flags(&flags).unwrap();
             let mut walk = Walk::start(&rules, &tree.id).unwrap();
-            let mut log = SessionLog::new(None, Lang::En);
-            let profile = Profile::default();
-            let ctx = RunContext {
-                lang: Lang::En,
-                profile: &profile,
-                terminal: "default".into(),
-            };
-            let ending =
-                drive(&mut walk, &mut Scripted { answers }, &mut log, &ctx, false).unwrap();
+            let ending = drive_scripted(&mut walk, &mut Scripted { answers });
             assert_ne!(ending, Ending::Quit);
         }
     }
