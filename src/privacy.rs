@@ -19,28 +19,30 @@ pub fn luhn(digits: &[u8]) -> bool {
     sum % 10 == 0
 }
 
-/// Masks every card number in `text`. Returns the text and whether
-/// anything was masked.
+/// Masks every card number in `text`, keeping its separators: the digits
+/// but the last four become `*`. Returns the text and whether anything was
+/// masked.
+///
+/// Numbers written next to each other ("05 4111 1111 1111 1111") form one
+/// run of digits, so every window of 13–19 digits from one group's start
+/// to another group's end is tried, longest first.
 pub fn mask_card_numbers(text: &str) -> (String, bool) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
+    let mut chars: Vec<char> = text.chars().collect();
     let mut masked = false;
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
             i += 1;
             continue;
         }
-        // A run of digits, with single spaces or dashes between them.
-        let mut digits: Vec<u8> = Vec::new();
-        let mut end = i;
+        // A run of digits, with single spaces or dashes between them:
+        // the positions of its digits.
+        let mut at: Vec<usize> = Vec::new();
         let mut j = i;
         while j < chars.len() {
-            if let Some(d) = chars[j].to_digit(10) {
-                digits.push(d as u8);
+            if chars[j].is_ascii_digit() {
+                at.push(j);
                 j += 1;
-                end = j;
             } else if matches!(chars[j], ' ' | '-')
                 && chars.get(j + 1).is_some_and(char::is_ascii_digit)
             {
@@ -49,17 +51,32 @@ pub fn mask_card_numbers(text: &str) -> (String, bool) {
                 break;
             }
         }
-        if is_card_number(&digits) {
-            let n = digits.len();
-            out.push_str(&"*".repeat(n - 4));
-            out.extend(digits[n - 4..].iter().map(|d| char::from(b'0' + d)));
-            masked = true;
-        } else {
-            out.extend(&chars[i..end]);
+        let digits: Vec<u8> = at.iter().map(|&k| chars[k] as u8 - b'0').collect();
+        // Windows start and end where the digit groups do, so one long
+        // number is never read as a card from its middle.
+        let starts: Vec<usize> = (0..at.len())
+            .filter(|&d| d == 0 || at[d] != at[d - 1] + 1)
+            .collect();
+        let is_end = |e: usize| e == at.len() || at[e] != at[e - 1] + 1;
+        let mut next_free = 0;
+        for &s in &starts {
+            if s < next_free {
+                continue;
+            }
+            let longest = (13..=19).rev().find(|&n| {
+                s + n <= digits.len() && is_end(s + n) && is_card_number(&digits[s..s + n])
+            });
+            if let Some(n) = longest {
+                for &k in &at[s..s + n - 4] {
+                    chars[k] = '*';
+                }
+                masked = true;
+                next_free = s + n;
+            }
         }
-        i = end;
+        i = j;
     }
-    (out, masked)
+    (chars.into_iter().collect(), masked)
 }
 
 /// 13–19 digits, a card-network first digit (2–6), and the Luhn check.
@@ -80,10 +97,10 @@ mod tests {
     #[test]
     fn masks_card_numbers_in_any_layout() {
         let (t, m) = mask_card_numbers("card 4111 1111 1111 1111 was declined");
-        assert_eq!(t, "card ************1111 was declined");
+        assert_eq!(t, "card **** **** **** 1111 was declined");
         assert!(m);
         let (t, _) = mask_card_numbers("5500-0000-0000-0004");
-        assert_eq!(t, "************0004");
+        assert_eq!(t, "****-****-****-0004");
         let (t, _) = mask_card_numbers("卡号6011000990139424失败");
         assert_eq!(t, "卡号************9424失败");
         let (t, _) = mask_card_numbers("2223003122003222");
@@ -103,6 +120,13 @@ mod tests {
         ] {
             assert_eq!(mask_card_numbers(s), (s.to_owned(), false), "{s}");
         }
+    }
+
+    #[test]
+    fn numbers_written_next_to_a_card_number_do_not_hide_it() {
+        let (t, m) = mask_card_numbers("code 05 4111 1111 1111 1111 declined");
+        assert!(m);
+        assert_eq!(t, "code 05 **** **** **** 1111 declined");
     }
 
     #[test]
