@@ -177,7 +177,7 @@ impl<'r> Step<'r> {
             ) => Some(
                 routes
                     .iter()
-                    .find(|r| r.regex.is_match(t.trim()))
+                    .find(|r| r.is_match(t))
                     .map_or(otherwise.as_str(), |r| r.next.as_str()),
             ),
             (Body::Info { .. }, Answer::Continue) => pick("next"),
@@ -417,7 +417,7 @@ pub fn text_samples(step: &Step) -> Vec<String> {
             .pattern
             .split('|')
             .map(|alt| alt.trim_matches(|c| "()^$?:".contains(c)).replace('\\', ""))
-            .find(|alt| r.regex.is_match(alt));
+            .find(|alt| r.is_match(alt));
         if let Some(c) = candidate {
             out.push(c);
         }

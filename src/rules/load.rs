@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
-use regex::RegexBuilder;
 
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
 use super::yaml::{self, LazyIndex};
@@ -707,28 +706,11 @@ fn compile_node(
         NodeKind::Text => {
             let mut routes = Vec::new();
             for (i, r) in d.routes.as_deref().unwrap_or_default().iter().enumerate() {
-                let built = RegexBuilder::new(&format!("^(?:{})$", r.pattern))
-                    .case_insensitive(true)
-                    .size_limit(1 << 20)
-                    .build();
-                match built {
-                    Ok(regex) => routes.push(Route {
-                        pattern: r.pattern.clone(),
-                        regex,
-                        next: r.next.clone(),
-                    }),
-                    Err(e) => {
-                        let msg = e.to_string();
-                        let last = msg
-                            .lines()
-                            .rfind(|l| !l.trim().is_empty())
-                            .unwrap_or("invalid")
-                            .trim()
-                            .to_owned();
-                        diags.push(place.child("routes").child(i).child("match").error(format!(
-                            "the pattern is not a valid regular expression: {last}"
-                        )));
-                    }
+                match Route::new(&r.pattern, &r.next) {
+                    Ok(route) => routes.push(route),
+                    Err(why) => diags.push(place.child("routes").child(i).child("match").error(
+                        format!("the pattern is not a valid regular expression: {why}"),
+                    )),
                 }
             }
             Body::Text {

@@ -92,11 +92,52 @@ pub struct Choice {
     pub next: String,
 }
 
+/// A route of a text node: a pattern (checked when loaded, compiled on
+/// first use, since most runs never need most patterns) and its target.
 #[derive(Clone, Debug)]
 pub struct Route {
     pub pattern: String,
-    pub regex: Regex,
+    regex: std::sync::OnceLock<Option<Regex>>,
     pub next: String,
+}
+
+impl Route {
+    fn anchored(pattern: &str) -> String {
+        format!("^(?:{pattern})$")
+    }
+
+    /// A route, or why its pattern is not a regular expression.
+    pub fn new(pattern: &str, next: &str) -> Result<Route, String> {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&Route::anchored(pattern))
+            .map_err(|e| {
+                let msg = e.to_string();
+                msg.lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_owned()
+            })?;
+        Ok(Route {
+            pattern: pattern.to_owned(),
+            regex: std::sync::OnceLock::new(),
+            next: next.to_owned(),
+        })
+    }
+
+    /// True when the whole (trimmed) answer matches, ignoring case.
+    pub fn is_match(&self, answer: &str) -> bool {
+        let regex = self.regex.get_or_init(|| {
+            regex::RegexBuilder::new(&Route::anchored(&self.pattern))
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+                .ok()
+        });
+        regex.as_ref().is_some_and(|r| r.is_match(answer.trim()))
+    }
 }
 
 /// What a node does; each kind carries exactly the fields it uses.

@@ -82,28 +82,31 @@ const MAX_FLOW_DEPTH: usize = 100;
 
 /// The byte offset where flow nesting first gets deeper than the limit.
 fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None::<char>, false, ' ');
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Bytes, not chars: every delimiter is ASCII, and UTF-8 continuation
+    // bytes never look like one.
+    let bytes = text.as_bytes();
+    let (mut depth, mut quote, mut comment, mut prev) = (0usize, None::<u8>, false, b' ');
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
         match (quote, c) {
-            _ if comment => comment = c != '\n',
-            (Some('"'), '\\') => {
-                chars.next();
-            }
+            _ if comment => comment = c != b'\n',
+            (Some(b'"'), b'\\') => i += 1,
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') if prev.is_whitespace() => comment = true,
-            (None, '[' | '{') => {
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'#') if prev.is_ascii_whitespace() => comment = true,
+            (None, b'[' | b'{') => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
                     return Some(i);
                 }
             }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
             _ => {}
         }
         prev = c;
+        i += 1;
     }
     None
 }
