@@ -267,6 +267,7 @@ messages! {
     OutcomeUnfinished => "unfinished", "未完成";
     NotKnown => "(not known)", "（未知）";
     AskFor => "Ask for: remote guidance, a mail-in repair or an on-site visit. A replacement is usually due only inside the warranty and when the terminal cannot be repaired.", "可以要求：远程指导、寄修或上门维修。通常只有在保修期内且无法修复时才会更换终端。";
+    KeepReport => "Keep this report until the matter is closed.", "请保留这份报告，直到问题处理完毕。";
     KeepProof => "Keep the proof of purchase, repair records and this report.", "请保留购买凭证、维修记录和这份报告。";
     ReportTitle => "Escalation report", "问题上报报告";
     SessionReportTitle => "Session report", "会话报告";

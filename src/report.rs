@@ -230,11 +230,13 @@ pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
             }
         }
     }
-    if r.party.as_deref() == Some("vendor") {
-        v.push(Msg::AskFor.get(lang).to_owned());
-    }
-    if r.party.is_some() {
-        v.push(Msg::KeepProof.get(lang).to_owned());
+    match r.party.as_deref() {
+        Some("vendor") => {
+            v.push(Msg::AskFor.get(lang).to_owned());
+            v.push(Msg::KeepProof.get(lang).to_owned());
+        }
+        Some(_) => v.push(Msg::KeepReport.get(lang).to_owned()),
+        None => {}
     }
     v
 }

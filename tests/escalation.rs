@@ -532,4 +532,11 @@ fn a_card_number_never_reaches_the_log_or_the_report() {
         report.contains("378282246310005"),
         "the MID is not a card number to mask"
     );
+    // What was typed at the code step fills "the message on the screen".
+    let facts = v["escalation"]["facts"].as_array().unwrap();
+    let msg = facts
+        .iter()
+        .find(|f| f["fact"] == "screen_message")
+        .unwrap();
+    assert_eq!(msg["value"], "card **** **** **** 1111 fails");
 }

@@ -170,6 +170,7 @@ impl Interactive {
                 };
                 let required = self.m(Msg::AnswerRequired);
                 let typed = TextPrompt::new(&prompt)
+                    .with_formatter(&mask_for_screen)
                     .with_help_message(self.m(Msg::TextHelp))
                     .with_initial_value(&initial)
                     .with_validator(move |s: &str| {
@@ -196,6 +197,11 @@ impl Interactive {
             other => control(other),
         })
     }
+}
+
+/// What the prompt echoes once an answer is given: never a card number.
+fn mask_for_screen(s: &str) -> String {
+    crate::privacy::mask_card_numbers(s).0
 }
 
 fn control(opt: Opt) -> Reply {
@@ -263,6 +269,7 @@ impl Answerer for Interactive {
             let question = fill(Msg::AskFact.get(lang), &[("label", &facts[i].label)]);
             let check_key = key.clone();
             let typed = TextPrompt::new(&question)
+                .with_formatter(&mask_for_screen)
                 .with_validator(move |s: &str| {
                     Ok(match s.trim() {
                         "" => Validation::Valid,

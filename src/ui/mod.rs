@@ -197,6 +197,16 @@ fn prefill(have_ready: &[Fact], walk: &Walk, ctx: &RunContext) -> Vec<FactValue>
                     Msg::StepsBelow.get(ctx.lang),
                     &[("n", &tried.to_string())],
                 )),
+                // The code or message typed during the walk (already masked).
+                Fact::ScreenMessage => walk
+                    .history()
+                    .iter()
+                    .rev()
+                    .find_map(|v| match &v.answer {
+                        Answer::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .or_else(|| ctx.profile.fact(*f, &ctx.terminal, ctx.lang)),
                 _ => ctx.profile.fact(*f, &ctx.terminal, ctx.lang),
             },
         })
@@ -289,6 +299,7 @@ pub fn drive(
                 // (the walk, the log, the screen) sees it.
                 let answer = match answer {
                     Answer::Text(t) => {
+                        let t = crate::rules::load::sanitize(&t);
                         let (masked, changed) = mask_card_numbers(&t);
                         if changed {
                             eprintln!("{}", Msg::Masked.get(lang));
