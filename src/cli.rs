@@ -24,7 +24,7 @@ use crate::ui::{drive, Answerer, Ending, RunContext, Scripted, SessionLog};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success (run: resolved), 1 error, 2 usage error, 3 run ended in an escalation,
-4 run stopped at a question it had no answer for, 130 interrupted.
+4 run stopped before an outcome (a script had no answer, or the person chose Quit), 130 interrupted.
 
 Environment: POSDOCTOR_RULES (extra packs, ':'-separated, loaded before --rules),
 POSDOCTOR_LANG, LC_ALL/LANG (zh* → Chinese), NO_COLOR, POSDOCTOR_HOME (profile, logs, reports).";

@@ -279,6 +279,14 @@ pub enum Party {
 }
 
 impl Party {
+    pub const ALL: [Party; 5] = [
+        Party::Vendor,
+        Party::Acquirer,
+        Party::Issuer,
+        Party::Isp,
+        Party::Power,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             Party::Vendor => "vendor",
@@ -366,27 +374,26 @@ pub enum Fact {
 
 /// The fact with this id (`mid`), if any.
 pub fn fact_by_id(id: &str) -> Option<Fact> {
-    use Fact::*;
-    [
-        Merchant,
-        Mid,
-        Tid,
-        Make,
-        Model,
-        Serial,
-        PurchaseDate,
-        Connection,
-        ScreenMessage,
-        Tried,
-        Started,
-        LastTransaction,
-        CardholderContact,
-    ]
-    .into_iter()
-    .find(|f| f.id() == id)
+    Fact::ALL.into_iter().find(|f| f.id() == id)
 }
 
 impl Fact {
+    pub const ALL: [Fact; 13] = [
+        Fact::Merchant,
+        Fact::Mid,
+        Fact::Tid,
+        Fact::Make,
+        Fact::Model,
+        Fact::Serial,
+        Fact::PurchaseDate,
+        Fact::Connection,
+        Fact::ScreenMessage,
+        Fact::Tried,
+        Fact::Started,
+        Fact::LastTransaction,
+        Fact::CardholderContact,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             Fact::Merchant => "merchant",
