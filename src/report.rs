@@ -162,15 +162,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
 }
 
 pub fn party_of(id: &str) -> Option<Party> {
-    [
-        Party::Vendor,
-        Party::Acquirer,
-        Party::Issuer,
-        Party::Isp,
-        Party::Power,
-    ]
-    .into_iter()
-    .find(|p| p.id() == id)
+    Party::ALL.into_iter().find(|p| p.id() == id)
 }
 
 /// The outcome in the reader's words.
