@@ -310,7 +310,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Profile(cmd)) => profile_cmd(&ctx, cmd),
         Some(Command::Report { log, format }) => report_cmd(&ctx, &log, format),
         Some(Command::Schema) => {
-            println!("{}", model::schema_json());
+            print_out(&format!("{}\n", model::schema_json()))?;
             Ok(0)
         }
         Some(Command::Completions { shell }) => {
@@ -778,13 +778,11 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             if let Some(Event::End { outcome, .. }) = session.last() {
                 if outcome == "resolved" || outcome == "escalated" {
                     let p = path.display().to_string();
-                    println!(
-                        "{}",
-                        fill(
-                            Msg::ResumeFinished.get(lang),
-                            &[("outcome", outcome), ("path", &p)]
-                        )
+                    let msg = fill(
+                        Msg::ResumeFinished.get(lang),
+                        &[("outcome", outcome), ("path", &p)],
                     );
+                    print_out(&format!("{msg}\n"))?;
                     return Ok(if outcome == "resolved" { 0 } else { 3 });
                 }
             }

@@ -259,3 +259,32 @@ fn docs_rules_example_is_valid() {
         .code(0);
     assert_eq!(json(&a.get_output().stdout)["resolution"]["node"], "fixed");
 }
+
+/// `posdoctor schema | head -1` and the like: a closed pipe is not a crash.
+#[test]
+fn closed_pipes_are_not_errors() {
+    let env = Env::new();
+    for args in [
+        &["schema"][..],
+        &["checklist", "--all"],
+        &["list"],
+        &["graph", "no-network"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_posdoctor"))
+            .args(args)
+            .env("POSDOCTOR_HOME", env.home())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
