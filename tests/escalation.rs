@@ -152,6 +152,7 @@ fn killed_run_resumes_to_a_report_with_every_step_once() {
         let mut p = expectrl::Session::spawn(cmd).unwrap();
         p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
         p.expect("Keep selling first").unwrap();
+        p.expect("Next →").unwrap();
         p.send("\r").unwrap();
         p.expect("Is the battery swollen").unwrap();
         std::thread::sleep(std::time::Duration::from_millis(150));

@@ -76,6 +76,7 @@ impl Pty {
 fn answer_go_back_once_and_resolve() {
     let mut p = spawn(&["run", "no-power"]);
     p.expect("Keep selling first");
+    p.expect("Next →");
     p.send(ENTER); // Next
     p.expect("Is the battery swollen");
     p.send(DOWN);
@@ -107,6 +108,7 @@ fn answer_go_back_once_and_resolve() {
 fn back_entry_in_the_menu_works_too() {
     let mut p = spawn(&["run", "card-read"]);
     p.expect("Keep selling first");
+    p.expect("Next →");
     p.send(ENTER);
     p.expect("Try a different card");
     // Yes, No, ← Back, Quit: pick Back.
@@ -114,6 +116,7 @@ fn back_entry_in_the_menu_works_too() {
     p.send(DOWN);
     p.send(ENTER);
     p.expect("Keep selling first");
+    p.expect("Next →");
     p.send(ENTER);
     p.expect("Try a different card");
     p.send(ENTER); // yes: the customer's card is the problem
@@ -125,6 +128,7 @@ fn back_entry_in_the_menu_works_too() {
 fn ctrl_c_exits_130_and_keeps_the_log() {
     let mut p = spawn(&["run", "no-power"]);
     p.expect("Keep selling first");
+    p.expect("Next →");
     p.send(ENTER);
     p.expect("Is the battery swollen");
     p.send(CTRL_C);
@@ -142,6 +146,7 @@ fn ctrl_c_exits_130_and_keeps_the_log() {
 fn quit_keeps_the_log_and_exits_4() {
     let mut p = spawn(&["run", "no-power"]);
     p.expect("Keep selling first");
+    p.expect("Next →");
     // Next, Quit
     p.send(DOWN);
     p.send(ENTER);
@@ -202,6 +207,7 @@ fn picker_finds_a_tree_by_typing_and_runs_it() {
     p.expect("Receipt not printing");
     p.send(ENTER);
     p.expect("a sale is valid even when no receipt prints");
+    p.expect("Next →");
     p.send(CTRL_C);
     assert_eq!(p.exit_code(), 130);
 }
@@ -214,6 +220,7 @@ fn picker_in_chinese() {
     p.expect("POS机无法开机");
     p.send(ENTER);
     p.expect("先保证收款");
+    p.expect("下一步");
     p.send(CTRL_C);
     assert_eq!(p.exit_code(), 130);
 }
