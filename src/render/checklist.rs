@@ -584,14 +584,14 @@ pub fn markdown(c: &Checklist) -> String {
             out.push_str(&format!("- [ ] **{}.** {}\n", i.number, text.join(" ")));
             if let Some(c) = &i.caution {
                 out.push_str(&format!(
-                    "  - ⚠️ **{}**{}\n",
+                    "  - **{}** {}\n",
                     md_escape(m(Msg::ClCaution).trim_end()),
                     md_escape(c)
                 ));
             }
             if i.destructive {
                 out.push_str(&format!(
-                    "  - ⛔ **{}**\n",
+                    "  - **{}**\n",
                     md_escape(&m(Msg::ClDestructive))
                 ));
             }
