@@ -590,10 +590,7 @@ pub fn markdown(c: &Checklist) -> String {
                 ));
             }
             if i.destructive {
-                out.push_str(&format!(
-                    "  - **{}**\n",
-                    md_escape(&m(Msg::ClDestructive))
-                ));
+                out.push_str(&format!("  - **{}**\n", md_escape(&m(Msg::ClDestructive))));
             }
             for b in &i.branches {
                 out.push_str(&format!(
