@@ -174,7 +174,7 @@ impl<'r> Step<'r> {
                     routes, otherwise, ..
                 },
                 Answer::Text(t),
-            ) => Some(
+            ) if !t.trim().is_empty() => Some(
                 routes
                     .iter()
                     .find(|r| r.is_match(t))
@@ -275,25 +275,14 @@ impl<'r> Walk<'r> {
         let State::Ask(step) = &self.state else {
             return Ok(&self.state);
         };
-        // Re-parse to check the answer fits this kind of step.
-        let answer = step
-            .parse(answer.as_str())
-            .and_then(|parsed| match (&answer, parsed) {
-                (Answer::Text(_), Answer::Text(_)) | (Answer::Choice(_), Answer::Choice(_)) => {
-                    Ok(answer.clone())
-                }
-                (a, p) if *a == p => Ok(p),
-                _ => Err(EngineError::InvalidAnswer {
-                    node: step.node_ref.clone(),
-                    given: answer.as_str().to_owned(),
-                    valid: step.valid_answers(),
-                }),
-            })?;
+        // The edge this answer takes; none means the answer does not fit
+        // this kind of step (a choice id on a yes/no check, empty text…).
         let target = step
             .next_for(&answer)
-            .ok_or_else(|| EngineError::MissingNode {
-                tree: step.tree.id.clone(),
-                node: format!("(answer `{}` of `{}`)", answer.as_str(), step.node.id),
+            .ok_or_else(|| EngineError::InvalidAnswer {
+                node: step.node_ref.clone(),
+                given: answer.as_str().to_owned(),
+                valid: step.valid_answers(),
             })?;
         let next = arrive(self.rules, self.root, step.tree, target, step.number + 1)?;
         let step = step.clone();
@@ -500,6 +489,36 @@ mod tests {
         let err = w.answer_str("definitely-not").unwrap_err();
         assert!(matches!(err, EngineError::InvalidAnswer { .. }));
         assert_eq!(w.history().len(), 0, "a bad answer changes nothing");
+    }
+
+    #[test]
+    fn answers_of_the_wrong_kind_are_refused() {
+        let rules = builtin();
+        let mut w = Walk::start(&rules, "transaction-failed").unwrap();
+        w.answer(Answer::Continue).unwrap();
+        // A yes/no answer to a choice, a choice that does not exist, text.
+        for wrong in [
+            Answer::Yes,
+            Answer::Choice("nope".into()),
+            Answer::Text("05".into()),
+            Answer::Skip,
+        ] {
+            assert!(matches!(
+                w.answer(wrong),
+                Err(EngineError::InvalidAnswer { .. })
+            ));
+        }
+        w.answer(Answer::Choice("code".into())).unwrap();
+        assert!(matches!(
+            w.answer(Answer::Text("   ".into())),
+            Err(EngineError::InvalidAnswer { .. })
+        ));
+        assert!(matches!(
+            w.answer(Answer::Yes),
+            Err(EngineError::InvalidAnswer { .. })
+        ));
+        w.answer(Answer::Text("51".into())).unwrap();
+        assert_eq!(w.step().unwrap().node.id, "other-card");
     }
 
     #[test]
