@@ -648,33 +648,9 @@ fn profile_for_run(ctx: &Ctx, dirs: Option<&Dirs>) -> Profile {
     }
 }
 
-/// Largest session log `--resume` and `report` read.
-const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Reads a session log's events, warning about a torn last line.
+/// Reads a session log, telling the person about a torn last line.
 fn read_log(path: &std::path::Path, lang: Lang) -> Result<Vec<crate::session::Event>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| {
-        anyhow!(
-            "cannot read the session log {}: {}",
-            path.display(),
-            crate::rules::load::io_reason(&e)
-        )
-    })?;
-    let mut bytes = Vec::new();
-    file.take(MAX_LOG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow!("cannot read the session log {}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_LOG_BYTES {
-        bail!(
-            "{} is larger than {MAX_LOG_BYTES} bytes: not a session log",
-            path.display()
-        );
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow!("{} is not a session log (not UTF-8 text)", path.display()))?;
-    let (events, torn) =
-        crate::session::read_events(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let (events, torn) = crate::session::read_log(path)?;
     if torn {
         eprintln!(
             "{}",
@@ -684,68 +660,7 @@ fn read_log(path: &std::path::Path, lang: Lang) -> Result<Vec<crate::session::Ev
             )
         );
     }
-    if !events
-        .iter()
-        .any(|e| matches!(e, crate::session::Event::Start { .. }))
-    {
-        bail!("{} holds no session (no start event)", path.display());
-    }
     Ok(events)
-}
-
-/// The events of the last session in a log.
-fn last_session(events: &[crate::session::Event]) -> &[crate::session::Event] {
-    let at = events
-        .iter()
-        .rposition(|e| matches!(e, crate::session::Event::Start { .. }))
-        .unwrap_or(0);
-    &events[at..]
-}
-
-/// Replays a logged session on the current rules; names the first step
-/// that no longer fits.
-fn replay<'r>(
-    rules: &'r RuleSet,
-    session: &[crate::session::Event],
-    path: &std::path::Path,
-) -> Result<Walk<'r>> {
-    use crate::session::Event;
-    let Some(Event::Start { tree, .. }) = session.first() else {
-        bail!("{} holds no session", path.display());
-    };
-    let mut walk = Walk::start(rules, tree)?;
-    let changed = |n: usize, node: &str, why: String| {
-        anyhow!(
-            "{} no longer fits its tree `{tree}` (the rules changed): step {n} `{node}` {why}",
-            path.display()
-        )
-    };
-    for e in &session[1..] {
-        match e {
-            Event::Step {
-                n, node, answer, ..
-            } => {
-                let current = walk.step().map(|s| s.node_ref.clone());
-                if current.as_deref() != Some(node.as_str()) {
-                    let now = current.map_or_else(|| "an outcome".to_owned(), |c| format!("`{c}`"));
-                    return Err(changed(*n, node, format!("is now {now}")));
-                }
-                let given = answer.clone().unwrap_or_else(|| "continue".into());
-                walk.answer_str(&given).map_err(|e| {
-                    changed(
-                        *n,
-                        node,
-                        format!("no longer takes the answer `{given}` ({e})"),
-                    )
-                })?;
-            }
-            Event::Back { .. } => {
-                walk.back();
-            }
-            _ => {}
-        }
-    }
-    Ok(walk)
 }
 
 fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
@@ -769,7 +684,7 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let (mut walk, replayed) = match &args.resume {
         Some(path) => {
             let events = read_log(path, lang)?;
-            let session = last_session(&events).to_vec();
+            let session = crate::session::last_session(&events).to_vec();
             if let Some(Event::Start { tree, .. }) = session.first() {
                 if *tree != args.tree {
                     bail!("{} is a session of `{tree}`, not `{}`: run `posdoctor run {tree} --resume {}`", path.display(), args.tree, path.display());
@@ -786,7 +701,7 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                     return Ok(if outcome == "resolved" { 0 } else { 3 });
                 }
             }
-            (replay(&rules, &session, path)?, session)
+            (crate::session::replay(&rules, &session, path)?, session)
         }
         None => (Walk::start(&rules, &args.tree)?, Vec::new()),
     };
@@ -933,8 +848,7 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     Ok(ending.exit_code())
 }
 
-/// Writes the escalation report (Markdown) into the data folder, next to
-/// nothing it could overwrite.
+/// Saves the escalation report into the data folder, named like the log.
 fn write_report(
     r: &crate::report::Report,
     dirs: Option<&Dirs>,
@@ -943,14 +857,6 @@ fn write_report(
     lang: Lang,
 ) -> Result<PathBuf> {
     let dirs = dirs.ok_or_else(|| anyhow!("no data folder"))?;
-    let dir = dirs.reports();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        anyhow!(
-            "cannot create {}: {}",
-            dir.display(),
-            crate::rules::load::io_reason(&e)
-        )
-    })?;
     let stem = log
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
@@ -960,21 +866,7 @@ fn write_report(
                 jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ")
             )
         });
-    let body = crate::report::markdown(r, lang);
-    for n in 1..100 {
-        let name = if n == 1 {
-            format!("{stem}.md")
-        } else {
-            format!("{stem}-{n}.md")
-        };
-        let path = dir.join(name);
-        if path.exists() {
-            continue;
-        }
-        crate::paths::write_atomic(&path, body.as_bytes(), false)?;
-        return Ok(path);
-    }
-    bail!("too many reports named {stem}")
+    crate::report::save(r, &dirs.reports(), &stem, lang)
 }
 
 fn unused_answers(answerer: &dyn Answerer) -> Vec<(String, usize, bool)> {

@@ -57,13 +57,10 @@ pub struct Report {
 /// Builds the report of the last session in `events` (a log may hold
 /// several sessions; `--resume` continues one, and its steps count once).
 pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
-    let start_at = events
-        .iter()
-        .rposition(|e| matches!(e, Event::Start { .. }))?;
-    let session = &events[start_at..];
-    let Event::Start {
+    let session = crate::session::last_session(events);
+    let Some(Event::Start {
         time, tree, title, ..
-    } = &session[0]
+    }) = session.first()
     else {
         return None;
     };
@@ -159,6 +156,37 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
         }
     }
     Some(report)
+}
+
+/// Writes the report as Markdown to `dir/STEM.md` (or `STEM-2.md`, …):
+/// atomically, and never over an existing file.
+pub fn save(
+    r: &Report,
+    dir: &std::path::Path,
+    stem: &str,
+    lang: Lang,
+) -> anyhow::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create {}: {}",
+            dir.display(),
+            crate::rules::load::io_reason(&e)
+        )
+    })?;
+    let body = markdown(r, lang);
+    for n in 1..100 {
+        let name = if n == 1 {
+            format!("{stem}.md")
+        } else {
+            format!("{stem}-{n}.md")
+        };
+        let path = dir.join(name);
+        if !path.exists() {
+            crate::paths::write_atomic(&path, body.as_bytes(), false)?;
+            return Ok(path);
+        }
+    }
+    anyhow::bail!("too many reports named {stem} in {}", dir.display())
 }
 
 pub fn party_of(id: &str) -> Option<Party> {

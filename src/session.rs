@@ -184,6 +184,92 @@ pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
     Ok((events, torn))
 }
 
+/// Largest session log `--resume` and `report` read.
+pub const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a session log file: its events, and whether a torn line was left out.
+pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
+    use anyhow::{anyhow, bail};
+    use std::io::Read;
+    let name = path.display();
+    let file = File::open(path).map_err(|e| {
+        anyhow!(
+            "cannot read the session log {name}: {}",
+            crate::rules::load::io_reason(&e)
+        )
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_LOG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow!("cannot read the session log {name}: {e}"))?;
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        bail!("{name} is larger than {MAX_LOG_BYTES} bytes: not a session log");
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("{name} is not a session log (not UTF-8 text)"))?;
+    let (events, torn) = read_events(&text).map_err(|e| anyhow!("{name}: {e}"))?;
+    if !events.iter().any(|e| matches!(e, Event::Start { .. })) {
+        bail!("{name} holds no session (no start event)");
+    }
+    Ok((events, torn))
+}
+
+/// The events of the last session in a log (a log may hold several; a
+/// resumed session continues in the same one).
+pub fn last_session(events: &[Event]) -> &[Event] {
+    let at = events
+        .iter()
+        .rposition(|e| matches!(e, Event::Start { .. }))
+        .unwrap_or(0);
+    &events[at..]
+}
+
+/// Replays a logged session on the current rules, step by step; names the
+/// first step that no longer fits when the rules changed.
+pub fn replay<'r>(
+    rules: &'r crate::rules::RuleSet,
+    session: &[Event],
+    path: &Path,
+) -> anyhow::Result<crate::engine::Walk<'r>> {
+    use anyhow::{anyhow, bail};
+    let Some(Event::Start { tree, .. }) = session.first() else {
+        bail!("{} holds no session", path.display());
+    };
+    let mut walk = crate::engine::Walk::start(rules, tree)?;
+    let changed = |n: usize, node: &str, why: String| {
+        anyhow!(
+            "{} no longer fits its tree `{tree}` (the rules changed): step {n} `{node}` {why}",
+            path.display()
+        )
+    };
+    for e in &session[1..] {
+        match e {
+            Event::Step {
+                n, node, answer, ..
+            } => {
+                let current = walk.step().map(|s| s.node_ref.clone());
+                if current.as_deref() != Some(node.as_str()) {
+                    let now = current.map_or_else(|| "an outcome".to_owned(), |c| format!("`{c}`"));
+                    return Err(changed(*n, node, format!("is now {now}")));
+                }
+                let given = answer.clone().unwrap_or_else(|| "continue".into());
+                walk.answer_str(&given).map_err(|e| {
+                    changed(
+                        *n,
+                        node,
+                        format!("no longer takes the answer `{given}` ({e})"),
+                    )
+                })?;
+            }
+            Event::Back { .. } => {
+                walk.back();
+            }
+            _ => {}
+        }
+    }
+    Ok(walk)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
