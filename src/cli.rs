@@ -787,12 +787,9 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                     ));
                 }
             }
-            eprintln!("{w}");
             w
         };
-        if asked {
-            eprintln!("{w}");
-        }
+        eprintln!("{w}");
         warnings.push(w);
     }
     let log_path = log.path().map(|p| p.display().to_string());
@@ -812,14 +809,18 @@ fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         }
     }
     if args.json {
-        let mut out = render::run_json(&walk, ending, lang, log_path, warnings);
-        out.report = report_path;
-        if let (Some(esc), Some(r)) = (out.escalation.as_mut(), &report) {
-            esc.facts = r.facts.clone();
-            esc.contact = r.contact.clone();
-            esc.where_to_find = r.where_to_find.clone();
-        }
-        print_json(&out)?;
+        let files = render::RunFiles {
+            log: log_path,
+            report: report_path,
+        };
+        print_json(&render::run_json(
+            &walk,
+            ending,
+            lang,
+            files,
+            report.as_ref(),
+            warnings,
+        ))?;
     } else {
         use_color_for(ctx.color, Stream::Stdout);
         let width = crate::term::width_for(Stream::Stdout);

@@ -187,7 +187,6 @@ messages! {
     ConfirmSkip => "Don't do it — skip this step", "不执行，跳过这一步";
     DidItHelp => "Did that fix it?", "问题解决了吗？";
     Do => "Do this:", "请操作：";
-    TypeAnswer => "Type your answer", "请输入";
     SelectHelp => "↑↓ move · Enter choose · Esc back · Ctrl-C quit", "↑↓ 移动 · 回车 选择 · Esc 返回 · Ctrl-C 退出";
     TextHelp => "Enter to confirm · Esc back · Ctrl-C quit", "回车 确认 · Esc 返回 · Ctrl-C 退出";
     AnswerRequired => "Please type an answer.", "请输入内容。";
@@ -208,7 +207,6 @@ messages! {
     ValidAnswers => "Valid answers: {list}", "有效答案：{list}";
     GiveAnswer => "Give one with --answer {node}=VALUE", "可用 --answer {node}=答案 提供";
     AnyText => "any text", "任意文字";
-    LinkTo => "continues in: {title}", "转到：{title}";
     FindVendor => "Where to find their number: the label on the terminal, your purchase or service contract, or the footer of a receipt.", "联系电话可在以下位置找到：终端机身标签、购买或服务合同、小票底部。";
     FindAcquirer => "Where to find their number: your merchant contract, the acquirer's app or statements, or the footer of a receipt.", "联系电话可在以下位置找到：商户合同、收单机构的应用或对账单、小票底部。";
     FindIssuer => "The cardholder calls the number on the back of their card; the shop does not call for them.", "由持卡人拨打其银行卡背面的电话，商户无需代为联系。";

@@ -79,11 +79,21 @@ pub struct RunJson {
     pub warnings: Vec<String>,
 }
 
+/// The files a run wrote.
+#[derive(Default)]
+pub struct RunFiles {
+    pub log: Option<String>,
+    pub report: Option<String>,
+}
+
+/// The `--json` object of a run. An escalation's facts and contact come
+/// from `report` (the same events the written report holds).
 pub fn run_json(
     walk: &Walk,
     ending: Ending,
     lang: Lang,
-    log: Option<String>,
+    files: RunFiles,
+    report: Option<&crate::report::Report>,
     warnings: Vec<String>,
 ) -> RunJson {
     let steps = taken(walk, lang)
@@ -103,8 +113,8 @@ pub fn run_json(
         pending: None,
         escalation: None,
         resolution: None,
-        log,
-        report: None,
+        log: files.log,
+        report: files.report,
         warnings,
     };
     match walk.state() {
@@ -135,8 +145,8 @@ pub fn run_json(
                             label: fa.label(lang),
                         })
                         .collect(),
-                    facts: Vec::new(),
-                    contact: None,
+                    facts: report.map(|r| r.facts.clone()).unwrap_or_default(),
+                    contact: report.and_then(|r| r.contact.clone()),
                     where_to_find: Some(party.where_to_find(lang).to_owned()),
                 })
             }
