@@ -273,6 +273,10 @@ impl Profile {
 
     /// Sets `key` (checked); returns whether a card number was masked.
     pub fn set(&mut self, key: &str, value: &str, terminal: &str) -> Result<bool> {
+        // The key first: a typo in it is the more useful thing to hear about.
+        if !all_keys().iter().any(|k| k == key) {
+            return Err(unknown_key(key));
+        }
         let checked = check_value(key, value)?;
         *self.slot(key, terminal)? = Some(checked.value);
         Ok(checked.masked)
