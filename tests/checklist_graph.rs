@@ -440,8 +440,40 @@ fn html_of_all_trees_prints_to_pdf_one_tree_a_page() {
     assert!(status.success(), "chromium failed");
     let bytes = std::fs::read(&pdf).unwrap();
     let pages = pdf_pages(&pdf, &bytes);
-    let trees = rules().trees().len();
+    let rules = rules();
+    let trees = rules.trees().len();
     assert!(pages >= trees, "{pages} pages for {trees} trees");
+    // Each tree starts a page: some page's first line begins its title
+    // (long titles wrap, so the line may be a prefix of the title).
+    if !tool("pdftotext") {
+        return;
+    }
+    let first_lines: Vec<String> = (1..=pages)
+        .map(|p| {
+            let out = Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    for tree in rules.trees() {
+        let title = &tree.title.en;
+        assert!(
+            first_lines
+                .iter()
+                .any(|l| l.len() >= 8 && title.starts_with(l.as_str())),
+            "{} does not start a page; first lines: {first_lines:?}",
+            tree.id
+        );
+    }
 }
 
 /// Page count: pdfinfo when installed, else the page objects in the file.

@@ -98,6 +98,7 @@ fn every_reset_like_step_is_destructive() {
                 action,
                 rung,
                 destructive,
+                uses,
                 ..
             } = &node.body
             else {
@@ -125,11 +126,12 @@ fn every_reset_like_step_is_destructive() {
                     tree.id, node.id
                 );
                 assert!(
+                    // Its own caution, or the caution of the shared check it uses.
                     node.caution.is_some()
-                        || rules
-                            .checks
-                            .values()
-                            .any(|c| c.destructive && c.caution.is_some()),
+                        || uses
+                            .as_ref()
+                            .and_then(|u| rules.checks.get(u))
+                            .is_some_and(|c| c.caution.is_some()),
                     "{}/{}",
                     tree.id,
                     node.id

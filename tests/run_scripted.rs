@@ -8,18 +8,16 @@ use predicates::prelude::*;
 #[test]
 fn resolved_exits_0() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args(["run", "no-power", "--no-input", "--json"])
-        .args(answer_flags(&[
+    let v = env.run_json(
+        "no-power",
+        &[
             "danger=no",
             "shop-power=yes",
             "what-happens=dead",
             "adapter=yes",
-        ]))
-        .assert()
-        .code(0);
-    let v = json(&a.get_output().stdout);
+        ],
+        0,
+    );
     assert_eq!(v["tree"], "no-power");
     assert_eq!(v["outcome"], "resolved");
     assert_eq!(v["resolution"]["node"], "fixed");
@@ -38,13 +36,7 @@ fn resolved_exits_0() {
 #[test]
 fn escalation_exits_3_and_names_the_party() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args(["run", "no-power", "--no-input", "--json"])
-        .args(answer_flags(NO_POWER_TO_VENDOR))
-        .assert()
-        .code(3);
-    let v = json(&a.get_output().stdout);
+    let v = env.run_json("no-power", NO_POWER_TO_VENDOR, 3);
     assert_eq!(v["outcome"], "escalated");
     assert_eq!(v["escalation"]["party"], "vendor");
     let facts: Vec<&str> = v["escalation"]["have_ready"]
@@ -62,19 +54,7 @@ fn escalation_exits_3_and_names_the_party() {
 #[test]
 fn safety_stop_escalates_at_once() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args([
-            "run",
-            "no-power",
-            "--no-input",
-            "--json",
-            "--answer",
-            "danger=yes",
-        ])
-        .assert()
-        .code(3);
-    let v = json(&a.get_output().stdout);
+    let v = env.run_json("no-power", &["danger=yes"], 3);
     assert_eq!(v["escalation"]["node"], "stop-danger");
     assert_eq!(
         v["steps"].as_array().unwrap().len(),
@@ -86,46 +66,16 @@ fn safety_stop_escalates_at_once() {
 #[test]
 fn area_power_cut_goes_to_the_power_company() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args([
-            "run",
-            "no-power",
-            "--no-input",
-            "--json",
-            "--answer",
-            "danger=no",
-            "--answer",
-            "shop-power=no",
-        ])
-        .assert()
-        .code(4);
+    let v = env.run_json("no-power", &["danger=no", "shop-power=no"], 4);
     // no-power hands over to power-outage, whose nodes are named tree/node.
-    assert_eq!(
-        json(&a.get_output().stdout)["pending"]["node"],
-        "power-outage/area"
-    );
-    let a = env
-        .cmd()
-        .args([
-            "run",
-            "no-power",
-            "--no-input",
-            "--json",
-            "--answer",
-            "danger=no",
-            "--answer",
-            "shop-power=no",
-        ])
-        .args([
-            "--answer",
-            "power-outage/area=yes",
-            "--answer",
-            "power-outage/power-back=no",
-        ])
-        .assert()
-        .code(3);
-    let v = json(&a.get_output().stdout);
+    assert_eq!(v["pending"]["node"], "power-outage/area");
+    let answers = [
+        "danger=no",
+        "shop-power=no",
+        "power-outage/area=yes",
+        "power-outage/power-back=no",
+    ];
+    let v = env.run_json("no-power", &answers, 3);
     assert_eq!(v["escalation"]["party"], "power");
     assert_eq!(v["escalation"]["tree"], "power-outage");
     assert_eq!(v["escalation"]["node"], "power-outage/call-power");
@@ -134,19 +84,7 @@ fn area_power_cut_goes_to_the_power_company() {
 #[test]
 fn missing_answer_exits_4_with_pending() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args([
-            "run",
-            "no-power",
-            "--no-input",
-            "--json",
-            "--answer",
-            "danger=no",
-        ])
-        .assert()
-        .code(4);
-    let v = json(&a.get_output().stdout);
+    let v = env.run_json("no-power", &["danger=no"], 4);
     assert_eq!(v["outcome"], "needs_input");
     assert_eq!(v["pending"]["node"], "shop-power");
     assert_eq!(v["pending"]["choices"], serde_json::json!(["yes", "no"]));

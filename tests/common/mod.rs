@@ -109,3 +109,17 @@ pub fn redact(env: &Env, s: &str) -> String {
             .into_owned()
     })
 }
+
+impl Env {
+    /// `posdoctor run TREE --no-input --json --answer A…`: checks the exit
+    /// code and returns the JSON it printed.
+    pub fn run_json(&self, tree: &str, answers: &[&str], code: i32) -> serde_json::Value {
+        let a = self
+            .cmd()
+            .args(["run", tree, "--no-input", "--json"])
+            .args(answer_flags(answers))
+            .assert()
+            .code(code);
+        json(&a.get_output().stdout)
+    }
+}
