@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::Answer;
 use crate::i18n::{fill, Lang, Msg};
 use crate::profile::Profile;
 use crate::rules::validate::reach;
@@ -393,30 +392,6 @@ pub fn build(
         })
         .collect(),
         footer: fill(Msg::ClFooter.get(lang), &[("id", &tree.id), ("date", date)]),
-    }
-}
-
-/// Every (node, answer, target) a checklist prints, for comparing with the engine.
-pub fn printed_edges(c: &Checklist) -> Vec<(String, String, String)> {
-    c.sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .flat_map(|i| {
-            i.branches
-                .iter()
-                .map(move |b| (i.node.clone(), b.answer.clone(), b.then.node().to_owned()))
-        })
-        .collect()
-}
-
-/// The engine's answer for a printed branch label, for tests.
-pub fn answer_for(branch: &Branch) -> Answer {
-    match branch.answer.as_str() {
-        "yes" => Answer::Yes,
-        "no" => Answer::No,
-        "skip" => Answer::Skip,
-        "next" => Answer::Continue,
-        other => Answer::Choice(other.to_owned()),
     }
 }
 
