@@ -12,6 +12,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod commands;
 pub mod diag;
 pub mod engine;
 pub mod i18n;

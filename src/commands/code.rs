@@ -1,0 +1,76 @@
+//! `posdoctor code`: what a transaction response code means and what to do.
+
+use anyhow::Result;
+
+use super::{load_rules, print_json, print_out, Ctx};
+use crate::i18n::{fill, Msg};
+use crate::term::{use_color_for, Stream};
+
+pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
+    let rules = load_rules(ctx)?;
+    let lang = ctx.lang;
+    let Some(code) = rules.code(input) else {
+        let msg = fill(Msg::UnknownCode.get(lang), &[("code", input.trim())]);
+        use colored::Colorize;
+        use_color_for(ctx.color, Stream::Stderr);
+        eprintln!(
+            "{} {msg}\n  {}",
+            "error:".red().bold(),
+            Msg::UnknownCodeHint.get(lang)
+        );
+        return Ok(1);
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct CodeJson<'a> {
+            code: &'a str,
+            meaning: &'a str,
+            owner: &'static str,
+            owner_name: &'static str,
+            action: &'a str,
+            tree: Option<&'a str>,
+        }
+        print_json(&CodeJson {
+            code: &code.code,
+            meaning: code.meaning.get(lang),
+            owner: code.owner.id(),
+            owner_name: code.owner.name(lang),
+            action: code.action.get(lang),
+            tree: code.tree.as_deref(),
+        })?;
+    } else {
+        use colored::Colorize;
+        use_color_for(ctx.color, Stream::Stdout);
+        let width = crate::term::width_for(Stream::Stdout);
+        let m = |msg: Msg| msg.get(lang);
+        let mut text = format!(
+            "{} — {}\n",
+            fill(m(Msg::CodeTitle), &[("code", &code.code)]).bold(),
+            code.meaning.get(lang)
+        );
+        text.push_str(&format!(
+            "{}{}\n",
+            m(Msg::CodeWhose).bold(),
+            code.owner.name(lang)
+        ));
+        text.push_str(&format!(
+            "{}\n{}\n",
+            m(Msg::CodeDo).bold(),
+            crate::term::wrap(code.action.get(lang), width, "  ")
+        ));
+        if let Some(t) = code.tree.as_deref().and_then(|t| rules.tree(t)) {
+            text.push_str(&format!(
+                "{}posdoctor run {} ({})\n",
+                m(Msg::CodeNext).bold(),
+                t.id,
+                t.title.get(lang)
+            ));
+        }
+        text.push_str(&format!(
+            "\n{}\n",
+            crate::term::wrap(m(Msg::CodeVaries), width, "").dimmed()
+        ));
+        print_out(&text)?;
+    }
+    Ok(0)
+}

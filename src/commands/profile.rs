@@ -1,0 +1,50 @@
+//! `posdoctor profile show|set|unset`: the shop's saved facts.
+
+use anyhow::{anyhow, Result};
+
+use super::{print_json, print_out, Ctx};
+use crate::cli::ProfileCmd;
+use crate::i18n::Msg;
+use crate::paths::Dirs;
+use crate::profile::Profile;
+use crate::term::{use_color_for, Stream};
+
+pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
+    let dirs = Dirs::from_env()?;
+    let path = dirs.profile();
+    let mut profile = Profile::load(&path).map_err(|d| {
+        let color = use_color_for(ctx.color, Stream::Stderr);
+        eprintln!("{}", d.render(color));
+        anyhow!("fix or remove {} first", path.display())
+    })?;
+    let terminal = profile.terminal_name(ctx.terminal.as_deref());
+    match cmd {
+        ProfileCmd::Show { json } => {
+            if json {
+                print_json(&profile)?;
+            } else {
+                let entries = profile.entries();
+                let mut text = format!("# {}\n", path.display());
+                if entries.is_empty() {
+                    text.push_str("(empty: save facts with `posdoctor profile set KEY VALUE`, e.g. `posdoctor profile set mid 123456789012345`)\n");
+                }
+                let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                for (k, v) in entries {
+                    text.push_str(&format!("{k:<width$}  {v}\n"));
+                }
+                print_out(&text)?;
+            }
+        }
+        ProfileCmd::Set { key, value } => {
+            if profile.set(&key, &value, &terminal)? {
+                eprintln!("{}", Msg::Masked.get(ctx.lang));
+            }
+            profile.save(&path)?;
+        }
+        ProfileCmd::Unset { key } => {
+            profile.unset(&key, &terminal)?;
+            profile.save(&path)?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,64 @@
+//! `posdoctor validate`: lint rule files, as text or JSON.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{print_json, print_out, Ctx};
+use crate::diag::DiagnosticJson;
+use crate::rules::load::{load, Loaded};
+use crate::rules::validate;
+use crate::term::{use_color_for, Stream};
+
+pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Result<u8> {
+    let mut opts = ctx.load.clone();
+    opts.packs.extend(paths.iter().cloned());
+    let Loaded {
+        rules,
+        mut diagnostics,
+    } = load(&opts);
+    diagnostics.extend(validate::check(&rules));
+    if !paths.is_empty() {
+        // Report on the given files only; the rest is context for references.
+        let wanted: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        diagnostics.retain(|d| wanted.iter().any(|w| d.file_name.starts_with(w.as_str())));
+    }
+    if strict {
+        for d in &mut diagnostics {
+            d.severity = crate::diag::Severity::Error;
+        }
+    }
+    diagnostics.sort_by(|a, b| (&a.file_name, a.line, a.col).cmp(&(&b.file_name, b.line, b.col)));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let trees = rules.trees().len();
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            ok: bool,
+            trees: usize,
+            errors: usize,
+            warnings: usize,
+            findings: Vec<DiagnosticJson<'a>>,
+        }
+        print_json(&Out {
+            ok: errors == 0,
+            trees,
+            errors,
+            warnings,
+            findings: diagnostics.iter().map(DiagnosticJson::from).collect(),
+        })?;
+    } else {
+        let color = use_color_for(ctx.color, Stream::Stdout);
+        let mut text = String::new();
+        for d in &diagnostics {
+            text.push_str(&d.render(color));
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "{trees} trees checked: {errors} error(s), {warnings} warning(s)\n"
+        ));
+        print_out(&text)?;
+    }
+    Ok(if errors == 0 { 0 } else { 1 })
+}
