@@ -78,7 +78,7 @@ impl<'r> Step<'r> {
                 .map_or(Msg::DidItHelp.get(lang), |a| a.get(lang))
                 .to_owned(),
             Body::Choice { ask, .. } | Body::Text { ask, .. } => ask.get(lang).to_owned(),
-            Body::Info { text, .. } | Body::Resolved { text } | Body::Escalate { text, .. } => {
+            Body::Info { text, .. } | Body::Resolved { text, .. } | Body::Escalate { text, .. } => {
                 text.get(lang).to_owned()
             }
             Body::Link { tree } => tree.clone(),
@@ -204,6 +204,15 @@ impl Finished<'_> {
 
     pub fn is_resolved(&self) -> bool {
         matches!(self.node.body, Body::Resolved { .. })
+    }
+
+    /// A customer-side ending (the customer's card or bank is the cause):
+    /// what to tell the customer.
+    pub fn customer(&self) -> Option<&crate::i18n::Text> {
+        match &self.node.body {
+            Body::Resolved { customer, .. } => customer.as_ref(),
+            _ => None,
+        }
     }
 }
 

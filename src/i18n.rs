@@ -192,6 +192,8 @@ messages! {
     AnswerRequired => "Please type an answer.", "请输入内容。";
     Preset => "(answered from the script)", "（已由脚本回答）";
     ResolvedTitle => "Resolved", "已解决";
+    ResolvedForShopTitle => "Nothing for the shop to fix: the terminal works", "终端正常，店里不用处理";
+    TellCustomer => "Tell the customer:", "请这样告诉顾客：";
     EscalateTitle => "Call for help", "需要联系";
     StoppedTitle => "Stopped", "已停止";
     NeedsInputTitle => "Needs an answer", "需要回答";

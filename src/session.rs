@@ -69,6 +69,9 @@ pub enum Event {
         /// The outcome's text, as shown.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// A customer-side ending: what the customer was told.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer: Option<String>,
     },
 }
 

@@ -247,7 +247,7 @@ pub fn build(
     let then_of = |target: &str| -> Then {
         let node = tree.node(target);
         match node.map(|n| &n.body) {
-            Some(Body::Resolved { text }) => Then::Resolved {
+            Some(Body::Resolved { text, .. }) => Then::Resolved {
                 node: target.into(),
                 text: first_sentence(text.get(lang)),
             },

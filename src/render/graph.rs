@@ -27,7 +27,7 @@ fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
             }
         }
         Body::Choice { ask, .. } | Body::Text { ask, .. } => short(ask.get(lang)),
-        Body::Info { text, .. } | Body::Resolved { text } => short(text.get(lang)),
+        Body::Info { text, .. } | Body::Resolved { text, .. } => short(text.get(lang)),
         Body::Escalate { party, text, .. } => {
             format!("☎ {}\n{}", party.name(lang), short(text.get(lang)))
         }

@@ -57,6 +57,9 @@ pub struct ResolutionJson {
     pub tree: String,
     pub node: String,
     pub message: String,
+    /// A customer-side ending: what to tell the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
 }
 
 /// The object `run --json` prints (the contract's fields, plus a few).
@@ -72,6 +75,10 @@ pub struct RunJson {
     pub escalation: Option<EscalationJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<ResolutionJson>,
+    /// Resolved for the shop, the cause being the customer's card or bank:
+    /// what to tell the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,6 +120,7 @@ pub fn run_json(
         pending: None,
         escalation: None,
         resolution: None,
+        customer: None,
         log: files.log,
         report: files.report,
         warnings,
@@ -150,11 +158,14 @@ pub fn run_json(
                     where_to_find: Some(party.where_to_find(lang).to_owned()),
                 })
             }
-            Body::Resolved { text } => {
+            Body::Resolved { text, customer } => {
+                let customer = customer.as_ref().map(|c| c.get(lang).to_owned());
+                out.customer.clone_from(&customer);
                 out.resolution = Some(ResolutionJson {
                     tree: f.tree.id.clone(),
                     node: f.node_ref.clone(),
                     message: text.get(lang).to_owned(),
+                    customer,
                 })
             }
             _ => {}
@@ -193,12 +204,18 @@ pub fn run_text(
     }
     match walk.state() {
         State::Done(f) => match &f.node.body {
-            Body::Resolved { text } => {
-                out.push_str(&format!(
-                    "{}\n",
-                    format!("✔ {}", m(Msg::ResolvedTitle)).green().bold()
-                ));
+            Body::Resolved { text, customer } => {
+                let title = if customer.is_some() {
+                    m(Msg::ResolvedForShopTitle)
+                } else {
+                    m(Msg::ResolvedTitle)
+                };
+                out.push_str(&format!("{}\n", format!("✔ {title}").green().bold()));
                 out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
+                if let Some(c) = customer {
+                    out.push_str(&format!("\n{}\n", m(Msg::TellCustomer).bold()));
+                    out.push_str(&format!("{}\n", wrap(c.get(lang), width, "  ")));
+                }
             }
             Body::Escalate {
                 party,

@@ -522,7 +522,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     /// (name, present) for every optional field of a node.
-    fn present(&self) -> [(&'static str, bool); 16] {
+    fn present(&self) -> [(&'static str, bool); 17] {
         let d = self.def;
         [
             ("use", d.use_check.is_some()),
@@ -538,6 +538,7 @@ impl Fields<'_> {
             ("routes", d.routes.is_some()),
             ("otherwise", d.otherwise.is_some()),
             ("next", d.next.is_some()),
+            ("customer", d.customer.is_some()),
             ("party", d.party.is_some()),
             ("have_ready", d.have_ready.is_some()),
             ("tree", d.tree.is_some()),
@@ -562,7 +563,7 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::Choice => &["ask", "caution", "choices"],
         NodeKind::Text => &["ask", "caution", "routes", "otherwise"],
         NodeKind::Info => &["text", "caution", "next"],
-        NodeKind::Resolved => &["text", "caution"],
+        NodeKind::Resolved => &["text", "caution", "customer"],
         NodeKind::Escalate => &["party", "text", "caution", "have_ready"],
         NodeKind::Link => &["tree"],
     }
@@ -728,6 +729,7 @@ fn compile_node(
         },
         NodeKind::Resolved => Body::Resolved {
             text: text_or_report(d.text.as_ref(), &place, kind, diags),
+            customer: d.customer.as_ref().map(clean),
         },
         NodeKind::Escalate => {
             let party = d.party.unwrap_or_else(|| {

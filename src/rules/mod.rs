@@ -169,6 +169,8 @@ pub enum Body {
     },
     Resolved {
         text: Text,
+        /// A customer-side ending: what to tell the customer.
+        customer: Option<Text>,
     },
     Escalate {
         party: Party,
@@ -273,8 +275,12 @@ impl Node {
                 }
             }
             Body::Text { ask, .. } => v.push((ask, "ask".into())),
-            Body::Info { text, .. } | Body::Resolved { text } | Body::Escalate { text, .. } => {
-                v.push((text, "text".into()))
+            Body::Info { text, .. } | Body::Escalate { text, .. } => v.push((text, "text".into())),
+            Body::Resolved { text, customer } => {
+                v.push((text, "text".into()));
+                if let Some(c) = customer {
+                    v.push((c, "customer".into()));
+                }
             }
             Body::Link { .. } => {}
         }

@@ -194,6 +194,12 @@ pub struct NodeDef {
     /// info: next node.
     #[serde(default)]
     pub next: Option<String>,
+    /// resolved: what to tell the customer when the cause is their card or
+    /// their bank (declined, insufficient funds, expired card, a card the
+    /// reader cannot read while others work). The run is resolved for the
+    /// shop — exit 0, no report — and this is shown as "Tell the customer".
+    #[serde(default)]
+    pub customer: Option<Text>,
     /// escalate: who to call.
     #[serde(default)]
     pub party: Option<Party>,

@@ -255,6 +255,7 @@ pub fn drive(
             party: None,
             tree: None,
             message: None,
+            customer: None,
         });
         Ok(ending)
     };
@@ -277,7 +278,7 @@ pub fn drive(
                         });
                         (Ending::Escalated, text.get(lang).to_owned())
                     }
-                    Body::Resolved { text } => (Ending::Resolved, text.get(lang).to_owned()),
+                    Body::Resolved { text, .. } => (Ending::Resolved, text.get(lang).to_owned()),
                     _ => (Ending::Resolved, String::new()),
                 };
                 log.write(Event::End {
@@ -287,6 +288,7 @@ pub fn drive(
                     party: f.party().map(|p| p.id().to_owned()),
                     tree: Some(f.tree.id.clone()),
                     message: Some(message),
+                    customer: f.customer().map(|c| c.get(lang).to_owned()),
                 });
                 return Ok(ending);
             }
