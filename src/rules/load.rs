@@ -522,7 +522,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     /// (name, present) for every optional field of a node.
-    fn present(&self) -> [(&'static str, bool); 17] {
+    fn present(&self) -> [(&'static str, bool); 18] {
         let d = self.def;
         [
             ("use", d.use_check.is_some()),
@@ -538,6 +538,7 @@ impl Fields<'_> {
             ("routes", d.routes.is_some()),
             ("otherwise", d.otherwise.is_some()),
             ("next", d.next.is_some()),
+            ("fact", d.fact.is_some()),
             ("customer", d.customer.is_some()),
             ("party", d.party.is_some()),
             ("have_ready", d.have_ready.is_some()),
@@ -560,8 +561,8 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
             "skip",
         ],
         NodeKind::Question => &["ask", "caution", "yes", "no"],
-        NodeKind::Choice => &["ask", "caution", "choices"],
-        NodeKind::Text => &["ask", "caution", "routes", "otherwise"],
+        NodeKind::Choice => &["ask", "caution", "choices", "fact"],
+        NodeKind::Text => &["ask", "caution", "routes", "otherwise", "fact"],
         NodeKind::Info => &["text", "caution", "next"],
         NodeKind::Resolved => &["text", "caution", "customer"],
         NodeKind::Escalate => &["party", "text", "caution", "have_ready"],
@@ -757,6 +758,7 @@ fn compile_node(
         id: d.id.clone(),
         kind,
         caution: d.caution.as_ref().map(clean),
+        fact: d.fact,
         body,
         place,
     }

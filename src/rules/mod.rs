@@ -187,6 +187,8 @@ pub struct Node {
     pub id: String,
     pub kind: NodeKind,
     pub caution: Option<Text>,
+    /// The escalation fact this node's answer fills (`fact:`).
+    pub fact: Option<Fact>,
     pub body: Body,
     pub place: Place,
 }

@@ -194,6 +194,12 @@ pub struct NodeDef {
     /// info: next node.
     #[serde(default)]
     pub next: Option<String>,
+    /// choice, text: the answer is also a fact an escalation asks for
+    /// (`connection`, `screen_message`, …), so the person is not asked it
+    /// again: a text node's typed text, a choice's label (for `connection`,
+    /// the choice's id when it is `wifi`, `mobile`, `ethernet` or `base`).
+    #[serde(default)]
+    pub fact: Option<Fact>,
     /// resolved: what to tell the customer when the cause is their card or
     /// their bank (declined, insufficient funds, expired card, a card the
     /// reader cannot read while others work). The run is resolved for the
