@@ -28,6 +28,8 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
             owner: &'static str,
             owner_name: &'static str,
             action: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            customer: Option<&'a str>,
             tree: Option<&'a str>,
         }
         print_json(&CodeJson {
@@ -36,6 +38,7 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
             owner: code.owner.id(),
             owner_name: code.owner.name(lang),
             action: code.action.get(lang),
+            customer: code.customer.as_ref().map(|c| c.get(lang)),
             tree: code.tree.as_deref(),
         })?;
     } else {
@@ -58,6 +61,13 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
             m(Msg::CodeDo).bold(),
             crate::term::wrap(code.action.get(lang), width, "  ")
         ));
+        if let Some(c) = &code.customer {
+            text.push_str(&format!(
+                "{}\n{}\n",
+                m(Msg::TellCustomer).bold(),
+                crate::term::wrap(c.get(lang), width, "  ")
+            ));
+        }
         if let Some(t) = code.tree.as_deref().and_then(|t| rules.tree(t)) {
             text.push_str(&format!(
                 "{}posdoctor run {} ({})\n",

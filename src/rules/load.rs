@@ -358,6 +358,7 @@ fn collect_codes(
                 meaning: clean(&def.meaning),
                 owner: def.owner,
                 action: clean(&def.action),
+                customer: def.customer.as_ref().map(clean),
                 tree: def.tree.clone(),
                 place: place.clone(),
             };

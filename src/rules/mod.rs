@@ -323,6 +323,8 @@ pub struct Code {
     pub meaning: Text,
     pub owner: Owner,
     pub action: Text,
+    /// What to tell the customer, when the cause is on their side.
+    pub customer: Option<Text>,
     pub tree: Option<String>,
     pub place: Place,
 }

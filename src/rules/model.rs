@@ -46,6 +46,10 @@ pub struct CodeDef {
     pub owner: Owner,
     /// What to do at the counter.
     pub action: Text,
+    /// What to tell the customer, in words a cashier can say, when the
+    /// cause is on the customer's side (their card, their bank).
+    #[serde(default)]
+    pub customer: Option<Text>,
     /// A tree to run next, if any.
     #[serde(default)]
     pub tree: Option<String>,

@@ -25,7 +25,11 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
             }
             diags.push(d);
         }
-        for (text, field) in [(&code.meaning, "meaning"), (&code.action, "action")] {
+        let customer = code.customer.as_ref().map(|c| (c, "customer"));
+        for (text, field) in [(&code.meaning, "meaning"), (&code.action, "action")]
+            .into_iter()
+            .chain(customer)
+        {
             if text.lacks_zh() {
                 diags.push(missing_zh(code.place.child(field).warning(format!(
                     "code `{}`: `{field}` has no Chinese (zh) text",
