@@ -526,8 +526,8 @@ mod tests {
             w.answer(Answer::Yes),
             Err(EngineError::InvalidAnswer { .. })
         ));
-        w.answer(Answer::Text("51".into())).unwrap();
-        assert_eq!(w.step().unwrap().node.id, "other-card");
+        w.answer(Answer::Text("55".into())).unwrap();
+        assert_eq!(w.step().unwrap().node.id, "pin-again");
     }
 
     #[test]

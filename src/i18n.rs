@@ -192,7 +192,7 @@ messages! {
     AnswerRequired => "Please type an answer.", "请输入内容。";
     Preset => "(answered from the script)", "（已由脚本回答）";
     ResolvedTitle => "Resolved", "已解决";
-    ResolvedForShopTitle => "Nothing for the shop to fix: the terminal works", "终端正常，店里不用处理";
+    ResolvedForShopTitle => "Nothing for the shop to fix: the terminal works", "POS机正常，店里不用处理";
     TellCustomer => "Tell the customer:", "请这样告诉顾客：";
     EscalateTitle => "Call for help", "需要联系";
     StoppedTitle => "Stopped", "已停止";
@@ -209,7 +209,7 @@ messages! {
     ValidAnswers => "Valid answers: {list}", "有效答案：{list}";
     GiveAnswer => "Give one with --answer {node}=VALUE", "可用 --answer {node}=答案 提供";
     AnyText => "any text", "任意文字";
-    FindVendor => "Where to find their number: the label on the terminal, your purchase or service contract, or the footer of a receipt.", "联系电话可在以下位置找到：终端机身标签、购买或服务合同、小票底部。";
+    FindVendor => "Where to find their number: the label on the terminal, your purchase or service contract, or the footer of a receipt.", "联系电话可在以下位置找到：POS机机身标签、购买或服务合同、小票底部。";
     FindAcquirer => "Where to find their number: your merchant contract, the acquirer's app or statements, or the footer of a receipt.", "联系电话可在以下位置找到：商户合同、收单机构的应用或对账单、小票底部。";
     FindIssuer => "The cardholder calls the number on the back of their card; the shop does not call for them.", "由持卡人拨打其银行卡背面的电话，商户无需代为联系。";
     FindIsp => "Where to find their number: your internet or mobile bill or contract, or the label on the router.", "联系电话可在以下位置找到：网络或手机账单、合同，或路由器上的标签。";
@@ -218,8 +218,8 @@ messages! {
     FactMerchant => "Merchant name", "商户名称";
     FactMid => "Merchant ID (MID, printed on receipts)", "商户号（MID，印在小票上）";
     FactTid => "Terminal ID (TID, printed on receipts)", "终端号（TID，印在小票上）";
-    FactMake => "Terminal make", "终端品牌";
-    FactModel => "Terminal model", "终端型号";
+    FactMake => "Terminal make", "POS机品牌";
+    FactModel => "Terminal model", "POS机型号";
     FactSerial => "Serial number (label on the back or under the battery)", "序列号（机身背面或电池下方的标签）";
     FactPurchaseDate => "Purchase date and warranty state", "购买日期与保修状态";
     FactConnection => "How it connects (Wi-Fi, mobile data, Ethernet, base)", "联网方式（Wi-Fi、移动数据、网线、底座）";
@@ -227,8 +227,8 @@ messages! {
     FactTried => "What was tried and what happened", "已尝试的操作和结果";
     FactStarted => "When it started", "问题开始的时间";
     FactLastTransaction => "Time and amount of the last transaction", "最后一笔交易的时间和金额";
-    FactCardholderContact => "The cardholder's own bank calls the number on the back of their card", "持卡人拨打其卡背面的发卡银行电话";
-    PartyVendor => "the terminal vendor / service provider", "终端厂商 / 服务商";
+    FactCardholderContact => "The bank's number on the back of the customer's card (the customer calls it)", "顾客卡背面的银行电话（由顾客本人拨打）";
+    PartyVendor => "the terminal vendor / service provider", "POS机服务商 / 厂商";
     PartyAcquirer => "the acquirer / payment service provider", "收单机构 / 支付服务商";
     PartyIssuer => "the card issuer (the cardholder's bank)", "发卡行（持卡人的银行）";
     PartyIsp => "the internet or mobile provider", "网络或移动运营商";
@@ -241,8 +241,8 @@ messages! {
     OwnerCardholder => "the cardholder", "持卡人";
     OwnerCard => "the card", "银行卡本身";
     OwnerCounter => "the counter (how the sale was entered)", "收银操作（交易的输入方式）";
-    OwnerTerminal => "the terminal or its settings", "终端或其参数设置";
-    OwnerNetwork => "the network or payment host", "网络或支付主机";
+    OwnerTerminal => "the terminal or its settings", "POS机或其参数设置";
+    OwnerNetwork => "the network or payment host", "网络或收单机构的后台";
     CodeTitle => "Code {code}", "代码 {code}";
     CodeWhose => "Usually whose problem: ", "通常是谁的问题：";
     CodeDo => "What to do:", "处理方法：";
@@ -266,7 +266,7 @@ messages! {
     OutcomeAborted => "stopped before an outcome", "在得出结论前停止";
     OutcomeUnfinished => "unfinished", "未完成";
     NotKnown => "(not known)", "（未知）";
-    AskFor => "Ask for: remote guidance, a mail-in repair or an on-site visit. A replacement is usually due only inside the warranty and when the terminal cannot be repaired.", "可以要求：远程指导、寄修或上门维修。通常只有在保修期内且无法修复时才会更换终端。";
+    AskFor => "Ask for: remote guidance, a mail-in repair or an on-site visit. A replacement is usually due only inside the warranty and when the terminal cannot be repaired.", "可以要求：远程指导、寄修或上门维修。通常只有在保修期内且无法修复时才会更换POS机。";
     KeepReport => "Keep this report until the matter is closed.", "请保留这份报告，直到问题处理完毕。";
     KeepProof => "Keep the proof of purchase, repair records and this report.", "请保留购买凭证、维修记录和这份报告。";
     ReportTitle => "Escalation report", "问题上报报告";

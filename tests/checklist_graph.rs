@@ -505,7 +505,7 @@ fn the_call_box_uses_the_profile_when_set() {
     }
     let a = env
         .cmd()
-        .args(["checklist", "card-read", "--width", "42"])
+        .args(["checklist", "sign-on", "--width", "42"])
         .assert()
         .code(0);
     let out = stdout(&a);
@@ -515,7 +515,7 @@ fn the_call_box_uses_the_profile_when_set() {
         out.contains("378282246310005") && out.contains("SN-1"),
         "{out}"
     );
-    // The issuer has no saved contact: it still says where the number is.
-    assert!(joined.contains("the back of their card"), "{out}");
+    // The acquirer has no saved contact: it still says where the number is.
+    assert!(joined.contains("your merchant contract"), "{out}");
     assert!(out.lines().all(|l| l.width() <= 42));
 }

@@ -106,7 +106,7 @@ fn report_command_prints_the_same_report() {
     let r = json(&a.get_output().stdout);
     assert_eq!(r["party"], "vendor");
     assert_eq!(r["outcome"], "escalated");
-    assert_eq!(r["steps"].as_array().unwrap().len(), 11);
+    assert_eq!(r["steps"].as_array().unwrap().len(), 12);
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn killed_run_resumes_to_a_report_with_every_step_once() {
             .assert()
             .code(3);
         let v = json(&a.get_output().stdout);
-        assert_eq!(v["steps"].as_array().unwrap().len(), 11);
+        assert_eq!(v["steps"].as_array().unwrap().len(), 12);
         let report = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
         for node_prompt in [
             "Is the battery swollen",
@@ -198,7 +198,7 @@ fn killed_run_resumes_to_a_report_with_every_step_once() {
             .collect();
         let unique: std::collections::BTreeSet<_> = nodes.iter().collect();
         assert_eq!(nodes.len(), unique.len(), "{nodes:?}");
-        assert_eq!(nodes.len(), 11);
+        assert_eq!(nodes.len(), 12);
         // Resuming a finished session says so.
         env.cmd()
             .args(["run", "no-power", "--no-input", "--resume"])
@@ -238,7 +238,7 @@ fn a_torn_last_line_is_read_up_to_the_line_before() {
             "--answer",
             "what-happens=dead",
             "--answer",
-            "adapter=yes",
+            "power-key=yes",
             "--resume",
         ])
         .arg(&log)

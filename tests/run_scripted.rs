@@ -14,7 +14,7 @@ fn resolved_exits_0() {
             "danger=no",
             "shop-power=yes",
             "what-happens=dead",
-            "adapter=yes",
+            "power-key=yes",
         ],
         0,
     );
@@ -185,7 +185,7 @@ fn answers_file_lists_are_used_in_turn_and_flags_win() {
     // card-read: tap fails, no chip/PIN prompt -> restart; restart fixes it.
     let file = env.write(
         "answers.yaml",
-        "other-card: no\nmethod: tap\ntap-technique: no\ntap-limit: no\nrestart: [no]\nupdate: no\n",
+        "other-card: no\nwaiting: yes\nmethod: tap\ntap-technique: no\ntap-limit: no\nrestart: [no]\nupdate: no\n",
     );
     let a = env
         .cmd()
@@ -419,7 +419,7 @@ fn chinese_run_output() {
         .code(3);
     let out = stdout(&a);
     assert!(out.contains("需要联系"), "{out}");
-    assert!(out.contains("终端厂商"), "{out}");
+    assert!(out.contains("POS机服务商"), "{out}");
     assert!(out.contains("请准备好"), "{out}");
     // LANG=zh_CN picks Chinese too.
     let a = env

@@ -46,11 +46,19 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
         use_color_for(ctx.color, Stream::Stdout);
         let width = crate::term::width_for(Stream::Stdout);
         let m = |msg: Msg| msg.get(lang);
-        let mut text = format!(
-            "{} — {}\n",
-            fill(m(Msg::CodeTitle), &[("code", &code.code)]).bold(),
-            code.meaning.get(lang)
-        );
+        // A response code is two or three characters ("05", "A0"); an entry
+        // such as `timeout` is a situation, not a code: its meaning is the
+        // title ("代码 timeout" read as English left in a Chinese screen).
+        let is_code = code.code.len() <= 3 && code.code.chars().all(|c| c.is_ascii_alphanumeric());
+        let mut text = if is_code {
+            format!(
+                "{} — {}\n",
+                fill(m(Msg::CodeTitle), &[("code", &code.code)]).bold(),
+                code.meaning.get(lang)
+            )
+        } else {
+            format!("{}\n", code.meaning.get(lang).bold())
+        };
         text.push_str(&format!(
             "{}{}\n",
             m(Msg::CodeWhose).bold(),

@@ -77,13 +77,14 @@ pub const NO_POWER_TO_VENDOR: &[&str] = &[
     "danger=no",
     "shop-power=yes",
     "what-happens=dead",
+    "power-key=no",
+    "hard-restart=no",
     "adapter=no",
     "outlet=no",
     "base-contacts=no",
     "cable-swap=no",
     "charge=no",
     "battery-reseat=no",
-    "hard-restart=no",
 ];
 
 pub fn answer_flags(answers: &[&str]) -> Vec<String> {
