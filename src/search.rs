@@ -1,12 +1,25 @@
 //! Finding the right tree from a person's own words, in English or Chinese,
-//! with typos tolerated in Latin words ("pritner jam" finds the printer).
+//! with typos tolerated ("pritner jam" finds the printer, 通迅失败 the
+//! network).
 //!
 //! Each tree is indexed once: its keywords and title weigh most, then its id
-//! and summary, then the text of its nodes. A Latin query word matches a
-//! word exactly, as a prefix, or within a small edit distance
-//! (Damerau–Levenshtein, so swapped letters count once); a Chinese run
-//! matches by containment either way, or by shared character pairs. A
-//! tree's score is the sum of each query word's best match.
+//! and summary, then the text of its nodes; the screen wordings of the
+//! response codes that lead to a tree count as its keywords (找不到原始交易
+//! finds `refund`). A Latin query word matches a word exactly, as a prefix,
+//! or within a small edit distance (Damerau–Levenshtein, so swapped letters
+//! count once). A Chinese run matches a run by containment either way or by
+//! shared character pairs; a long, colloquial Chinese sentence
+//! (小票打出来是白的) is also scored by how many of its character pairs the
+//! tree's keywords explain. A tree's score is the sum of each query word's
+//! best match.
+//!
+//! Before matching, the query is normalised: full-width letters, digits and
+//! spaces become ASCII (Chinese input methods type them), common miswritten
+//! characters are corrected (通迅 → 通讯, 到帐 → 到账), and the words for the
+//! device itself (POS机, 刷卡机, 机器…), which every tree shares, are set
+//! aside unless nothing else was typed.
+
+use std::collections::HashMap;
 
 use crate::rules::{RuleSet, Tree};
 
@@ -19,7 +32,56 @@ const W_TEXT: f64 = 0.5;
 /// Words too common to tell trees apart.
 const STOP: &[&str] = &[
     "a", "an", "the", "is", "it", "its", "my", "our", "and", "or", "of", "to", "on", "in", "at",
-    "for", "with", "does", "do", "i", "me", "we", "this", "that",
+    "for", "with", "does", "do", "i", "me", "we", "this", "that", "how", "what", "why", "still",
+];
+
+/// Words for the device itself: every tree is about it, so they tell trees
+/// apart no better than "the". Longest first, so 刷卡机 goes before 机器.
+const DEVICE: &[&str] = &[
+    "pos 机器",
+    "pos机器",
+    "pos 机",
+    "pos机",
+    "刷卡机",
+    "收款机",
+    "终端机",
+    "机器",
+    "机子",
+    "card machine",
+    "card terminal",
+    "payment terminal",
+    "pos terminal",
+    "pos machine",
+    "pos",
+    "terminal",
+    "machine",
+    "device",
+];
+
+/// Characters that are misread or mistyped for others by cashiers and
+/// input methods (same sound, similar shape), as (wrong, right). Applied to
+/// the query and to the index alike.
+const TYPOS: &[(&str, &str)] = &[
+    ("通迅", "通讯"),
+    ("通信", "通讯"),
+    ("到帐", "到账"),
+    ("帐户", "账户"),
+    ("对帐", "对账"),
+    ("结帐", "结账"),
+    ("撤消", "撤销"),
+    ("签倒", "签到"),
+    ("冲帐", "冲正"),
+    ("付款玛", "付款码"),
+    ("二唯码", "二维码"),
+    ("刷咔", "刷卡"),
+];
+
+/// Characters that carry no meaning in a cashier's sentence (particles,
+/// pronouns): dropped before a long sentence's character pairs are compared
+/// with a tree's keywords.
+const FILLER: &[char] = &[
+    '的', '了', '吗', '呢', '啊', '吧', '么', '我', '你', '他', '她', '这', '那', '个', '就', '都',
+    '还', '也', '又', '很', '是', '在', '说', '怎', '么', '办', '一', '直',
 ];
 
 #[derive(Clone, Debug)]
@@ -38,6 +100,11 @@ pub struct Entry<'r> {
     phrases: Vec<(String, f64)>,
     /// Chinese runs with their weight.
     cjk: Vec<(String, f64)>,
+    /// Character pairs of the Chinese keywords, title, id and summary, with
+    /// their best weight: what a long sentence is explained by.
+    pairs: HashMap<(char, char), f64>,
+    /// The characters of those runs.
+    chars: std::collections::HashSet<char>,
 }
 
 /// The search index over every tree of a rule set.
@@ -47,10 +114,70 @@ pub struct Index<'r> {
     /// Response codes (normalized) and the tree each one leads to: a person
     /// often types just the code on the screen.
     codes: Vec<(String, &'r str)>,
+    /// How rare each Chinese character is among the trees' keywords (its
+    /// inverse document frequency): 钱 says more than 不.
+    idf: HashMap<char, f64>,
 }
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Full-width ASCII (Ａ, ５, ？) as ASCII, and the ideographic space as a
+/// space: what a Chinese input method types in full-width mode.
+fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Corrects the usual miswritten characters (see [`TYPOS`]).
+fn fix_typos(text: &str) -> String {
+    TYPOS.iter().fold(text.to_owned(), |acc, (wrong, right)| {
+        acc.replace(wrong, right)
+    })
+}
+
+/// The query as it is matched: widths folded, typos corrected, lower case,
+/// and the device's own name set aside unless it is all there is.
+pub fn normalize_query(query: &str) -> String {
+    let text = fix_typos(&fold_width(query)).to_lowercase();
+    let mut out = text.clone();
+    for d in DEVICE {
+        if d.is_ascii() {
+            // Whole Latin words only: "pos" but not "position".
+            let words: Vec<&str> = d.split(' ').collect();
+            let mut kept: Vec<&str> = Vec::new();
+            let text = out.clone();
+            let parts: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric() && !"'/+".contains(c))
+                .collect();
+            let mut i = 0;
+            while i < parts.len() {
+                if parts[i..].starts_with(&words) {
+                    i += words.len();
+                } else {
+                    kept.push(parts[i]);
+                    i += 1;
+                }
+            }
+            out = kept.join(" ");
+        } else {
+            out = out.replace(d, " ");
+        }
+    }
+    // "pos机" typed as "pos" then "机" at the start of a Chinese run.
+    out = out.replace(" 机", " ");
+    let (latin, cjk) = tokens(&out);
+    if latin.is_empty() && cjk.is_empty() {
+        text
+    } else {
+        out
+    }
 }
 
 /// Splits text into lower-case Latin words and Chinese runs.
@@ -66,7 +193,7 @@ pub fn tokens(text: &str) -> (Vec<String>, Vec<String>) {
         if is_cjk(c) {
             flush(&mut word, &mut latin);
             run.push(c);
-        } else if c.is_alphanumeric() || c == '/' || c == '\'' {
+        } else if c.is_alphanumeric() || c == '/' || c == '\'' || c == '+' {
             flush(&mut run, &mut cjk);
             word.extend(c.to_lowercase());
         } else {
@@ -78,6 +205,13 @@ pub fn tokens(text: &str) -> (Vec<String>, Vec<String>) {
     flush(&mut run, &mut cjk);
     latin.retain(|w| !STOP.contains(&w.as_str()));
     (latin, cjk)
+}
+
+/// The character pairs of a Chinese run once its filler characters are
+/// dropped (小票打出来是白的 → 小票 票打 打出 出来 来白).
+fn content_pairs(run: &str) -> Vec<(char, char)> {
+    let v: Vec<char> = run.chars().filter(|c| !FILLER.contains(c)).collect();
+    v.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 impl<'r> Index<'r> {
@@ -96,9 +230,74 @@ impl<'r> Index<'r> {
             })
             .flatten()
             .collect();
+        let mut entries: Vec<Entry> = rules.trees().iter().map(Entry::new).collect();
+        // A code's screen wording is a keyword of the tree it leads to: a
+        // cashier types what the screen says (过期的卡, 找不到原始交易).
+        for code in rules.codes.values() {
+            let Some(entry) = code
+                .tree
+                .as_deref()
+                .and_then(|t| entries.iter_mut().find(|e| e.tree.id == t))
+            else {
+                continue;
+            };
+            for alias in code.aliases.iter().filter(|a| a.chars().any(is_cjk)) {
+                entry.add(alias, W_KEYWORD, true);
+            }
+            if let Some(zh) = &code.meaning.zh {
+                entry.add(zh, W_SUMMARY, false);
+            }
+        }
+        let mut df: HashMap<char, usize> = HashMap::new();
+        for e in &entries {
+            for c in &e.chars {
+                *df.entry(*c).or_default() += 1;
+            }
+        }
+        let n = entries.len() as f64;
+        let idf = df
+            .into_iter()
+            .map(|(c, d)| (c, (n / d as f64).ln()))
+            .collect();
         Index {
-            entries: rules.trees().iter().map(Entry::new).collect(),
+            entries,
             codes,
+            idf,
+        }
+    }
+
+    /// The score of entry `e`: its matches, the codes typed, and (to break
+    /// ties between long Chinese sentences) the rare characters it shares
+    /// with the query.
+    fn entry_score(&self, e: &Entry, latin: &[String], cjk: &[String], phrase: &str) -> f64 {
+        let mut score = e.score(latin, cjk, phrase) + self.code_bonus(&e.tree.id, latin);
+        if score > 0.0 {
+            for q in cjk {
+                score += 0.15 * self.rare_chars(e, q);
+            }
+        }
+        score
+    }
+
+    /// The share (0 to 1) of the query run's information, counted in rare
+    /// characters, that the entry's keywords hold.
+    fn rare_chars(&self, e: &Entry, q: &str) -> f64 {
+        let mut seen = std::collections::HashSet::new();
+        let (mut have, mut all) = (0.0, 0.0);
+        for c in q.chars().filter(|c| !FILLER.contains(c)) {
+            if !seen.insert(c) {
+                continue;
+            }
+            let Some(w) = self.idf.get(&c) else { continue };
+            all += w;
+            if e.chars.contains(&c) {
+                have += w;
+            }
+        }
+        if all > 0.0 {
+            have / all
+        } else {
+            0.0
         }
     }
 
@@ -117,14 +316,14 @@ impl<'r> Index<'r> {
 
     /// Trees matching `query`, best first; ties keep id order.
     pub fn search(&self, query: &str) -> Vec<Hit<'r>> {
-        let (latin, cjk) = tokens(query);
+        let (latin, cjk) = tokens(&normalize_query(query));
         let phrase = latin.join(" ");
         let mut hits: Vec<Hit> = self
             .entries
             .iter()
             .map(|e| Hit {
                 tree: e.tree,
-                score: e.score(&latin, &cjk, &phrase) + self.code_bonus(&e.tree.id, &latin),
+                score: self.entry_score(e, &latin, &cjk, &phrase),
             })
             .filter(|h| h.score > 0.0)
             .collect();
@@ -134,14 +333,12 @@ impl<'r> Index<'r> {
 
     /// The score of one tree for `query` (for a type-to-filter list).
     pub fn score(&self, tree_id: &str, query: &str) -> f64 {
-        let (latin, cjk) = tokens(query);
+        let (latin, cjk) = tokens(&normalize_query(query));
         let phrase = latin.join(" ");
         self.entries
             .iter()
             .find(|e| e.tree.id == tree_id)
-            .map_or(0.0, |e| {
-                e.score(&latin, &cjk, &phrase) + self.code_bonus(tree_id, &latin)
-            })
+            .map_or(0.0, |e| self.entry_score(e, &latin, &cjk, &phrase))
     }
 }
 
@@ -152,45 +349,58 @@ impl<'r> Entry<'r> {
             words: Vec::new(),
             phrases: Vec::new(),
             cjk: Vec::new(),
-        };
-        let mut add = |text: &str, weight: f64, phrase: bool| {
-            let (latin, cjk) = tokens(text);
-            for w in latin {
-                match e.words.iter_mut().find(|(x, _)| *x == w) {
-                    Some((_, old)) => *old = old.max(weight),
-                    None => e.words.push((w, weight)),
-                }
-            }
-            for c in cjk {
-                e.cjk.push((c, weight));
-            }
-            if phrase {
-                e.phrases.push((text.to_lowercase(), weight));
-            }
+            pairs: HashMap::new(),
+            chars: std::collections::HashSet::new(),
         };
         for k in tree.keywords.en.iter().chain(&tree.keywords.zh) {
-            add(k, W_KEYWORD, true);
+            e.add(k, W_KEYWORD, true);
         }
-        add(&tree.title.en, W_TITLE, true);
+        e.add(&tree.title.en, W_TITLE, true);
         if let Some(zh) = &tree.title.zh {
-            add(zh, W_TITLE, true);
+            e.add(zh, W_TITLE, true);
         }
-        add(&tree.id.replace('-', " "), W_ID, true);
+        e.add(&tree.id.replace('-', " "), W_ID, true);
         if let Some(s) = &tree.summary {
-            add(&s.en, W_SUMMARY, false);
+            e.add(&s.en, W_SUMMARY, false);
             if let Some(zh) = &s.zh {
-                add(zh, W_SUMMARY, false);
+                e.add(zh, W_SUMMARY, false);
             }
         }
         for node in &tree.nodes {
             for (t, _) in node.texts() {
-                add(&t.en, W_TEXT, false);
+                e.add(&t.en, W_TEXT, false);
                 if let Some(zh) = &t.zh {
-                    add(zh, W_TEXT, false);
+                    e.add(zh, W_TEXT, false);
                 }
             }
         }
         e
+    }
+
+    /// Adds `text` at `weight`; `phrase` keeps it whole for multi-word
+    /// matches.
+    fn add(&mut self, text: &str, weight: f64, phrase: bool) {
+        let text = fix_typos(text);
+        let (latin, cjk) = tokens(&text);
+        for w in latin {
+            match self.words.iter_mut().find(|(x, _)| *x == w) {
+                Some((_, old)) => *old = old.max(weight),
+                None => self.words.push((w, weight)),
+            }
+        }
+        for c in cjk {
+            if weight >= W_SUMMARY {
+                for p in content_pairs(&c) {
+                    let old = self.pairs.entry(p).or_insert(0.0);
+                    *old = old.max(weight);
+                }
+                self.chars.extend(c.chars().filter(|c| !FILLER.contains(c)));
+            }
+            self.cjk.push((c, weight));
+        }
+        if phrase {
+            self.phrases.push((text.to_lowercase(), weight));
+        }
     }
 
     fn score(&self, latin: &[String], cjk: &[String], phrase: &str) -> f64 {
@@ -203,11 +413,15 @@ impl<'r> Entry<'r> {
                 .fold(0.0, f64::max);
         }
         for q in cjk {
-            total += self
+            let best_run = self
                 .cjk
                 .iter()
                 .map(|(c, weight)| cjk_match(q, c) * weight)
                 .fold(0.0, f64::max);
+            // The coverage also breaks ties between trees that share the
+            // best run (冻结: a frozen account, or frozen money?).
+            let cov = self.coverage(q);
+            total += best_run.max(cov) + 0.1 * cov;
         }
         // A multi-word query that appears whole in a keyword or title.
         if latin.len() > 1 {
@@ -222,6 +436,21 @@ impl<'r> Entry<'r> {
             }
         }
         total
+    }
+
+    /// How much of a Chinese sentence this tree's keywords explain: the
+    /// weighted share of its meaningful character pairs found in them, for
+    /// sentences of three pairs or more (shorter ones match whole).
+    fn coverage(&self, q: &str) -> f64 {
+        let pairs = content_pairs(q);
+        if pairs.len() < 3 {
+            return 0.0;
+        }
+        let found: f64 = pairs
+            .iter()
+            .map(|p| self.pairs.get(p).copied().unwrap_or(0.0))
+            .sum();
+        0.8 * found / pairs.len() as f64
     }
 }
 
@@ -249,8 +478,11 @@ fn cjk_match(q: &str, c: &str) -> f64 {
     if c.contains(q) {
         return if c == q { 1.0 } else { 0.9 };
     }
-    if c.chars().count() >= 2 && q.contains(c) {
-        return 0.8;
+    let (ql, cl) = (q.chars().count(), c.chars().count());
+    if cl >= 2 && q.contains(c) {
+        // The longer the part of the query a run explains, the better: in
+        // 刷卡后扣了两次钱, 扣了两次 says more than 刷卡.
+        return 0.6 + 0.3 * cl as f64 / ql as f64;
     }
     let pairs = |s: &str| -> Vec<(char, char)> {
         let v: Vec<char> = s.chars().collect();
@@ -299,5 +531,38 @@ mod tests {
         assert!(cjk_match("终端黑屏了", "黑屏") > 0.0);
         assert!(cjk_match("打印不清", "打印不清晰") > 0.0);
         assert_eq!(cjk_match("结算", "读卡失败"), 0.0);
+        // A longer part of the query explains more of it.
+        assert!(cjk_match("刷卡后扣了两次钱", "扣了两次") > cjk_match("刷卡后扣了两次钱", "刷卡"));
+    }
+
+    #[test]
+    fn the_query_is_normalised() {
+        // Full-width input, an ideographic space, a miswritten character.
+        assert_eq!(normalize_query("ＣＯＭＭ\u{3000}ＥＲＲＯＲ"), "comm error");
+        assert_eq!(normalize_query("通迅失败"), "通讯失败");
+        assert_eq!(normalize_query("钱还没到帐"), "钱还没到账");
+        // The device's own name is set aside, unless it is all there is.
+        let (l, c) = tokens(&normalize_query("pos机进水了"));
+        assert!(l.is_empty() && c == vec!["进水了"], "{l:?} {c:?}");
+        let (_, c) = tokens(&normalize_query("刷卡机开不了机"));
+        assert_eq!(c, vec!["开不了机"]);
+        let (_, c) = tokens(&normalize_query("POS 机器发烫"));
+        assert_eq!(c, vec!["发烫"]);
+        assert_eq!(normalize_query("刷卡机"), "刷卡机");
+        assert_eq!(normalize_query("position"), "position");
+    }
+
+    #[test]
+    fn long_sentences_are_scored_by_their_pairs() {
+        assert_eq!(
+            content_pairs("小票打出来是白的"),
+            vec![
+                ('小', '票'),
+                ('票', '打'),
+                ('打', '出'),
+                ('出', '来'),
+                ('来', '白')
+            ]
+        );
     }
 }
