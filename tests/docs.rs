@@ -15,14 +15,18 @@ fn catalogue() -> String {
         "# The built-in trees\n\n\
          Generated from `rules/` and checked by `tests/docs.rs`: after changing the rules,\n\
          run `UPDATE_DOCS=1 cargo test --test docs`.\n\n\
-         | id | symptom | 中文 | what it covers | escalates to | continues in |\n\
-         |---|---|---|---|---|---|\n",
+         | id | symptom | 中文 | what it covers | escalates to | tells the customer | continues in |\n\
+         |---|---|---|---|---|---|---|\n",
     );
     for t in rules.trees() {
         let mut parties: Vec<&str> = Vec::new();
         let mut links: Vec<String> = Vec::new();
+        let mut customer: Vec<String> = Vec::new();
         for n in &t.nodes {
             match &n.body {
+                Body::Resolved {
+                    customer: Some(_), ..
+                } => customer.push(format!("`{}`", n.id)),
                 Body::Escalate { party, .. } => {
                     let name = match party {
                         Party::Vendor => "vendor",
@@ -50,12 +54,17 @@ fn catalogue() -> String {
             .map(|s| s.en.replace('|', "\\|"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             t.id,
             t.title.en,
             t.title.zh.clone().unwrap_or_default(),
             summary,
             parties.join(", "),
+            if customer.is_empty() {
+                "—".into()
+            } else {
+                customer.join(", ")
+            },
             if links.is_empty() {
                 "—".into()
             } else {
@@ -65,9 +74,13 @@ fn catalogue() -> String {
     }
     out.push_str(
         "\nEvery path of every tree ends in *resolved* or a named escalation (see\n\
-         `tests/content.rs`). Run `posdoctor list` for the trees actually loaded,\n\
-         including your packs, and `posdoctor code CODE` for response codes\n\
-         (`rules/codes.yaml`).\n",
+         `tests/content.rs` and `tests/content_paths.rs`). \"Tells the customer\" lists the\n\
+         customer-side endings: the terminal works, the customer's card or bank is the\n\
+         cause, the run is resolved for the shop (exit 0) and says what to tell the\n\
+         customer. No built-in escalation goes to the card issuer: the shop never calls\n\
+         it. The words used in the trees are in [glossary.md](glossary.md). Run\n\
+         `posdoctor list` for the trees actually loaded, including your packs, and\n\
+         `posdoctor code CODE` for response codes (`rules/codes.yaml`).\n",
     );
     out
 }
