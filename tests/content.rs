@@ -74,7 +74,7 @@ fn there_is_a_tree_for_every_family_and_no_other() {
 fn the_new_trees_keep_selling_first() {
     let rules = rules();
     // sign-on: cash or QR while it signs on; qr-payment: card or cash, but
-    // only once this payment is checked; refund: the cash rule comes first.
+    // only once this payment is checked.
     for (id, en, zh) in [
         ("sign-on", &["cash", "qr"][..], &["现金", "扫码"][..]),
         (
@@ -82,7 +82,6 @@ fn the_new_trees_keep_selling_first() {
             &["card", "cash", "scan again"],
             &["刷卡", "现金", "不要再扫"],
         ),
-        ("refund", &["never refund", "cash"], &["绝不能退现金"]),
     ] {
         let tree = rules.tree(id).unwrap();
         let start = tree.node(&tree.start).unwrap();
@@ -93,6 +92,12 @@ fn the_new_trees_keep_selling_first() {
         assert!(en.iter().all(|w| t_en.contains(w)), "{id}: {t_en}");
         assert!(zh.iter().all(|w| t_zh.contains(w)), "{id}: {t_zh}");
     }
+    // refund stops no sale: its first step carries the cash rule instead.
+    let refund = rules.tree("refund").unwrap();
+    let first = refund.node(&refund.start).unwrap();
+    let rule = first.caution.as_ref().expect("the cash rule first");
+    assert!(rule.en.to_lowercase().contains("never refund") && rule.en.contains("cash"));
+    assert!(rule.zh.as_ref().unwrap().contains("绝不能退现金"));
 }
 
 #[test]
@@ -335,9 +340,9 @@ fn transaction_failed_routes_codes() {
         ("MAC校验错，请重新签到", "sign-on/keep-selling"),
         ("PIN格式错，请重新签到", "sign-on/keep-selling"),
         ("77", "code-77"),
-        ("25", "refund/never-cash"),
-        ("找不到原始交易", "refund/never-cash"),
-        ("64", "refund/never-cash"),
+        ("25", "refund/paid-how"),
+        ("找不到原始交易", "refund/paid-how"),
+        ("64", "refund/paid-how"),
         ("X9", "unknown-code"),
         ("not permitted", "unknown-code"),
     ] {

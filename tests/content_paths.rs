@@ -255,7 +255,12 @@ impl Builder {
             None => {
                 let json = json.expect("rendered for a new ending");
                 let caution = caution_of(rules, f.node, lang);
-                let mut t = vec![caution.clone()];
+                // An escalation shows its caution (the stop, first); a
+                // resolved ending shows its message and customer text.
+                let mut t = vec![];
+                if !f.is_resolved() {
+                    t.push(caution.clone());
+                }
                 for key in ["resolution", "escalation"] {
                     t.extend(json[key]["message"].as_str().map(str::to_owned));
                 }
