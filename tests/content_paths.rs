@@ -8,22 +8,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
+mod common;
+use common::builtin_rules;
+
 use posdoctor::engine::{all_paths, text_samples, State};
 use posdoctor::i18n::Lang;
 use posdoctor::render::checklist::{self, Checklist};
 use posdoctor::render::{run_json, RunFiles};
-use posdoctor::rules::load::{load, LoadOptions};
 use posdoctor::rules::{Body, Party, RuleSet};
 use posdoctor::ui::{answer_label, Ending};
-
-fn rules() -> RuleSet {
-    let loaded = load(&LoadOptions {
-        builtin: true,
-        packs: vec![],
-    });
-    assert!(loaded.diagnostics.is_empty());
-    loaded.rules
-}
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
 
@@ -120,7 +113,7 @@ fn books() -> &'static [Book; 2] {
 
 fn rules_ref() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(rules)
+    RULES.get_or_init(builtin_rules)
 }
 
 /// Text of the node's caution (the shared check's, then its own).

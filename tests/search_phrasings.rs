@@ -7,17 +7,7 @@
 mod common;
 
 use common::*;
-use posdoctor::rules::load::{load, LoadOptions};
-use posdoctor::rules::RuleSet;
 use posdoctor::search::Index;
-
-fn rules() -> RuleSet {
-    load(&LoadOptions {
-        builtin: true,
-        packs: vec![],
-    })
-    .rules
-}
 
 /// (what a cashier types, the tree that must come first). The first rows
 /// are issue 10's holdout misses and the words it lists; the rest were
@@ -135,6 +125,15 @@ const PHRASINGS: &[(&str, &str)] = &[
     ("terminal says tampered", "tamper"),
 ];
 
+/// Asserts that each query puts its tree first.
+fn assert_first(rows: &[(&str, &str)]) {
+    let rules = builtin_rules();
+    let index = Index::new(&rules);
+    for (q, want) in rows {
+        assert_eq!(first(&index, q), *want, "{q}");
+    }
+}
+
 fn first(index: &Index, q: &str) -> String {
     index
         .search(q)
@@ -144,7 +143,7 @@ fn first(index: &Index, q: &str) -> String {
 
 #[test]
 fn every_phrasing_lands_first() {
-    let rules = rules();
+    let rules = builtin_rules();
     let index = Index::new(&rules);
     let wrong: Vec<String> = PHRASINGS
         .iter()
@@ -169,9 +168,7 @@ fn every_phrasing_lands_first() {
 /// Every word issue 10 and domain.md list for cashiers, alone.
 #[test]
 fn the_cashier_words_of_the_issue() {
-    let rules = rules();
-    let index = Index::new(&rules);
-    for (q, want) in [
+    assert_first(&[
         ("签到", "sign-on"),
         ("冲正", "transaction-failed"),
         ("签购单", "printer"),
@@ -188,18 +185,14 @@ fn the_cashier_words_of_the_issue() {
         ("通迅", "no-network"),
         ("刷卡机开不了机", "no-power"),
         ("刷卡机读不了卡", "card-read"),
-    ] {
-        assert_eq!(first(&index, q), want, "{q}");
-    }
+    ]);
 }
 
 /// What an input method types: full-width letters and digits, ideographic
 /// spaces and punctuation.
 #[test]
 fn full_width_and_ime_input() {
-    let rules = rules();
-    let index = Index::new(&rules);
-    for (q, want) in [
+    assert_first(&[
         ("ＣＯＭＭ　ＥＲＲＯＲ", "no-network"),
         ("通讯失败\u{3000}", "no-network"),
         ("扫码\u{3000}用户支付中", "qr-payment"),
@@ -207,9 +200,7 @@ fn full_width_and_ime_input() {
         ("退货，找不到原始交易", "refund"),
         ("Ａ０", "sign-on"),
         ("９９", "sign-on"),
-    ] {
-        assert_eq!(first(&index, q), want, "{q}");
-    }
+    ]);
 }
 
 /// Every China-specific code of domain.md: `posdoctor code` finds it by
@@ -217,7 +208,7 @@ fn full_width_and_ime_input() {
 /// wording puts the code's tree first.
 #[test]
 fn china_specific_codes_by_number_and_screen_wording() {
-    let rules = rules();
+    let rules = builtin_rules();
     let index = Index::new(&rules);
     let table = [
         "22", "25", "33", "34", "38", "40", "54", "59", "62", "64", "68", "75", "77", "90", "92",

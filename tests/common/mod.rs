@@ -124,3 +124,13 @@ impl Env {
         json(&a.get_output().stdout)
     }
 }
+
+/// The built-in rules, loaded as every command loads them (no finding).
+pub fn builtin_rules() -> posdoctor::rules::RuleSet {
+    let loaded = posdoctor::rules::load::load(&posdoctor::rules::load::LoadOptions {
+        builtin: true,
+        packs: vec![],
+    });
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    loaded.rules
+}
