@@ -81,7 +81,7 @@ const TYPOS: &[(&str, &str)] = &[
 /// with a tree's keywords.
 const FILLER: &[char] = &[
     '的', '了', '吗', '呢', '啊', '吧', '么', '我', '你', '他', '她', '这', '那', '个', '就', '都',
-    '还', '也', '又', '很', '是', '在', '说', '怎', '么', '办', '一', '直',
+    '还', '也', '又', '很', '是', '在', '说', '怎', '办', '一', '直',
 ];
 
 #[derive(Clone, Debug)]
@@ -147,31 +147,31 @@ fn fix_typos(text: &str) -> String {
 pub fn normalize_query(query: &str) -> String {
     let text = fix_typos(&fold_width(query)).to_lowercase();
     let mut out = text.clone();
-    for d in DEVICE {
-        if d.is_ascii() {
-            // Whole Latin words only: "pos" but not "position".
-            let words: Vec<&str> = d.split(' ').collect();
-            let mut kept: Vec<&str> = Vec::new();
-            let text = out.clone();
-            let parts: Vec<&str> = text
-                .split(|c: char| !c.is_alphanumeric() && !"'/+".contains(c))
-                .collect();
-            let mut i = 0;
-            while i < parts.len() {
-                if parts[i..].starts_with(&words) {
-                    i += words.len();
-                } else {
-                    kept.push(parts[i]);
-                    i += 1;
-                }
+    for d in DEVICE.iter().filter(|d| !d.is_ascii()) {
+        out = out.replace(d, " ");
+    }
+    // Latin device names as whole words only: "pos" but not "position".
+    let parts: Vec<&str> = out
+        .split(|c: char| !c.is_alphanumeric() && !"'/+".contains(c))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let device = DEVICE
+            .iter()
+            .filter(|d| d.is_ascii())
+            .map(|d| d.split(' ').collect::<Vec<_>>())
+            .find(|words| parts[i..].starts_with(words));
+        match device {
+            Some(words) => i += words.len(),
+            None => {
+                kept.push(parts[i]);
+                i += 1;
             }
-            out = kept.join(" ");
-        } else {
-            out = out.replace(d, " ");
         }
     }
-    // "pos机" typed as "pos" then "机" at the start of a Chinese run.
-    out = out.replace(" 机", " ");
+    let out = kept.join(" ");
     let (latin, cjk) = tokens(&out);
     if latin.is_empty() && cjk.is_empty() {
         text
