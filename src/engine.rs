@@ -93,6 +93,11 @@ impl<'r> Step<'r> {
         }
     }
 
+    /// The warning shown with this step, if any.
+    pub fn caution(&self, lang: Lang) -> Option<&'r str> {
+        self.node.caution.as_ref().map(|c| c.get(lang))
+    }
+
     pub fn is_destructive(&self) -> bool {
         matches!(
             self.node.body,

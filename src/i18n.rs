@@ -317,6 +317,9 @@ messages! {
     ClFooter => "{id} · printed {date}", "{id} · 打印于 {date}";
     DidYouMean =>
  "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
+
+    // At the counter (issue 8).
+    ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "终端正常——请告诉顾客：{text}";
 }
 
 /// Replaces each `{key}` in `template` with its value.

@@ -22,6 +22,9 @@ pub struct ReportStep {
     pub answer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The warning shown with the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -42,6 +45,9 @@ pub struct Report {
     pub party_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The outcome's warning: what to do now (stop using it, unplug it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +80,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
         party: None,
         party_name: None,
         message: None,
+        caution: None,
         contact: None,
         where_to_find: None,
         terminal: None,
@@ -92,6 +99,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                 answer,
                 label,
                 action,
+                caution,
                 ..
             } => {
                 // A step number that was already taken means the walk came
@@ -106,6 +114,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                     action: action.clone(),
                     answer: answer.clone(),
                     label: label.clone(),
+                    caution: caution.clone(),
                 });
             }
             Event::Back { .. } => {
@@ -126,12 +135,14 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                 outcome,
                 party,
                 message,
+                caution,
                 ..
             } => {
                 report.outcome = outcome.clone();
                 report.ended = Some(time.clone());
                 report.party = party.clone();
                 report.message = message.clone();
+                report.caution = caution.clone();
             }
             Event::Resume { .. } => {
                 report.outcome = "unfinished".into();
@@ -326,7 +337,11 @@ pub fn text(r: &Report, lang: Lang) -> String {
         } else {
             m(Msg::ReportOutcome)
         };
-        out.push_str(&format!("\n{head}\n  {msg}\n"));
+        out.push_str(&format!("\n{head}\n"));
+        if let Some(c) = &r.caution {
+            out.push_str(&format!("  ⚠ {}{c}\n", m(Msg::Caution)));
+        }
+        out.push_str(&format!("  {msg}\n"));
     }
     if !r.facts.is_empty() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportFacts)));
@@ -341,6 +356,9 @@ pub fn text(r: &Report, lang: Lang) -> String {
     out.push_str(&format!("\n{}\n", m(Msg::ReportSteps)));
     for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
         out.push_str(&format!("  {:>2}. {}\n", i + 1, step_line(s, lang)));
+        if let Some(c) = &s.caution {
+            out.push_str(&format!("      ⚠ {}{c}\n", m(Msg::Caution)));
+        }
     }
     if !r.entered.is_empty() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportEntered)));
@@ -392,7 +410,11 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         } else {
             m(Msg::ReportOutcome)
         };
-        out.push_str(&format!("## {head}\n\n{}\n\n", md(msg)));
+        out.push_str(&format!("## {head}\n\n"));
+        if let Some(c) = &r.caution {
+            out.push_str(&format!("**⚠ {}{}**\n\n", m(Msg::Caution), md(c)));
+        }
+        out.push_str(&format!("{}\n\n", md(msg)));
     }
     if !r.facts.is_empty() {
         out.push_str(&format!("## {}\n\n| | |\n|---|---|\n", m(Msg::ReportFacts)));
@@ -408,6 +430,9 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     out.push_str(&format!("## {}\n\n", m(Msg::ReportSteps)));
     for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
         out.push_str(&format!("{}. {}\n", i + 1, md(&step_line(s, lang))));
+        if let Some(c) = &s.caution {
+            out.push_str(&format!("   - ⚠ {}{}\n", m(Msg::Caution), md(c)));
+        }
     }
     if !r.entered.is_empty() {
         out.push_str(&format!("\n## {}\n\n", m(Msg::ReportEntered)));

@@ -39,6 +39,9 @@ pub enum Event {
         /// What the step asked the person to do (check nodes).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         action: Option<String>,
+        /// The warning shown with the step.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
         #[serde(default, skip_serializing_if = "is_false")]
         confirmed: bool,
     },
@@ -69,6 +72,9 @@ pub enum Event {
         /// The outcome's text, as shown.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// The outcome's warning, as shown (stop using it, unplug it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
         /// A customer-side ending: what the customer was told.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         customer: Option<String>,

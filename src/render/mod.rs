@@ -19,6 +19,9 @@ pub struct StepJson {
     pub kind: &'static str,
     pub prompt: String,
     pub answer: Option<String>,
+    /// The warning shown with the step (the used check's, then the node's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -28,6 +31,8 @@ pub struct PendingJson {
     pub prompt: String,
     /// Valid answers; empty for free text.
     pub choices: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +48,9 @@ pub struct EscalationJson {
     pub tree: String,
     pub node: String,
     pub message: String,
+    /// What to do now, before anything else (stop using it, unplug it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     pub have_ready: Vec<FactJson>,
     /// The facts with their values (from the profile, or typed in).
     pub facts: Vec<crate::session::FactValue>,
@@ -57,6 +65,8 @@ pub struct ResolutionJson {
     pub tree: String,
     pub node: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     /// A customer-side ending: what to tell the customer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
@@ -110,6 +120,7 @@ pub fn run_json(
             kind: t.kind.name(),
             prompt: t.prompt,
             answer: t.answer,
+            caution: t.caution,
         })
         .collect();
     let mut out = RunJson {
@@ -132,6 +143,7 @@ pub fn run_json(
                 kind: step.kind().name(),
                 prompt: step.prompt(lang),
                 choices: step.valid_answers(),
+                caution: step.caution(lang).map(str::to_owned),
             })
         }
         State::Done(f) => match &f.node.body {
@@ -140,7 +152,9 @@ pub fn run_json(
                 text,
                 have_ready,
             } => {
+                let caution = f.node.caution.as_ref().map(|c| c.get(lang).to_owned());
                 out.escalation = Some(EscalationJson {
+                    caution,
                     party: party.id(),
                     party_name: party.name(lang),
                     tree: f.tree.id.clone(),
@@ -162,6 +176,7 @@ pub fn run_json(
                 let customer = customer.as_ref().map(|c| c.get(lang).to_owned());
                 out.customer.clone_from(&customer);
                 out.resolution = Some(ResolutionJson {
+                    caution: f.node.caution.as_ref().map(|c| c.get(lang).to_owned()),
                     tree: f.tree.id.clone(),
                     node: f.node_ref.clone(),
                     message: text.get(lang).to_owned(),
@@ -198,6 +213,9 @@ pub fn run_text(
             match &t.answer_label {
                 Some(a) => out.push_str(&format!("{head}{} → {}\n", t.prompt, a.bold())),
                 None => out.push_str(&format!("{head}{}\n", first_line(&t.prompt))),
+            }
+            if let Some(c) = &t.caution {
+                out.push_str(&format!("{}\n", caution_line(c, lang, width, "    ")));
             }
         }
         out.push('\n');
@@ -302,9 +320,20 @@ pub fn run_text(
                 _ => m(Msg::QuitSaved).to_owned(),
             };
             out.push_str(&format!("{body}\n"));
+            if ending == Ending::NeedsInput {
+                if let Some(c) = step.caution(lang) {
+                    out.push_str(&format!("{}\n", caution_line(c, lang, width, "")));
+                }
+            }
         }
     }
     out
+}
+
+/// "⚠ Caution: …", wrapped, in the warning style.
+pub fn caution_line(text: &str, lang: Lang, width: Option<usize>, indent: &str) -> String {
+    let line = format!("⚠ {}{text}", Msg::Caution.get(lang));
+    wrap(&line, width, indent).yellow().bold().to_string()
 }
 
 fn first_line(s: &str) -> &str {

@@ -255,6 +255,7 @@ pub fn drive(
             party: None,
             tree: None,
             message: None,
+            caution: None,
             customer: None,
         });
         Ok(ending)
@@ -288,6 +289,7 @@ pub fn drive(
                     party: f.party().map(|p| p.id().to_owned()),
                     tree: Some(f.tree.id.clone()),
                     message: Some(message),
+                    caution: f.node.caution.as_ref().map(|c| c.get(lang).to_owned()),
                     customer: f.customer().map(|c| c.get(lang).to_owned()),
                 });
                 return Ok(ending);
@@ -323,6 +325,7 @@ pub fn drive(
                     answer: (step.kind() != NodeKind::Info).then(|| answer.as_str().to_owned()),
                     label: answer_label(&step, &answer, lang),
                     action: step.action(lang).map(str::to_owned),
+                    caution: step.caution(lang).map(str::to_owned),
                     confirmed,
                 });
             }
@@ -360,6 +363,8 @@ pub struct Taken {
     pub prompt: String,
     /// What the person was asked to do first (check nodes).
     pub action: Option<String>,
+    /// The warning shown with the step (the used check's, then the node's).
+    pub caution: Option<String>,
     /// The answer as a script writes it (`yes`, a choice id); none for info.
     pub answer: Option<String>,
     /// The answer as a person reads it (是, the choice's label).
@@ -375,6 +380,7 @@ pub fn taken(walk: &Walk, lang: Lang) -> Vec<Taken> {
             kind: v.step.kind(),
             prompt: v.step.prompt(lang),
             action: v.step.action(lang).map(str::to_owned),
+            caution: v.step.caution(lang).map(str::to_owned),
             answer: (v.step.kind() != NodeKind::Info).then(|| v.answer.as_str().to_owned()),
             answer_label: answer_label(&v.step, &v.answer, lang),
         })
