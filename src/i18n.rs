@@ -320,6 +320,8 @@ messages! {
 
     // At the counter (issue 8).
     ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "终端正常——请告诉顾客：{text}";
+    TodayAt => "today {time}", "今天 {time}";
+    YesterdayAt => "yesterday {time}", "昨天 {time}";
 }
 
 /// Replaces each `{key}` in `template` with its value.

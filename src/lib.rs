@@ -16,6 +16,7 @@ pub mod commands;
 pub mod diag;
 pub mod engine;
 pub mod i18n;
+pub mod localtime;
 pub mod paths;
 pub mod privacy;
 pub mod profile;

@@ -226,15 +226,6 @@ fn duration(secs: i64, lang: Lang) -> String {
     )
 }
 
-/// "2026-11-23T08:10:02Z" → "2026-11-23 08:10:02 UTC".
-fn when(t: &str) -> String {
-    t.replace('T', " ").replace('Z', " UTC")
-}
-
-fn hhmmss(t: &str) -> &str {
-    t.split('T').nth(1).map_or(t, |s| s.trim_end_matches('Z'))
-}
-
 /// Lines of the contact block: the saved contact, or where to find one.
 pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
     let mut v = Vec::new();
@@ -286,7 +277,7 @@ pub fn step_line(s: &ReportStep, lang: Lang) -> String {
     };
     format!(
         "{} {} → {}",
-        hhmmss(&s.time),
+        crate::localtime::clock(&s.time),
         what.lines().next().unwrap_or(""),
         result
     )
@@ -305,7 +296,10 @@ fn header_rows(r: &Report, lang: Lang) -> Vec<(&'static str, String)> {
             Msg::ReportOutcome.get(lang),
             outcome_text(&r.outcome, lang).to_owned(),
         ),
-        (Msg::ReportStarted.get(lang), when(&r.started)),
+        (
+            Msg::ReportStarted.get(lang),
+            crate::localtime::date_time(&r.started),
+        ),
     ];
     if let Some(d) = r.duration_seconds {
         rows.push((Msg::ReportDuration.get(lang), duration(d, lang)));
