@@ -268,6 +268,11 @@ impl<'r> Walk<'r> {
         self.root
     }
 
+    /// The rules the walk runs on (its code table, linked trees).
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
     pub fn state(&self) -> &State<'r> {
         &self.state
     }

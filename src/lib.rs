@@ -23,6 +23,7 @@ pub mod profile;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod search;
 pub mod session;
 pub mod term;

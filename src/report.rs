@@ -25,6 +25,10 @@ pub struct ReportStep {
     /// The warning shown with the step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caution: Option<String>,
+    /// Only the decision on a destructive step is known (done, or
+    /// skipped), not yet the answer after it.
+    #[serde(skip)]
+    pub decided_only: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -115,10 +119,40 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                     answer: answer.clone(),
                     label: label.clone(),
                     caution: caution.clone(),
+                    decided_only: false,
+                });
+            }
+            // A destructive step is in the report from the moment it was
+            // decided, named by what it does; the answer after it (if any)
+            // replaces this entry.
+            Event::Decision {
+                time,
+                n,
+                node,
+                action,
+                caution,
+                done,
+            } => {
+                report.steps.retain(|s| s.n < *n);
+                report.steps.push(ReportStep {
+                    n: *n,
+                    time: time.clone(),
+                    node: node.clone(),
+                    kind: "check".into(),
+                    prompt: action.clone().unwrap_or_else(|| node.clone()),
+                    action: action.clone(),
+                    answer: Some(if *done { "done" } else { "skip" }.into()),
+                    label: None,
+                    caution: caution.clone(),
+                    decided_only: true,
                 });
             }
             Event::Back { .. } => {
-                report.steps.pop();
+                // Back re-opens the last answered step; a destructive step
+                // decided just before stays (it was done, or not).
+                if let Some(i) = report.steps.iter().rposition(|s| !s.decided_only) {
+                    report.steps.remove(i);
+                }
             }
             Event::Facts {
                 terminal,
@@ -228,12 +262,25 @@ fn duration(secs: i64, lang: Lang) -> String {
 
 /// Lines of the contact block: the saved contact, or where to find one.
 pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
+    let party = r.party.as_deref().and_then(party_of);
+    let mut v = contact_block(party, r.contact.as_ref(), lang);
+    if party.is_none() {
+        if let Some(name) = &r.party_name {
+            v.insert(0, fill(Msg::CallParty.get(lang), &[("party", name)]));
+        }
+    }
+    v
+}
+
+/// "Call {party}", then the saved contact (or where to find the number),
+/// then what to ask for and what to keep.
+pub fn contact_block(party: Option<Party>, contact: Option<&Contact>, lang: Lang) -> Vec<String> {
     let mut v = Vec::new();
-    if let Some(name) = &r.party_name {
-        v.push(fill(Msg::CallParty.get(lang), &[("party", name)]));
+    if let Some(p) = party {
+        v.push(fill(Msg::CallParty.get(lang), &[("party", p.name(lang))]));
     }
     let colon = Msg::Colon.get(lang);
-    match &r.contact {
+    match contact {
         Some(c) => {
             for (label, value) in [
                 (Msg::ContactName, &c.name),
@@ -247,12 +294,12 @@ pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
             }
         }
         None => {
-            if let Some(w) = &r.where_to_find {
-                v.push(w.clone());
+            if let Some(p) = party {
+                v.push(p.where_to_find(lang).to_owned());
             }
         }
     }
-    match r.party.as_deref() {
+    match party.map(Party::id) {
         Some("vendor") => {
             v.push(Msg::AskFor.get(lang).to_owned());
             v.push(Msg::KeepProof.get(lang).to_owned());
@@ -267,6 +314,8 @@ pub fn step_line(s: &ReportStep, lang: Lang) -> String {
     let (what, result) = match (&s.action, s.answer.as_deref()) {
         (Some(a), Some("yes")) => (a.as_str(), Msg::Helped.get(lang).to_owned()),
         (Some(a), Some("no")) => (a.as_str(), Msg::DidNotHelp.get(lang).to_owned()),
+        (Some(a), Some("skip")) => (a.as_str(), Msg::Skipped.get(lang).to_owned()),
+        (Some(a), Some("done")) => (a.as_str(), Msg::DecisionDone.get(lang).to_owned()),
         _ => (
             s.prompt.as_str(),
             s.label

@@ -45,6 +45,19 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "is_false")]
         confirmed: bool,
     },
+    /// A destructive step decided — done (confirmed) or skipped — logged
+    /// the moment the person chose, before the question that follows it.
+    Decision {
+        time: String,
+        n: usize,
+        node: String,
+        /// What the step does, as shown (the report names the step by it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
+        done: bool,
+    },
     /// The facts gathered for an escalation (profile and typed in).
     Facts {
         time: String,

@@ -66,14 +66,8 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
         Ok(item) => super::run::run(
             ctx,
             &RunArgs {
-                tree: item.id,
-                answers: None,
-                answer: vec![],
-                no_input: false,
-                json: false,
-                log: None,
-                no_log: false,
-                resume: None,
+                tree: Some(item.id),
+                ..RunArgs::default()
             },
         ),
         Err(inquire::InquireError::OperationInterrupted) => Ok(130),

@@ -199,6 +199,78 @@ pub fn run_text(
     width: Option<usize>,
     report: Option<&crate::report::Report>,
 ) -> String {
+    run_text_with(walk, ending, lang, show_steps, width, report, false)
+}
+
+/// What to do now (the escalation's warning and text), whom to call and how
+/// to reach them (or where to find the number), and what to ask for: the
+/// first thing shown at an escalation, before any facts.
+pub fn escalation_head(
+    f: &crate::engine::Finished,
+    contact: Option<&crate::profile::Contact>,
+    lang: Lang,
+    width: Option<usize>,
+) -> String {
+    format!(
+        "{}\n{}",
+        escalation_now(f, lang, width),
+        escalation_call(f, contact, lang, width)
+    )
+}
+
+/// The first part of an escalation: what to do now.
+pub fn escalation_now(f: &crate::engine::Finished, lang: Lang, width: Option<usize>) -> String {
+    let Body::Escalate { text, .. } = &f.node.body else {
+        return String::new();
+    };
+    let mut out = format!(
+        "{}\n",
+        format!("☎ {}", Msg::EscalateTitle.get(lang))
+            .yellow()
+            .bold()
+    );
+    if let Some(c) = &f.node.caution {
+        out.push_str(&format!(
+            "{}\n",
+            wrap(&format!("⚠ {}", c.get(lang)), width, "").red().bold()
+        ));
+    }
+    out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
+    out
+}
+
+/// The second part of an escalation: whom to call, how, what to ask for.
+pub fn escalation_call(
+    f: &crate::engine::Finished,
+    contact: Option<&crate::profile::Contact>,
+    lang: Lang,
+    width: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for (i, l) in crate::report::contact_block(f.party(), contact, lang)
+        .iter()
+        .enumerate()
+    {
+        if i == 0 {
+            out.push_str(&format!("{}\n", wrap(l, width, "").bold()));
+        } else {
+            out.push_str(&format!("{}\n", wrap(l, width, "  ")));
+        }
+    }
+    out
+}
+
+/// [`run_text`], leaving out the escalation's head when the person has
+/// already seen it (at the counter it comes before the facts).
+pub fn run_text_with(
+    walk: &Walk,
+    ending: Ending,
+    lang: Lang,
+    show_steps: bool,
+    width: Option<usize>,
+    report: Option<&crate::report::Report>,
+    head_shown: bool,
+) -> String {
     let mut out = String::new();
     let m = |msg: Msg| msg.get(lang);
     let steps = taken(walk, lang);
@@ -235,31 +307,13 @@ pub fn run_text(
                     out.push_str(&format!("{}\n", wrap(c.get(lang), width, "  ")));
                 }
             }
-            Body::Escalate {
-                party,
-                text,
-                have_ready,
-            } => {
-                let call = fill(m(Msg::CallParty), &[("party", party.name(lang))]);
-                out.push_str(&format!(
-                    "{}\n",
-                    format!("☎ {} — {call}", m(Msg::EscalateTitle))
-                        .yellow()
-                        .bold()
-                ));
-                if let Some(c) = &f.node.caution {
-                    out.push_str(&format!(
-                        "{}\n",
-                        wrap(&format!("⚠ {}", c.get(lang)), width, "").red().bold()
-                    ));
+            Body::Escalate { have_ready, .. } => {
+                if !head_shown {
+                    let contact = report.and_then(|r| r.contact.as_ref());
+                    out.push_str(&escalation_head(f, contact, lang, width));
                 }
-                out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
                 match report {
                     Some(r) => {
-                        out.push('\n');
-                        for l in crate::report::contact_lines(r, lang).iter().skip(1) {
-                            out.push_str(&format!("{}\n", wrap(l, width, "")));
-                        }
                         out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
                         for fact in &r.facts {
                             let line = match &fact.value {
@@ -274,7 +328,11 @@ pub fn run_text(
                             for (i, s) in tried.iter().enumerate() {
                                 let line =
                                     format!("{:>2}. {}", i + 1, crate::report::step_line(s, lang));
-                                out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                                let line = match width {
+                                    Some(w) => crate::term::fit(&line, w, "", "    "),
+                                    None => line,
+                                };
+                                out.push_str(&format!("{line}\n"));
                             }
                         }
                     }
@@ -283,10 +341,6 @@ pub fn run_text(
                         for fact in have_ready {
                             out.push_str(&format!("  □ {}\n", fact.label(lang)));
                         }
-                        out.push_str(&format!(
-                            "\n{}\n",
-                            wrap(party.where_to_find(lang), width, "")
-                        ));
                     }
                 }
             }
