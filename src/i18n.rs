@@ -341,7 +341,11 @@ messages! {
     SaveYes => "Yes, keep them", "是，保存";
     SaveNo => "No", "否，不保存";
     FactHelp => "Enter to confirm (empty: skip it) · Esc skips the rest", "回车确认（留空则跳过）· Esc 跳过其余";
-    ResumeHint => "To continue later: {command}", "稍后继续：{command}";
+    OfferResume => "Continue “{title}”, stopped at step {n}, {when}?", "继续处理“{title}”吗？上次停在第 {n} 步（{when}）";
+    ResumeYes => "Yes, continue where it stopped", "是，从停下的地方继续";
+    ResumeNo => "No, something else is wrong", "否，处理别的问题";
+    PickNoMatch => "No match — try other words", "没有匹配的问题——换个说法试试";
+    ResumeHint => "To continue later:", "稍后继续：";
 }
 
 /// Replaces each `{key}` in `template` with its value.

@@ -115,10 +115,12 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     };
     let interactive = !args.no_input && std::io::stdin().is_terminal();
     if session.is_resumed() && interactive && !session.walk.history().is_empty() {
+        let w = crate::term::width_for(Stream::Stderr).unwrap_or(80);
         eprintln!("{}", Msg::ResumeDone.get(lang));
         for t in crate::ui::taken(&session.walk, lang) {
             if let Some(a) = &t.answer_label {
-                eprintln!("  ✓ {} → {a}", t.prompt);
+                let line = format!("{} → {a}", t.prompt);
+                eprintln!("{}", crate::term::fit(&line, w, "  ✓ ", "    "));
             }
         }
     }
@@ -226,8 +228,9 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         if let (Some(p), Ending::Quit | Ending::Interrupted) = (session.log.path(), ending) {
             let cmd = resume_command(ctx, p, dirs.as_ref().ok());
             text.push_str(&format!(
-                "{}\n",
-                fill(Msg::ResumeHint.get(lang), &[("command", &cmd)])
+                "{}\n{}\n",
+                Msg::ResumeHint.get(lang),
+                crate::term::wrap(&cmd, width, "  ")
             ));
         }
         if interactive {

@@ -159,8 +159,18 @@ fn erase_rows(rows: usize) {
     }
 }
 
+/// What Esc does in a menu without Back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Esc {
+    /// Nothing: the screen stays as it was and the question is asked again.
+    Again,
+    /// The menu returns `OperationCanceled` (skip, decline).
+    Cancel,
+}
+
 /// A menu of `items`, with Back and Quit when asked for. Esc is Back; when
-/// there is no way back, Esc leaves the screen as it was and asks again.
+/// there is no way back, `esc` says what it does.
+#[allow(clippy::too_many_arguments)]
 pub fn menu<V: Clone>(
     question: &str,
     items: Vec<(V, String)>,
@@ -168,6 +178,7 @@ pub fn menu<V: Clone>(
     back: Option<&str>,
     quit: Option<&str>,
     help: Option<&str>,
+    esc: Esc,
     color: bool,
 ) -> Result<Pick<V>, InquireError> {
     let screen = Screen::now();
@@ -233,6 +244,9 @@ pub fn menu<V: Clone>(
                 erase_rows(term::rows(&q, screen.width));
                 if back.is_some() {
                     return Ok(Pick::Back);
+                }
+                if esc == Esc::Cancel {
+                    return Err(InquireError::OperationCanceled);
                 }
             }
             Err(e) => return Err(e),
@@ -301,6 +315,7 @@ impl Interactive {
             can_go_back.then(|| self.m(Msg::Back)),
             Some(self.m(Msg::Quit)),
             Some(self.m(Msg::SelectHelp)),
+            Esc::Again,
             self.color,
         )
     }
@@ -430,6 +445,7 @@ impl Interactive {
             None,
             None,
             None,
+            Esc::Cancel,
             self.color,
         ) {
             Ok(_) | Err(InquireError::OperationCanceled) => Ok(()),
@@ -454,7 +470,7 @@ impl Interactive {
                     (Some("base"), m(Msg::ConnBase).to_owned()),
                     (None, m(Msg::SkipOne).to_owned()),
                 ];
-                match menu(label, items, 0, None, None, None, self.color) {
+                match menu(label, items, 0, None, None, None, Esc::Cancel, self.color) {
                     Ok(Pick::It(Some(c))) => Ok(Some(vec![("connection".into(), c.into())])),
                     Ok(_) => Ok(None),
                     Err(e) => Err(e),
@@ -619,7 +635,16 @@ impl Answerer for Interactive {
             (true, self.m(Msg::FactsFill).to_owned()),
             (false, self.m(Msg::FactsSkip).to_owned()),
         ];
-        match menu(&question, items, 0, None, None, None, self.color) {
+        match menu(
+            &question,
+            items,
+            0,
+            None,
+            None,
+            None,
+            Esc::Cancel,
+            self.color,
+        ) {
             Ok(Pick::It(true)) => {}
             Ok(_)
             | Err(InquireError::OperationCanceled)
@@ -675,7 +700,16 @@ impl Answerer for Interactive {
             (true, self.m(Msg::SaveYes).to_owned()),
             (false, self.m(Msg::SaveNo).to_owned()),
         ];
-        if let Ok(Pick::It(true)) = menu(&question, items, 0, None, None, None, self.color) {
+        if let Ok(Pick::It(true)) = menu(
+            &question,
+            items,
+            0,
+            None,
+            None,
+            None,
+            Esc::Cancel,
+            self.color,
+        ) {
             form.save = typed.into_iter().map(|(k, v, _)| (k, v)).collect();
         }
         Ok(())

@@ -1,0 +1,640 @@
+//! The counter as the person sees it: the real binary in a pseudo-terminal
+//! of a fixed size (80×24 and 40×15), its output run through a terminal
+//! emulator (vt100), and the assertions made on the screen — what is
+//! visible, in which order — in English and Chinese.
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::Session;
+
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const ESC: &str = "\x1b";
+
+pub struct Screen {
+    session: expectrl::session::OsSession,
+    parser: vt100::Parser,
+    /// Everything printed, as text with the escape sequences removed
+    /// (lines that scrolled away included), to check the order of things.
+    pub history: String,
+    raw: Vec<u8>,
+    pub cols: u16,
+    pub rows: u16,
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a screen size")
+}
+
+/// Whitespace never matters when reading wrapped text back.
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+impl Screen {
+    /// `posdoctor ARGS` in a `cols`×`rows` terminal, with `home` as its
+    /// POSDOCTOR_HOME.
+    pub fn spawn(cols: u16, rows: u16, home: &Path, args: &[&str]) -> Screen {
+        // The size is set before posdoctor starts, so its first screen
+        // already has it.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_posdoctor"))
+            .args(args)
+            .env("POSDOCTOR_HOME", home)
+            .env("TERM", "xterm")
+            .env("TZ", "Asia/Shanghai")
+            .env("NO_COLOR", "1")
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("POSDOCTOR_LANG")
+            .env_remove("POSDOCTOR_RULES");
+        let session = Session::spawn(cmd).expect("spawn in a pty");
+        Screen {
+            session,
+            parser: vt100::Parser::new(nz(rows), nz(cols), 2000),
+            history: String::new(),
+            raw: Vec::new(),
+            cols,
+            rows,
+        }
+    }
+
+    /// Reads what the program printed so far into the emulator.
+    fn pump(&mut self) {
+        let mut buf = [0u8; 8192];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.parser.process(&buf[..n]);
+                    self.raw.extend_from_slice(&buf[..n]);
+                }
+                Err(_) => break,
+            }
+        }
+        self.history = strip_escapes(&String::from_utf8_lossy(&self.raw));
+    }
+
+    /// The visible screen, one string per row.
+    pub fn lines(&self) -> Vec<String> {
+        self.parser
+            .screen()
+            .rows(0, self.cols)
+            .map(|r| r.trim_end().to_owned())
+            .collect()
+    }
+
+    pub fn text(&self) -> String {
+        self.lines().join("\n")
+    }
+
+    /// Waits until `what` is on the screen (whitespace aside); returns the screen.
+    pub fn wait_for(&mut self, what: &str) -> String {
+        let want = squash(what);
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            let text = self.text();
+            if squash(&text).contains(&want) {
+                // Let the rest of the frame arrive.
+                std::thread::sleep(Duration::from_millis(100));
+                self.pump();
+                return self.text();
+            }
+            if Instant::now() > until {
+                panic!(
+                    "{}×{}: waiting for {what:?}; the screen is:\n{text}",
+                    self.cols, self.rows
+                );
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        use std::io::Write;
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(250));
+        self.pump();
+    }
+
+    pub fn exit_code(&mut self) -> i32 {
+        // Drain what is left so the child never blocks on a full pty, and
+        // never wait forever on a child that is still asking.
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            match self.session.get_process().status() {
+                Ok(WaitStatus::StillAlive) => {}
+                Ok(WaitStatus::Exited(_, code)) => {
+                    self.pump();
+                    return code;
+                }
+                other => panic!("not a normal exit: {other:?}"),
+            }
+            if Instant::now() > until {
+                let _ = self.session.get_process_mut().exit(true);
+                panic!(
+                    "{}×{}: still running; the screen is:\n{}",
+                    self.cols,
+                    self.rows,
+                    self.text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+/// Text without terminal escape sequences.
+fn strip_escapes(s: &str) -> String {
+    let re =
+        regex::Regex::new(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-B]|.)").unwrap();
+    re.replace_all(s, "").replace('\r', "")
+}
+
+fn log_events(home: &Path) -> Vec<serde_json::Value> {
+    let dir = home.join("sessions");
+    let log = std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .expect("a session log")
+        .unwrap()
+        .path();
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
+
+struct Words {
+    stop: &'static str,
+    merchant: &'static str,
+    fact_question: &'static str,
+    keep_selling: &'static str,
+    danger: &'static str,
+    shop_power: &'static str,
+    what_happens: &'static str,
+    yes: &'static str,
+}
+
+const EN: Words = Words {
+    stop: "Stop using the terminal now. Do not charge it.",
+    merchant: "Merchant name",
+    fact_question: "Fill them in",
+    keep_selling: "Keep selling first",
+    danger: "Is the battery swollen or hot",
+    shop_power: "Do other things in the shop have power",
+    what_happens: "What does the terminal do?",
+    yes: "Yes",
+};
+
+const ZH: Words = Words {
+    stop: "立即停止使用终端，不要充电。",
+    merchant: "商户名称",
+    fact_question: "现在填写",
+    keep_selling: "先保证收款",
+    danger: "电池是否鼓包或发烫",
+    shop_power: "店里其他电器",
+    what_happens: "终端现在是什么情况？",
+    yes: "是",
+};
+
+fn langs() -> [(&'static str, Words); 2] {
+    [("en", EN), ("zh", ZH)]
+}
+
+#[test]
+fn danger_shows_the_stop_text_before_any_fact_prompt() {
+    for (cols, rows) in SIZES {
+        for (lang, w) in langs() {
+            let home = tempfile::tempdir().unwrap();
+            let mut s = Screen::spawn(
+                cols,
+                rows,
+                home.path(),
+                &["--lang", lang, "run", "no-power"],
+            );
+            s.wait_for(w.keep_selling);
+            s.send(ENTER);
+            s.wait_for(w.danger);
+            s.send(ENTER); // Yes: swollen, hot, smell or liquid
+            let screen = s.wait_for(w.stop);
+            // The first screen with the stop text asks for no fact.
+            assert!(
+                !squash(&screen).contains(&squash(w.merchant)),
+                "{cols}×{rows} {lang}: a fact prompt is on the screen with the stop text:\n{screen}"
+            );
+            // Whatever the size, the stop text came first in what was printed.
+            while !squash(&s.text()).contains(&squash(w.fact_question)) {
+                s.send(ENTER);
+            }
+            let h = squash(&s.history);
+            let stop_at = h.find(&squash(w.stop)).unwrap();
+            let facts_at = h.find(&squash(w.fact_question)).unwrap();
+            assert!(stop_at < facts_at, "{cols}×{rows} {lang}");
+            assert!(!h.contains(&squash(w.merchant)), "{cols}×{rows} {lang}");
+            // One key skips every fact.
+            s.send(ESC);
+            assert_eq!(s.exit_code(), 3, "{cols}×{rows} {lang}");
+        }
+    }
+}
+
+/// Every word of every prompt and choice of the built-in rules.
+fn vocabulary() -> std::collections::HashSet<String> {
+    let rules = posdoctor::rules::load::load(&posdoctor::rules::load::LoadOptions {
+        builtin: true,
+        packs: vec![],
+    })
+    .rules;
+    let mut words = std::collections::HashSet::new();
+    let mut add = |t: &str| {
+        for w in t.split_whitespace() {
+            words.insert(w.to_owned());
+        }
+    };
+    for tree in rules.trees() {
+        add(&tree.title.en);
+        for n in &tree.nodes {
+            for (t, _) in n.texts() {
+                add(&t.en);
+            }
+        }
+    }
+    for m in posdoctor::i18n::Msg::ALL {
+        add(m.get(posdoctor::i18n::Lang::En));
+    }
+    words
+}
+
+/// No row ends with the first part of a word whose rest starts the next
+/// row, and no row starts with full-width closing punctuation.
+fn assert_no_word_split(screen: &str, vocabulary: &std::collections::HashSet<String>, what: &str) {
+    let lines: Vec<&str> = screen.lines().collect();
+    for pair in lines.windows(2) {
+        let (a, b) = (pair[0].trim_end(), pair[1].trim_start());
+        let tail = a.rsplit(' ').next().unwrap_or("");
+        let head = b.split(' ').next().unwrap_or("");
+        let joined = format!("{tail}{head}");
+        let alpha = |s: &str| s.chars().next().is_some_and(char::is_alphanumeric);
+        if !tail.is_empty()
+            && a.chars().last().is_some_and(char::is_alphanumeric)
+            && alpha(head)
+            && vocabulary.contains(&joined)
+            && !vocabulary.contains(tail)
+        {
+            panic!("{what}: `{joined}` split across rows:\n{screen}");
+        }
+        let first = b.chars().next();
+        assert!(
+            !first.is_some_and(|c| "，。？！、：；）」』”".contains(c)),
+            "{what}: a row starts with {first:?}:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn no_line_of_a_prompt_or_choice_ends_mid_word() {
+    let vocabulary = vocabulary();
+    for (cols, rows) in SIZES {
+        for (lang, w) in langs() {
+            let home = tempfile::tempdir().unwrap();
+            let what = format!("{cols}×{rows} {lang}");
+            let mut s = Screen::spawn(
+                cols,
+                rows,
+                home.path(),
+                &["--lang", lang, "run", "no-power"],
+            );
+            assert_no_word_split(&s.wait_for(w.keep_selling), &vocabulary, &what);
+            s.send(ENTER);
+            assert_no_word_split(&s.wait_for(w.danger), &vocabulary, &what);
+            s.send(DOWN);
+            s.send(ENTER);
+            assert_no_word_split(&s.wait_for(w.shop_power), &vocabulary, &what);
+            s.send(ENTER);
+            assert_no_word_split(&s.wait_for(w.what_happens), &vocabulary, &what);
+            s.send(DOWN);
+            s.send(ENTER); // switches off: the charge step with its long action
+            std::thread::sleep(Duration::from_millis(300));
+            s.pump();
+            assert_no_word_split(&s.text(), &vocabulary, &what);
+            // The whole transcript too, not just the last screen.
+            assert_no_word_split(&s.history, &vocabulary, &what);
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130);
+        }
+    }
+}
+
+#[test]
+fn the_picker_at_40x15_shows_its_question_and_items_after_down_x5() {
+    for (lang, question, item) in [
+        ("en", "What's wrong?", "Terminal"),
+        ("zh", "遇到了什么问题？", "POS机"),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = Screen::spawn(40, 15, home.path(), &["--lang", lang]);
+        s.wait_for(question);
+        for _ in 0..5 {
+            s.send(DOWN);
+        }
+        let screen = s.text();
+        assert!(screen.contains(question), "{lang}:\n{screen}");
+        assert!(screen.contains(item), "{lang}:\n{screen}");
+        let items = screen
+            .lines()
+            .filter(|l| l.starts_with("  ") || l.starts_with('>'))
+            .count();
+        assert!(items >= 4, "{lang}: items are gone:\n{screen}");
+        assert!(
+            screen.lines().any(|l| l.starts_with('>')),
+            "{lang}: no cursor:\n{screen}"
+        );
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
+}
+
+#[test]
+fn chinese_words_in_the_picker_find_the_tree_or_say_no_match() {
+    for (cols, rows) in SIZES {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = Screen::spawn(cols, rows, home.path(), &["--lang", "zh"]);
+        s.wait_for("遇到了什么问题？");
+        s.send("没网");
+        let screen = s.wait_for("无法联网");
+        assert!(
+            screen.contains("> POS机无法联网"),
+            "{cols}×{rows}:\n{screen}"
+        );
+        s.send("\x7f\x7f");
+        s.send("zzqq");
+        s.wait_for("没有匹配的问题——换个说法试试");
+        s.send("\x7f\x7f\x7f\x7f");
+        s.send("pritner");
+        s.wait_for("打印");
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(80, 24, home.path(), &[]);
+    s.wait_for("What's wrong?");
+    s.send("qqxxzz");
+    s.wait_for("No match — try other words");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 130);
+}
+
+#[test]
+fn back_then_forward_preselects_every_earlier_answer() {
+    for (cols, rows) in SIZES {
+        for (lang, w) in langs() {
+            let home = tempfile::tempdir().unwrap();
+            let what = format!("{cols}×{rows} {lang}");
+            let mut s = Screen::spawn(
+                cols,
+                rows,
+                home.path(),
+                &["--lang", lang, "run", "no-power"],
+            );
+            s.wait_for(w.keep_selling);
+            s.send(ENTER);
+            s.wait_for(w.danger);
+            s.send(DOWN);
+            s.send(ENTER); // No
+            s.wait_for(w.shop_power);
+            s.send(ENTER); // Yes
+            s.wait_for(w.what_happens);
+            // Back twice, with Esc.
+            s.send(ESC);
+            s.wait_for(w.shop_power);
+            s.send(ESC);
+            let screen = s.wait_for(w.danger);
+            // The earlier answer (No) is where the cursor is.
+            let cursor: Vec<&str> = screen.lines().filter(|l| l.starts_with('>')).collect();
+            assert_eq!(
+                cursor.last().map(|l| l.trim_start_matches("> ")),
+                Some(if lang == "en" { "No" } else { "否" }),
+                "{what}:\n{screen}"
+            );
+            s.send(ENTER);
+            let screen = s.wait_for(w.shop_power);
+            let cursor: Vec<&str> = screen.lines().filter(|l| l.starts_with('>')).collect();
+            assert_eq!(
+                cursor.last().map(|l| l.trim_start_matches("> ")),
+                Some(w.yes),
+                "{what}:\n{screen}"
+            );
+            assert!(!s.history.contains("<canceled>"), "{what}");
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130);
+        }
+    }
+}
+
+#[test]
+fn quit_prints_the_command_to_continue_and_plain_posdoctor_offers_it() {
+    for (cols, rows) in SIZES {
+        for (lang, w) in langs() {
+            let home = tempfile::tempdir().unwrap();
+            let what = format!("{cols}×{rows} {lang}");
+            let mut s = Screen::spawn(
+                cols,
+                rows,
+                home.path(),
+                &["--lang", lang, "run", "no-power"],
+            );
+            s.wait_for(w.keep_selling);
+            s.send(ENTER);
+            s.wait_for(w.danger);
+            s.send(DOWN);
+            s.send(ENTER); // No
+            s.wait_for(w.shop_power);
+            // Yes, No, Back, Quit
+            s.send(DOWN);
+            s.send(DOWN);
+            s.send(DOWN);
+            s.send(ENTER);
+            assert_eq!(s.exit_code(), 4, "{what}");
+            let screen = s.text();
+            let lang_flag = if lang == "zh" { "--lang zh " } else { "" };
+            assert!(
+                squash(&screen).contains(&squash(&format!("posdoctor {lang_flag}run --resume"))),
+                "{what}:\n{screen}"
+            );
+
+            let mut s = Screen::spawn(cols, rows, home.path(), &["--lang", lang]);
+            let offer = if lang == "en" {
+                "stopped at step 3"
+            } else {
+                "上次停在第 3 步"
+            };
+            s.wait_for(offer);
+            s.send(ENTER);
+            s.wait_for(w.shop_power);
+            s.send(ENTER); // Yes
+            s.wait_for(w.what_happens);
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130, "{what}");
+        }
+    }
+}
+
+#[test]
+fn esc_never_prints_canceled() {
+    for (cols, rows) in SIZES {
+        for (lang, w) in langs() {
+            let home = tempfile::tempdir().unwrap();
+            let what = format!("{cols}×{rows} {lang}");
+            let mut s = Screen::spawn(
+                cols,
+                rows,
+                home.path(),
+                &["--lang", lang, "run", "transaction-failed"],
+            );
+            s.wait_for(if lang == "en" {
+                "Keep the customer informed"
+            } else {
+                "告知顾客情况"
+            });
+            // Esc at the first step: nothing happens, twice.
+            let before = s.text();
+            s.send(ESC);
+            s.send(ESC);
+            assert_eq!(s.text(), before, "{what}: Esc at step 1 changed the screen");
+            s.send(ENTER);
+            s.wait_for(if lang == "en" {
+                "What did the terminal do?"
+            } else {
+                "终端是什么情况？"
+            });
+            s.send(ENTER); // a code
+            s.wait_for(if lang == "en" {
+                "Type the code"
+            } else {
+                "请输入屏幕或小票上显示的代码"
+            });
+            s.send(ESC); // back from a text question
+            s.wait_for(if lang == "en" {
+                "What did the terminal do?"
+            } else {
+                "终端是什么情况？"
+            });
+            s.send(ENTER);
+            s.send("51\r");
+            // The code is explained where it was typed.
+            s.wait_for(if lang == "en" {
+                "Code 51 — Insufficient funds"
+            } else {
+                "代码 51 — 余额不足"
+            });
+            let _ = w;
+            assert!(!s.history.contains("<canceled>"), "{what}:\n{}", s.history);
+            assert!(
+                !s.history.contains('`'),
+                "{what}: a backtick at the counter"
+            );
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130);
+        }
+    }
+}
+
+#[test]
+fn answered_questions_look_different_from_the_open_one_without_colour() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(80, 24, home.path(), &["run", "no-power"]);
+    s.wait_for(EN.keep_selling);
+    s.send(ENTER);
+    s.wait_for(EN.danger);
+    s.send(DOWN);
+    s.send(ENTER);
+    let screen = s.wait_for(EN.shop_power);
+    let answered = screen.lines().find(|l| l.contains(EN.danger)).unwrap();
+    let open = screen.lines().find(|l| l.contains(EN.shop_power)).unwrap();
+    assert!(answered.starts_with('✓'), "{screen}");
+    assert!(open.starts_with('?'), "{screen}");
+    assert!(screen.contains("→ No"), "{screen}");
+    // The header names the tree by its title only.
+    assert!(!screen.contains("· no-power ·"), "{screen}");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 130);
+}
+
+#[test]
+fn a_confirmed_reset_is_logged_at_once_not_asked_again_and_named_in_the_report() {
+    let home = tempfile::tempdir().unwrap();
+    let pack = home.path().join("reset.yaml");
+    std::fs::write(
+        &pack,
+        "trees:\n  - id: resetter\n    title: R\n    category: software\n    start: reset\n    nodes:\n      - {id: reset, kind: check, do: Factory reset the terminal, caution: Erases offline sales, destructive: true, ask: Does it connect now?, yes: ok, no: vendor, skip: vendor}\n      - {id: ok, kind: resolved, text: fine}\n      - {id: vendor, kind: escalate, party: vendor, text: Call the vendor}\n",
+    )
+    .unwrap();
+    let rules = pack.to_str().unwrap();
+    let mut s = Screen::spawn(80, 24, home.path(), &["--rules", rules, "run", "resetter"]);
+    s.wait_for("Go ahead with this step?");
+    s.send(DOWN);
+    s.send(ENTER); // I understand — do it now
+    s.wait_for("Does it connect now?");
+    // Yes, No, Quit
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send(ENTER);
+    assert_eq!(s.exit_code(), 4);
+    let events = log_events(home.path());
+    let decision = events
+        .iter()
+        .find(|e| e["event"] == "decision")
+        .expect("the decision is logged");
+    assert_eq!(decision["done"], true);
+    assert_eq!(decision["node"], "reset");
+
+    // The report already names the reset by what it does.
+    let log = std::fs::read_dir(home.path().join("sessions"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let out = Command::new(env!("CARGO_BIN_EXE_posdoctor"))
+        .args(["--rules", rules, "report"])
+        .arg(&log)
+        .env("POSDOCTOR_HOME", home.path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("Factory reset the terminal → done"),
+        "{report}"
+    );
+
+    // Resume: straight to the question after it, no confirmation again.
+    let mut s = Screen::spawn(80, 24, home.path(), &["--rules", rules, "run", "--resume"]);
+    let screen = s.wait_for("Does it connect now?");
+    assert!(!screen.contains("Go ahead with this step?"), "{screen}");
+    s.send(DOWN);
+    s.send(ENTER); // No → the vendor
+    s.wait_for("Call the vendor");
+    s.send(ESC); // skip the facts
+    assert_eq!(s.exit_code(), 3);
+    let events = log_events(home.path());
+    assert_eq!(
+        events.iter().filter(|e| e["event"] == "decision").count(),
+        1,
+        "asked once: {events:?}"
+    );
+}
