@@ -1,9 +1,15 @@
 //! Every caution reaches the person: for every node of every built-in tree
 //! that has one (its own, or the shared check's through `use:`), its text is
 //! read back from what posdoctor renders — `run --json` at that step, and the
-//! text, Markdown and HTML checklists — in English and Chinese.
+//! text, Markdown and HTML checklists, and the interactive screen (a
+//! pseudo-terminal read through a terminal emulator) — in English and
+//! Chinese.
 
 mod common;
+
+#[cfg(unix)]
+#[path = "support/screen.rs"]
+mod screen;
 
 use common::{answer_flags, stdout, Env};
 use posdoctor::engine::{all_paths, text_samples, State};
@@ -206,4 +212,56 @@ fn the_keep_selling_box_keeps_its_caution() {
         assert!(!out.contains("Serial number"), "{format}: {out}");
         assert!(!out.contains("terminal vendor"), "{format}: {out}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn every_caution_is_on_the_interactive_screen_at_its_step() {
+    let rules = rules();
+    let walk_lang = |lang: Lang| {
+        for c in cautioned(&rules, lang) {
+            let home = tempfile::tempdir().unwrap();
+            let mut args = vec!["--lang".to_owned(), lang.code().to_owned(), "run".into()];
+            args.push(c.tree.clone());
+            // The answers before the step are given ahead (the counter uses
+            // them first); info steps still wait for Enter.
+            args.extend(answer_flags(
+                &c.answers.iter().map(String::as_str).collect::<Vec<_>>(),
+            ));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut s = screen::Screen::spawn(80, 24, home.path(), &args);
+            let want: Vec<String> = c.expected.iter().map(|e| squash(e)).collect();
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            loop {
+                s.pump();
+                let shown = squash(&s.text());
+                if want.iter().all(|w| shown.contains(w)) {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < until,
+                    "{}/{} ({lang:?}): the caution never showed; the screen is:\n{}",
+                    c.tree,
+                    c.node,
+                    s.text()
+                );
+                // An info step before it: read it, go on.
+                let next = posdoctor::i18n::Msg::Continue.get(lang);
+                if s.text()
+                    .lines()
+                    .any(|l| l.starts_with('>') && l.contains(next))
+                {
+                    s.send(screen::ENTER);
+                } else {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+            s.send("\x03");
+            let _ = s.exit_code();
+        }
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(|| walk_lang(Lang::En));
+        scope.spawn(|| walk_lang(Lang::Zh));
+    });
 }
