@@ -274,7 +274,9 @@ impl Interactive {
         let lang = self.lang;
         let screen = Screen::now();
         let w = Some(screen.width);
-        let step_no = fill(self.m(Msg::Step), &[("n", &step.number.to_string())]);
+        // "step 6" / "第 6 步" stays on one line.
+        let step_no =
+            fill(self.m(Msg::Step), &[("n", &step.number.to_string())]).replace(' ', "\u{a0}");
         let head = format!("── {} · {step_no} ──", step.tree.title.get(lang));
         if !screen.is_small() {
             eprintln!();
