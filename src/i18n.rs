@@ -345,6 +345,7 @@ messages! {
     ResumeYes => "Yes, continue where it stopped", "是，从停下的地方继续";
     ResumeNo => "No, something else is wrong", "否，处理别的问题";
     PickNoMatch => "No match — try other words", "没有匹配的问题——换个说法试试";
+    Crashed => "posdoctor stopped unexpectedly (a bug; please report it). Every step answered so far is saved.", "posdoctor 意外停止（这是程序错误，请反馈）。已回答的每一步都已保存。";
     ResumeHint => "To continue later:", "稍后继续：";
 }
 

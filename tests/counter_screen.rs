@@ -4,28 +4,12 @@
 //! visible, in which order — in English and Chinese.
 #![cfg(unix)]
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 #[path = "support/screen.rs"]
 mod screen;
-use screen::{squash, Screen, DOWN, ENTER, ESC};
-
-fn log_events(home: &Path) -> Vec<serde_json::Value> {
-    let dir = home.join("sessions");
-    let log = std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .expect("a session log")
-        .unwrap()
-        .path();
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use screen::{log_events, squash, Screen, DOWN, ENTER, ESC};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 
@@ -64,6 +48,33 @@ const ZH: Words = Words {
 
 fn langs() -> [(&'static str, Words); 2] {
     [("en", EN), ("zh", ZH)]
+}
+
+/// `run no-power` in a `cols`×`rows` terminal, past keep-selling and with
+/// "no" to the danger question: at "Do other things in the shop have power?".
+fn at_shop_power(cols: u16, rows: u16, lang: &str, w: &Words) -> (tempfile::TempDir, Screen) {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(
+        cols,
+        rows,
+        home.path(),
+        &["--lang", lang, "run", "no-power"],
+    );
+    s.wait_for(w.keep_selling);
+    s.send(ENTER);
+    s.wait_for(w.danger);
+    s.send(DOWN);
+    s.send(ENTER); // No
+    s.wait_for(w.shop_power);
+    (home, s)
+}
+
+/// The choice the cursor is on.
+fn cursor(screen: &str) -> Option<&str> {
+    screen
+        .lines()
+        .rfind(|l| l.starts_with('>'))
+        .map(|l| l.trim_start_matches("> "))
 }
 
 #[test]
@@ -253,20 +264,8 @@ fn chinese_words_in_the_picker_find_the_tree_or_say_no_match() {
 fn back_then_forward_preselects_every_earlier_answer() {
     for (cols, rows) in SIZES {
         for (lang, w) in langs() {
-            let home = tempfile::tempdir().unwrap();
             let what = format!("{cols}×{rows} {lang}");
-            let mut s = Screen::spawn(
-                cols,
-                rows,
-                home.path(),
-                &["--lang", lang, "run", "no-power"],
-            );
-            s.wait_for(w.keep_selling);
-            s.send(ENTER);
-            s.wait_for(w.danger);
-            s.send(DOWN);
-            s.send(ENTER); // No
-            s.wait_for(w.shop_power);
+            let (_home, mut s) = at_shop_power(cols, rows, lang, &w);
             s.send(ENTER); // Yes
             s.wait_for(w.what_happens);
             // Back twice, with Esc.
@@ -275,20 +274,11 @@ fn back_then_forward_preselects_every_earlier_answer() {
             s.send(ESC);
             let screen = s.wait_for(w.danger);
             // The earlier answer (No) is where the cursor is.
-            let cursor: Vec<&str> = screen.lines().filter(|l| l.starts_with('>')).collect();
-            assert_eq!(
-                cursor.last().map(|l| l.trim_start_matches("> ")),
-                Some(if lang == "en" { "No" } else { "否" }),
-                "{what}:\n{screen}"
-            );
+            let no = if lang == "en" { "No" } else { "否" };
+            assert_eq!(cursor(&screen), Some(no), "{what}:\n{screen}");
             s.send(ENTER);
             let screen = s.wait_for(w.shop_power);
-            let cursor: Vec<&str> = screen.lines().filter(|l| l.starts_with('>')).collect();
-            assert_eq!(
-                cursor.last().map(|l| l.trim_start_matches("> ")),
-                Some(w.yes),
-                "{what}:\n{screen}"
-            );
+            assert_eq!(cursor(&screen), Some(w.yes), "{what}:\n{screen}");
             assert!(!s.history.contains("<canceled>"), "{what}");
             s.send("\x03");
             assert_eq!(s.exit_code(), 130);
@@ -300,20 +290,8 @@ fn back_then_forward_preselects_every_earlier_answer() {
 fn quit_prints_the_command_to_continue_and_plain_posdoctor_offers_it() {
     for (cols, rows) in SIZES {
         for (lang, w) in langs() {
-            let home = tempfile::tempdir().unwrap();
             let what = format!("{cols}×{rows} {lang}");
-            let mut s = Screen::spawn(
-                cols,
-                rows,
-                home.path(),
-                &["--lang", lang, "run", "no-power"],
-            );
-            s.wait_for(w.keep_selling);
-            s.send(ENTER);
-            s.wait_for(w.danger);
-            s.send(DOWN);
-            s.send(ENTER); // No
-            s.wait_for(w.shop_power);
+            let (home, mut s) = at_shop_power(cols, rows, lang, &w);
             // Yes, No, Back, Quit
             s.send(DOWN);
             s.send(DOWN);

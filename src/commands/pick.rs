@@ -10,7 +10,7 @@ use super::{load_rules, Ctx};
 use crate::cli::{Cli, RunArgs};
 use crate::i18n::{fill, Msg};
 use crate::term::{self, use_color_for, Stream};
-use crate::ui::interactive::{menu, render_config, Esc, Pick, Screen};
+use crate::ui::interactive::{choose, render_config, Screen};
 
 /// `posdoctor` alone: on a terminal, "What's wrong?" then `run`.
 pub fn pick(ctx: &Ctx) -> Result<u8> {
@@ -42,12 +42,13 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
                 ("when", &crate::localtime::when(&u.stopped, lang)),
             ],
         );
-        let items = vec![
-            (true, Msg::ResumeYes.get(lang).to_owned()),
-            (false, Msg::ResumeNo.get(lang).to_owned()),
-        ];
-        match menu(&question, items, 0, None, None, None, Esc::Cancel, color) {
-            Ok(Pick::It(true)) => {
+        match choose(
+            &question,
+            Msg::ResumeYes.get(lang),
+            Msg::ResumeNo.get(lang),
+            color,
+        ) {
+            Ok(true) => {
                 return super::run::run(
                     ctx,
                     &RunArgs {
@@ -56,8 +57,8 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
                     },
                 )
             }
+            Ok(false) => {}
             Err(inquire::InquireError::OperationInterrupted) => return Ok(130),
-            Ok(_) | Err(inquire::InquireError::OperationCanceled) => {}
             Err(e) => return Err(anyhow!("the terminal prompt failed: {e}")),
         }
     }

@@ -124,6 +124,18 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             }
         }
     }
+    if interactive {
+        if let Some(p) = session.log.path() {
+            // A crash must not strand the person: say how to go on.
+            let cmd = resume_command(ctx, p, None);
+            let (crashed, hint) = (Msg::Crashed.get(lang), Msg::ResumeHint.get(lang));
+            let default_hook = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                default_hook(info);
+                eprintln!("\n{crashed}\n{hint}\n  {cmd}");
+            }));
+        }
+    }
     let mut answerer: Box<dyn Answerer> = if interactive {
         let color = use_color_for(ctx.color, Stream::Stderr);
         Box::new(Interactive::new(answers, lang, color))

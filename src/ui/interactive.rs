@@ -254,6 +254,16 @@ pub fn menu<V: Clone>(
     }
 }
 
+/// A question answered yes or no by picking one of two labels; Esc is no.
+pub fn choose(question: &str, yes: &str, no: &str, color: bool) -> Result<bool, InquireError> {
+    let items = vec![(true, yes.to_owned()), (false, no.to_owned())];
+    match menu(question, items, 0, None, None, None, Esc::Cancel, color) {
+        Ok(Pick::It(yes)) => Ok(yes),
+        Ok(_) | Err(InquireError::OperationCanceled) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 impl Interactive {
     pub fn new(presets: Answers, lang: Lang, color: bool) -> Interactive {
         Interactive {
@@ -633,24 +643,14 @@ impl Answerer for Interactive {
         // all") and the person is done with them.
         eprintln!();
         let question = fill(self.m(Msg::FactsAsk), &[("n", &missing.len().to_string())]);
-        let items = vec![
-            (true, self.m(Msg::FactsFill).to_owned()),
-            (false, self.m(Msg::FactsSkip).to_owned()),
-        ];
-        match menu(
+        match choose(
             &question,
-            items,
-            0,
-            None,
-            None,
-            None,
-            Esc::Cancel,
+            self.m(Msg::FactsFill),
+            self.m(Msg::FactsSkip),
             self.color,
         ) {
-            Ok(Pick::It(true)) => {}
-            Ok(_)
-            | Err(InquireError::OperationCanceled)
-            | Err(InquireError::OperationInterrupted) => return Ok(()),
+            Ok(true) => {}
+            Ok(false) | Err(InquireError::OperationInterrupted) => return Ok(()),
             Err(e) => return Err(anyhow::anyhow!("the terminal prompt failed: {e}")),
         }
         let mut typed: Vec<(String, String, String)> = Vec::new();
@@ -698,20 +698,13 @@ impl Answerer for Interactive {
             .map(|(_, v, name)| format!("{name}{}{v}", self.m(Msg::Colon)))
             .collect();
         let question = format!("{}\n{}", self.m(Msg::SaveAsk), list.join(" · "));
-        let items = vec![
-            (true, self.m(Msg::SaveYes).to_owned()),
-            (false, self.m(Msg::SaveNo).to_owned()),
-        ];
-        if let Ok(Pick::It(true)) = menu(
+        let keep = choose(
             &question,
-            items,
-            0,
-            None,
-            None,
-            None,
-            Esc::Cancel,
+            self.m(Msg::SaveYes),
+            self.m(Msg::SaveNo),
             self.color,
-        ) {
+        );
+        if let Ok(true) = keep {
             form.save = typed.into_iter().map(|(k, v, _)| (k, v)).collect();
         }
         Ok(())

@@ -157,3 +157,19 @@ fn strip_escapes(s: &str) -> String {
         regex::Regex::new(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-B]|.)").unwrap();
     re.replace_all(s, "").replace('\r', "")
 }
+
+/// The events of the one session log under `home`.
+pub fn log_events(home: &Path) -> Vec<serde_json::Value> {
+    let dir = home.join("sessions");
+    let log = std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .expect("a session log")
+        .unwrap()
+        .path();
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
