@@ -70,7 +70,7 @@ pub enum Command {
     },
     /// Walk one tree, interactively or with answers fed in.
     #[command(
-        after_help = "Example: posdoctor run no-power --no-input --answer battery-danger=no --json"
+        after_help = "Examples:\n  posdoctor run no-power --no-input --answer danger=no --json\n  posdoctor run --resume          # the newest unfinished session (Quit and Ctrl-C print this)"
     )]
     Run(RunArgs),
     /// Find the tree for a problem described in your own words (English or Chinese).

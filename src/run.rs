@@ -171,7 +171,7 @@ impl<'r> Session<'r> {
                 None => answerer.reply(&step, previous.as_ref(), can_go_back),
             };
             match reply {
-                Ok(Reply::Answer { answer, confirmed }) => {
+                Ok(Reply::Answer { answer, .. }) => {
                     let answer = self.clean(answer);
                     if step.is_destructive() && self.confirmed.as_deref() != Some(&step.node_ref) {
                         self.decide(&step, answer != Answer::Skip);
@@ -192,7 +192,9 @@ impl<'r> Session<'r> {
                         label: answer_label(&step, &answer, lang),
                         action: step.action(lang).map(str::to_owned),
                         caution: step.caution(lang).map(str::to_owned),
-                        confirmed: confirmed || (step.is_destructive() && answer != Answer::Skip),
+                        // A destructive step taken (not skipped) was confirmed,
+                        // by the person or by a script's yes/no.
+                        confirmed: step.is_destructive() && answer != Answer::Skip,
                     });
                     // A response code typed at the counter is explained at once.
                     if let Answer::Text(t) = &answer {
