@@ -283,7 +283,6 @@ messages! {
     ReportSaved => "Report: {path}", "报告：{path}";
     ReportFailed => "warning: the report cannot be written ({reason})", "警告：无法写入报告（{reason}）";
     MinutesSeconds => "{m} min {s} s", "{m} 分 {s} 秒";
-    AskFactsIntro => "A few facts the caller will ask for are not in your profile. Type them now, or press Enter to skip:", "对方可能会问的一些信息不在档案中。现在输入，或按回车跳过：";
     AskFact => "{label} (Enter to skip)", "{label}（回车跳过）";
     Masked => "A card number was masked to its last four digits: posdoctor never stores card numbers.", "已将卡号隐藏为后四位：posdoctor 从不保存卡号。";
     ContactName => "Name", "名称";

@@ -37,11 +37,14 @@ impl Screen {
     /// `posdoctor ARGS` in a `cols`×`rows` terminal, with `home` as its
     /// POSDOCTOR_HOME.
     pub fn spawn(cols: u16, rows: u16, home: &Path, args: &[&str]) -> Screen {
-        // The size is set before posdoctor starts, so its first screen
-        // already has it.
+        // The pty starts at 80×24 (set by the parent after the fork); the
+        // size is set below, and posdoctor starts only once it has it, so
+        // its first screen is drawn at the right size.
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg(format!("stty cols {cols} rows {rows}; exec \"$0\" \"$@\""))
+            .arg(format!(
+                "while [ \"$(stty size 2>/dev/null)\" != \"{rows} {cols}\" ]; do sleep 0.02; done; exec \"$0\" \"$@\""
+            ))
             .arg(env!("CARGO_BIN_EXE_posdoctor"))
             .args(args)
             .env("POSDOCTOR_HOME", home)
@@ -52,7 +55,11 @@ impl Screen {
             .env_remove("LC_ALL")
             .env_remove("POSDOCTOR_LANG")
             .env_remove("POSDOCTOR_RULES");
-        let session = Session::spawn(cmd).expect("spawn in a pty");
+        let mut session = Session::spawn(cmd).expect("spawn in a pty");
+        session
+            .get_process_mut()
+            .set_window_size(cols, rows)
+            .expect("set the pty's size");
         Screen {
             session,
             parser: vt100::Parser::new(nz(rows), nz(cols), 2000),
@@ -115,8 +122,23 @@ impl Screen {
         }
     }
 
+    /// Types `keys` once a question is open (its choice or input line
+    /// drawn, so the terminal is in raw mode and no key is lost), as a
+    /// person would.
     pub fn send(&mut self, keys: &str) {
         use std::io::Write;
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            self.pump();
+            let open = self
+                .lines()
+                .iter()
+                .any(|l| l.starts_with('>') || l.starts_with('›') || l.starts_with('?'));
+            if open {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
         self.session.write_all(keys.as_bytes()).unwrap();
         self.session.flush().unwrap();
         std::thread::sleep(Duration::from_millis(250));
