@@ -50,9 +50,9 @@ fn langs() -> [(&'static str, Words); 2] {
     [("en", EN), ("zh", ZH)]
 }
 
-/// `run no-power` in a `cols`×`rows` terminal, past keep-selling and with
-/// "no" to the danger question: at "Do other things in the shop have power?".
-fn at_shop_power(cols: u16, rows: u16, lang: &str, w: &Words) -> (tempfile::TempDir, Screen) {
+/// `run no-power` in a `cols`×`rows` terminal, past keep-selling: at the
+/// danger question.
+fn at_danger(cols: u16, rows: u16, lang: &str, w: &Words) -> (tempfile::TempDir, Screen) {
     let home = tempfile::tempdir().unwrap();
     let mut s = Screen::spawn(
         cols,
@@ -63,6 +63,13 @@ fn at_shop_power(cols: u16, rows: u16, lang: &str, w: &Words) -> (tempfile::Temp
     s.wait_for(w.keep_selling);
     s.send(ENTER);
     s.wait_for(w.danger);
+    (home, s)
+}
+
+/// ... and with "no" to the danger question: at "Do other things in the
+/// shop have power?".
+fn at_shop_power(cols: u16, rows: u16, lang: &str, w: &Words) -> (tempfile::TempDir, Screen) {
+    let (home, mut s) = at_danger(cols, rows, lang, w);
     s.send(DOWN);
     s.send(ENTER); // No
     s.wait_for(w.shop_power);
@@ -81,16 +88,7 @@ fn cursor(screen: &str) -> Option<&str> {
 fn danger_shows_the_stop_text_before_any_fact_prompt() {
     for (cols, rows) in SIZES {
         for (lang, w) in langs() {
-            let home = tempfile::tempdir().unwrap();
-            let mut s = Screen::spawn(
-                cols,
-                rows,
-                home.path(),
-                &["--lang", lang, "run", "no-power"],
-            );
-            s.wait_for(w.keep_selling);
-            s.send(ENTER);
-            s.wait_for(w.danger);
+            let (_home, mut s) = at_danger(cols, rows, lang, &w);
             s.send(ENTER); // Yes: swollen, hot, smell or liquid
             let screen = s.wait_for(w.stop);
             // The first screen with the stop text asks for no fact.
