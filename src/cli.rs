@@ -22,7 +22,13 @@ POSDOCTOR_LANG, LC_ALL/LANG (zh* → Chinese), NO_COLOR, POSDOCTOR_HOME (profile
 /// Gets a broken card-payment terminal working again, or gets the right
 /// people called with the right facts.
 #[derive(Debug, Parser)]
-#[command(name = "posdoctor", version, about, after_help = AFTER_HELP, propagate_version = true)]
+#[command(
+    name = "posdoctor",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Extra rule pack (a folder of .yaml files, or one file); repeatable.
     /// A tree with the same id replaces the built-in one.
@@ -45,6 +51,11 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", global = true)]
     pub terminal: Option<String>,
 
+    /// Continue the newest unfinished session (or the one logged in LOG):
+    /// the same as `posdoctor run --resume [LOG]`.
+    #[arg(long, value_name = "LOG", num_args = 0..=1)]
+    pub resume: Option<Option<PathBuf>>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,7 +70,7 @@ pub enum Command {
     },
     /// Walk one tree, interactively or with answers fed in.
     #[command(
-        after_help = "Example: posdoctor run no-power --no-input --answer battery-danger=no --json"
+        after_help = "Examples:\n  posdoctor run no-power --no-input --answer danger=no --json\n  posdoctor run --resume          # the newest unfinished session (Quit and Ctrl-C print this)"
     )]
     Run(RunArgs),
     /// Find the tree for a problem described in your own words (English or Chinese).
@@ -192,10 +203,11 @@ pub enum GraphFormat {
     Mermaid,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct RunArgs {
-    /// The tree to walk (see `posdoctor list`).
-    pub tree: String,
+    /// The tree to walk (see `posdoctor list`); with --resume LOG the log names it.
+    #[arg(required_unless_present = "resume")]
+    pub tree: Option<String>,
     /// A YAML or JSON file mapping node id to an answer (or a list of answers used in turn).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -214,9 +226,10 @@ pub struct RunArgs {
     /// Write no session log.
     #[arg(long)]
     pub no_log: bool,
-    /// Continue an unfinished walk from its session log (appending to it).
-    #[arg(long, value_name = "LOG", conflicts_with = "no_log")]
-    pub resume: Option<PathBuf>,
+    /// Continue an unfinished walk from its session log (appending to it);
+    /// without LOG, the newest unfinished session (of TREE, when given).
+    #[arg(long, value_name = "LOG", num_args = 0..=1, conflicts_with = "no_log")]
+    pub resume: Option<Option<PathBuf>>,
 }
 
 /// Runs the command line and returns the exit code.
@@ -266,7 +279,23 @@ fn dispatch(cli: Cli) -> Result<u8> {
             packs,
         },
     };
+    if cli.resume.is_some() && cli.command.is_some() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--resume before a command continues a session by itself; \
+                 for a command of its own, write it after the command (posdoctor run --resume)",
+            )
+            .exit();
+    }
     match cli.command {
+        None if cli.resume.is_some() => commands::run::run(
+            &ctx,
+            &RunArgs {
+                resume: cli.resume,
+                ..RunArgs::default()
+            },
+        ),
         None => commands::pick::pick(&ctx),
         Some(Command::List { json }) => commands::list::list(&ctx, json),
         Some(Command::Run(args)) => commands::run::run(&ctx, &args),

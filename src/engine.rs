@@ -93,6 +93,11 @@ impl<'r> Step<'r> {
         }
     }
 
+    /// The warning shown with this step, if any.
+    pub fn caution(&self, lang: Lang) -> Option<&'r str> {
+        self.node.caution.as_ref().map(|c| c.get(lang))
+    }
+
     pub fn is_destructive(&self) -> bool {
         matches!(
             self.node.body,
@@ -261,6 +266,11 @@ impl<'r> Walk<'r> {
 
     pub fn tree(&self) -> &'r Tree {
         self.root
+    }
+
+    /// The rules the walk runs on (its code table, linked trees).
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
     }
 
     pub fn state(&self) -> &State<'r> {

@@ -283,7 +283,6 @@ messages! {
     ReportSaved => "Report: {path}", "报告：{path}";
     ReportFailed => "warning: the report cannot be written ({reason})", "警告：无法写入报告（{reason}）";
     MinutesSeconds => "{m} min {s} s", "{m} 分 {s} 秒";
-    AskFactsIntro => "A few facts the caller will ask for are not in your profile. Type them now, or press Enter to skip:", "对方可能会问的一些信息不在档案中。现在输入，或按回车跳过：";
     AskFact => "{label} (Enter to skip)", "{label}（回车跳过）";
     Masked => "A card number was masked to its last four digits: posdoctor never stores card numbers.", "已将卡号隐藏为后四位：posdoctor 从不保存卡号。";
     ContactName => "Name", "名称";
@@ -317,6 +316,36 @@ messages! {
     ClFooter => "{id} · printed {date}", "{id} · 打印于 {date}";
     DidYouMean =>
  "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
+
+    // At the counter (issue 8).
+    ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "终端正常——请告诉顾客：{text}";
+    TodayAt => "today {time}", "今天 {time}";
+    YesterdayAt => "yesterday {time}", "昨天 {time}";
+    ProfileSaved => "Saved to your profile ({path}): next time these are filled in.", "已保存到档案（{path}）：下次会自动填写。";
+    ProfileSaveFailed => "warning: the profile cannot be saved ({reason})", "警告：无法保存档案（{reason}）";
+    DecisionDone => "done; whether it helped is not known yet", "已执行；是否解决尚不清楚";
+    FactsAsk => "The caller will ask for {n} facts that are not filled in yet. Fill them in now?", "对方会问到 {n} 项还没有填写的信息。现在填写吗？";
+    FactsFill => "Yes, fill them in (Enter skips one, Esc skips the rest)", "是，现在填写（回车跳过一项，Esc 跳过其余）";
+    FactsSkip => "No, skip them all", "否，全部跳过";
+    ConnWifi => "Wi-Fi", "Wi-Fi 无线网络";
+    ConnMobile => "Mobile data (a SIM card in the terminal)", "移动数据（终端里的 SIM 卡）";
+    ConnEthernet => "A network cable to the terminal", "网线直接连到终端";
+    ConnBase => "Through its base (the base has the cable)", "通过底座联网（网线接在底座上）";
+    SkipOne => "Skip", "跳过";
+    AskPurchaseDate => "Purchase date, YYYY-MM-DD (Enter to skip)", "购买日期，格式 YYYY-MM-DD（回车跳过）";
+    AskWarrantyUntil => "Under warranty until, YYYY-MM-DD (Enter to skip)", "保修截止日期，格式 YYYY-MM-DD（回车跳过）";
+    PurchaseDateShort => "Purchase date", "购买日期";
+    WarrantyShort => "Warranty until", "保修截止";
+    SaveAsk => "Keep these in your profile, so the next call is filled in for you?", "把这些保存到档案，下次自动填写吗？";
+    SaveYes => "Yes, keep them", "是，保存";
+    SaveNo => "No", "否，不保存";
+    FactHelp => "Enter to confirm (empty: skip it) · Esc skips the rest", "回车确认（留空则跳过）· Esc 跳过其余";
+    OfferResume => "Continue “{title}”, stopped at step {n}, {when}?", "继续处理“{title}”吗？上次停在第 {n} 步（{when}）";
+    ResumeYes => "Yes, continue where it stopped", "是，从停下的地方继续";
+    ResumeNo => "No, something else is wrong", "否，处理别的问题";
+    PickNoMatch => "No match — try other words", "没有匹配的问题——换个说法试试";
+    Crashed => "posdoctor stopped unexpectedly (a bug; please report it). Every step answered so far is saved.", "posdoctor 意外停止（这是程序错误，请反馈）。已回答的每一步都已保存。";
+    ResumeHint => "To continue later:", "稍后继续：";
 }
 
 /// Replaces each `{key}` in `template` with its value.

@@ -83,6 +83,22 @@ const TERMINAL_KEYS: &[&str] = &[
 const PARTIES: &[&str] = &["vendor", "acquirer", "issuer", "isp", "power"];
 const CONTACT_FIELDS: &[&str] = &["name", "phone", "hours", "web"];
 
+/// The profile keys that keep a fact of the shop or its terminal (none
+/// for facts of one incident: the message, when it started, …).
+pub fn keys_for(fact: Fact) -> &'static [&'static str] {
+    match fact {
+        Fact::Merchant => &["merchant"],
+        Fact::Mid => &["mid"],
+        Fact::Tid => &["tid"],
+        Fact::Make => &["make"],
+        Fact::Model => &["model"],
+        Fact::Serial => &["serial"],
+        Fact::Connection => &["connection"],
+        Fact::PurchaseDate => &["purchase_date", "warranty_until"],
+        _ => &[],
+    }
+}
+
 /// Every key `profile set` accepts.
 pub fn all_keys() -> Vec<String> {
     let mut keys: Vec<String> = SHOP_KEYS

@@ -22,6 +22,13 @@ pub struct ReportStep {
     pub answer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The warning shown with the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
+    /// Only the decision on a destructive step is known (done, or
+    /// skipped), not yet the answer after it.
+    #[serde(skip)]
+    pub decided_only: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -42,6 +49,9 @@ pub struct Report {
     pub party_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The outcome's warning: what to do now (stop using it, unplug it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +84,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
         party: None,
         party_name: None,
         message: None,
+        caution: None,
         contact: None,
         where_to_find: None,
         terminal: None,
@@ -92,6 +103,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                 answer,
                 label,
                 action,
+                caution,
                 ..
             } => {
                 // A step number that was already taken means the walk came
@@ -106,10 +118,41 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                     action: action.clone(),
                     answer: answer.clone(),
                     label: label.clone(),
+                    caution: caution.clone(),
+                    decided_only: false,
+                });
+            }
+            // A destructive step is in the report from the moment it was
+            // decided, named by what it does; the answer after it (if any)
+            // replaces this entry.
+            Event::Decision {
+                time,
+                n,
+                node,
+                action,
+                caution,
+                done,
+            } => {
+                report.steps.retain(|s| s.n < *n);
+                report.steps.push(ReportStep {
+                    n: *n,
+                    time: time.clone(),
+                    node: node.clone(),
+                    kind: "check".into(),
+                    prompt: action.clone().unwrap_or_else(|| node.clone()),
+                    action: action.clone(),
+                    answer: Some(if *done { "done" } else { "skip" }.into()),
+                    label: None,
+                    caution: caution.clone(),
+                    decided_only: true,
                 });
             }
             Event::Back { .. } => {
-                report.steps.pop();
+                // Back re-opens the last answered step; a destructive step
+                // decided just before stays (it was done, or not).
+                if let Some(i) = report.steps.iter().rposition(|s| !s.decided_only) {
+                    report.steps.remove(i);
+                }
             }
             Event::Facts {
                 terminal,
@@ -126,12 +169,14 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                 outcome,
                 party,
                 message,
+                caution,
                 ..
             } => {
                 report.outcome = outcome.clone();
                 report.ended = Some(time.clone());
                 report.party = party.clone();
                 report.message = message.clone();
+                report.caution = caution.clone();
             }
             Event::Resume { .. } => {
                 report.outcome = "unfinished".into();
@@ -215,23 +260,27 @@ fn duration(secs: i64, lang: Lang) -> String {
     )
 }
 
-/// "2026-11-23T08:10:02Z" → "2026-11-23 08:10:02 UTC".
-fn when(t: &str) -> String {
-    t.replace('T', " ").replace('Z', " UTC")
-}
-
-fn hhmmss(t: &str) -> &str {
-    t.split('T').nth(1).map_or(t, |s| s.trim_end_matches('Z'))
-}
-
 /// Lines of the contact block: the saved contact, or where to find one.
 pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
+    let party = r.party.as_deref().and_then(party_of);
+    let mut v = contact_block(party, r.contact.as_ref(), lang);
+    if party.is_none() {
+        if let Some(name) = &r.party_name {
+            v.insert(0, fill(Msg::CallParty.get(lang), &[("party", name)]));
+        }
+    }
+    v
+}
+
+/// "Call {party}", then the saved contact (or where to find the number),
+/// then what to ask for and what to keep.
+pub fn contact_block(party: Option<Party>, contact: Option<&Contact>, lang: Lang) -> Vec<String> {
     let mut v = Vec::new();
-    if let Some(name) = &r.party_name {
-        v.push(fill(Msg::CallParty.get(lang), &[("party", name)]));
+    if let Some(p) = party {
+        v.push(fill(Msg::CallParty.get(lang), &[("party", p.name(lang))]));
     }
     let colon = Msg::Colon.get(lang);
-    match &r.contact {
+    match contact {
         Some(c) => {
             for (label, value) in [
                 (Msg::ContactName, &c.name),
@@ -245,12 +294,12 @@ pub fn contact_lines(r: &Report, lang: Lang) -> Vec<String> {
             }
         }
         None => {
-            if let Some(w) = &r.where_to_find {
-                v.push(w.clone());
+            if let Some(p) = party {
+                v.push(p.where_to_find(lang).to_owned());
             }
         }
     }
-    match r.party.as_deref() {
+    match party.map(Party::id) {
         Some("vendor") => {
             v.push(Msg::AskFor.get(lang).to_owned());
             v.push(Msg::KeepProof.get(lang).to_owned());
@@ -265,6 +314,8 @@ pub fn step_line(s: &ReportStep, lang: Lang) -> String {
     let (what, result) = match (&s.action, s.answer.as_deref()) {
         (Some(a), Some("yes")) => (a.as_str(), Msg::Helped.get(lang).to_owned()),
         (Some(a), Some("no")) => (a.as_str(), Msg::DidNotHelp.get(lang).to_owned()),
+        (Some(a), Some("skip")) => (a.as_str(), Msg::Skipped.get(lang).to_owned()),
+        (Some(a), Some("done")) => (a.as_str(), Msg::DecisionDone.get(lang).to_owned()),
         _ => (
             s.prompt.as_str(),
             s.label
@@ -275,7 +326,7 @@ pub fn step_line(s: &ReportStep, lang: Lang) -> String {
     };
     format!(
         "{} {} → {}",
-        hhmmss(&s.time),
+        crate::localtime::clock(&s.time),
         what.lines().next().unwrap_or(""),
         result
     )
@@ -294,7 +345,10 @@ fn header_rows(r: &Report, lang: Lang) -> Vec<(&'static str, String)> {
             Msg::ReportOutcome.get(lang),
             outcome_text(&r.outcome, lang).to_owned(),
         ),
-        (Msg::ReportStarted.get(lang), when(&r.started)),
+        (
+            Msg::ReportStarted.get(lang),
+            crate::localtime::date_time(&r.started),
+        ),
     ];
     if let Some(d) = r.duration_seconds {
         rows.push((Msg::ReportDuration.get(lang), duration(d, lang)));
@@ -326,7 +380,11 @@ pub fn text(r: &Report, lang: Lang) -> String {
         } else {
             m(Msg::ReportOutcome)
         };
-        out.push_str(&format!("\n{head}\n  {msg}\n"));
+        out.push_str(&format!("\n{head}\n"));
+        if let Some(c) = &r.caution {
+            out.push_str(&format!("  ⚠ {}{c}\n", m(Msg::Caution)));
+        }
+        out.push_str(&format!("  {msg}\n"));
     }
     if !r.facts.is_empty() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportFacts)));
@@ -341,6 +399,9 @@ pub fn text(r: &Report, lang: Lang) -> String {
     out.push_str(&format!("\n{}\n", m(Msg::ReportSteps)));
     for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
         out.push_str(&format!("  {:>2}. {}\n", i + 1, step_line(s, lang)));
+        if let Some(c) = &s.caution {
+            out.push_str(&format!("      ⚠ {}{c}\n", m(Msg::Caution)));
+        }
     }
     if !r.entered.is_empty() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportEntered)));
@@ -392,7 +453,11 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         } else {
             m(Msg::ReportOutcome)
         };
-        out.push_str(&format!("## {head}\n\n{}\n\n", md(msg)));
+        out.push_str(&format!("## {head}\n\n"));
+        if let Some(c) = &r.caution {
+            out.push_str(&format!("**⚠ {}{}**\n\n", m(Msg::Caution), md(c)));
+        }
+        out.push_str(&format!("{}\n\n", md(msg)));
     }
     if !r.facts.is_empty() {
         out.push_str(&format!("## {}\n\n| | |\n|---|---|\n", m(Msg::ReportFacts)));
@@ -408,6 +473,9 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     out.push_str(&format!("## {}\n\n", m(Msg::ReportSteps)));
     for (i, s) in r.steps.iter().filter(|s| s.answer.is_some()).enumerate() {
         out.push_str(&format!("{}. {}\n", i + 1, md(&step_line(s, lang))));
+        if let Some(c) = &s.caution {
+            out.push_str(&format!("   - ⚠ {}{}\n", m(Msg::Caution), md(c)));
+        }
     }
     if !r.entered.is_empty() {
         out.push_str(&format!("\n## {}\n\n", m(Msg::ReportEntered)));

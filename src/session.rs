@@ -39,8 +39,24 @@ pub enum Event {
         /// What the step asked the person to do (check nodes).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         action: Option<String>,
+        /// The warning shown with the step.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
         #[serde(default, skip_serializing_if = "is_false")]
         confirmed: bool,
+    },
+    /// A destructive step decided — done (confirmed) or skipped — logged
+    /// the moment the person chose, before the question that follows it.
+    Decision {
+        time: String,
+        n: usize,
+        node: String,
+        /// What the step does, as shown (the report names the step by it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
+        done: bool,
     },
     /// The facts gathered for an escalation (profile and typed in).
     Facts {
@@ -69,6 +85,9 @@ pub enum Event {
         /// The outcome's text, as shown.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// The outcome's warning, as shown (stop using it, unplug it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
         /// A customer-side ending: what the customer was told.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         customer: Option<String>,

@@ -3,6 +3,8 @@
 
 use std::io::IsTerminal;
 
+use unicode_width::UnicodeWidthStr;
+
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -64,16 +66,51 @@ pub fn wrap(text: &str, width: Option<usize>, indent: &str) -> String {
             .map(|l| format!("{indent}{l}"))
             .collect::<Vec<_>>()
             .join("\n"),
-        Some(w) => {
-            let opts = textwrap::Options::new(w)
-                .initial_indent(indent)
-                .subsequent_indent(indent);
-            text.lines()
-                .map(|l| textwrap::fill(l, &opts))
+        Some(w) => fit(text, w, indent, indent),
+    }
+}
+
+/// The one wrapper for everything shown on a screen: prompts, choices,
+/// headers, hints and body text. Lines break between words, or between
+/// Chinese characters but never before full-width closing punctuation
+/// (Unicode line breaking: no "？" or "，" starts a line); a word longer
+/// than a line is split rather than left to overflow. `first` starts the
+/// first line of each paragraph, `rest` the lines after it; no line is
+/// wider than `width` columns (at least one character fits).
+pub fn fit(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let opts = textwrap::Options::new(width.max(first.width().max(rest.width()) + 2))
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        // "mail-in" and "Wi-Fi" stay whole; only a word longer than the
+        // line is split.
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(true);
+    text.lines()
+        .map(|l| {
+            textwrap::wrap(l, &opts)
+                .iter()
+                .map(|line| line.trim_end().to_owned())
                 .collect::<Vec<_>>()
                 .join("\n")
-        }
-    }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rows text takes on a screen `width` columns wide (after [`fit`], each
+/// line is one row; a longer one would wrap).
+pub fn rows(text: &str, width: usize) -> usize {
+    text.lines()
+        .map(|l| l.width().max(1).div_ceil(width.max(1)))
+        .sum::<usize>()
+        .max(1)
+}
+
+/// The size of the terminal on standard error (where prompts are drawn):
+/// (columns, rows), or None off a terminal.
+pub fn screen_size() -> Option<(usize, usize)> {
+    let (w, h) = terminal_size::terminal_size_of(std::io::stderr())?;
+    Some((usize::from(w.0).max(1), usize::from(h.0).max(1)))
 }
 
 #[cfg(test)]
@@ -92,5 +129,25 @@ mod tests {
             .lines()
             .all(|l| l.width() <= 20 && l.starts_with("  ")));
         assert_eq!(wrap(en, None, ""), en);
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation_or_splits_a_word() {
+        let zh = "电池是否鼓包或发烫，是否有焦糊味，或者终端是否进过液体？";
+        let en = "Is the battery swollen or hot, is there a burning smell, or has liquid got into the terminal? Ask for a mail-in repair over Wi-Fi.";
+        for w in 8..60 {
+            for line in fit(zh, w, "", "  ").lines() {
+                assert!(line.width() <= w.max(4), "{w}: {line}");
+                let start = line.trim_start().chars().next().unwrap();
+                assert!(!"，。？！、：；）」』”".contains(start), "{w}: {line}");
+            }
+            let words: Vec<&str> = en.split(' ').collect();
+            for line in fit(en, w.max(12), "? ", "  ").lines() {
+                for word in line[2..].split(' ').filter(|x| !x.is_empty()) {
+                    assert!(words.contains(&word), "{w}: `{word}` split in {line:?}");
+                }
+            }
+        }
+        assert_eq!(rows("abcdef\nab", 4), 3);
     }
 }

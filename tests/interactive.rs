@@ -173,19 +173,25 @@ fn destructive_step_asks_for_confirmation() {
     p.expect("Go ahead with this step?");
     // The safe choice comes first.
     p.send(ENTER);
-    // The escalation asks for facts the (empty) profile lacks: type one,
-    // skip one, then stop asking with Ctrl-C.
+    // What to do comes first, then the facts the (empty) profile lacks, as
+    // one optional step: fill them in, type one, skip one, then stop
+    // asking with Ctrl-C.
+    p.expect("Call the vendor first");
+    p.expect("Yes, fill them in");
+    p.send(ENTER);
     p.expect("Merchant name (Enter to skip)");
     p.send("Golden Noodle\r");
     p.expect("Merchant ID");
     p.send(ENTER);
     p.expect("Terminal ID");
     p.send(CTRL_C);
-    p.expect("Call the vendor first");
     p.expect("Merchant name: Golden Noodle");
     assert_eq!(p.exit_code(), 3);
     let events = p.log_events();
-    assert_eq!(events[1]["answer"], "skip");
+    // The decision is logged on its own, then the step it skipped.
+    assert_eq!(events[1]["event"], "decision");
+    assert_eq!(events[1]["done"], false);
+    assert_eq!(events[2]["answer"], "skip");
 }
 
 #[test]

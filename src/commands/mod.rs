@@ -118,14 +118,8 @@ pub fn find_tree<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::T
     })
 }
 
-/// Today as YYYY-MM-DD, or the day of SOURCE_DATE_EPOCH when set (for
-/// reproducible output).
+/// The date printed on a checklist: now in the local zone with its offset,
+/// or SOURCE_DATE_EPOCH when set (for reproducible output).
 pub fn today() -> String {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    match epoch.and_then(|s| jiff::Timestamp::from_second(s).ok()) {
-        Some(ts) => ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string(),
-        None => jiff::Zoned::now().date().to_string(),
-    }
+    crate::localtime::printed_at()
 }

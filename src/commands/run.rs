@@ -12,10 +12,11 @@ use crate::engine::Walk;
 use crate::i18n::{fill, Lang, Msg};
 use crate::paths::Dirs;
 use crate::render;
+use crate::run::{Session, SessionOptions};
 use crate::session::LogWriter;
 use crate::term::{use_color_for, Stream};
 use crate::ui::interactive::Interactive;
-use crate::ui::{drive, Answerer, Ending, RunContext, Scripted, SessionLog};
+use crate::ui::{Answerer, Ending, Scripted, SessionLog};
 
 pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     use crate::session::Event;
@@ -35,13 +36,18 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let terminal = profile.terminal_name(ctx.terminal.as_deref());
 
     // Where the walk starts: the tree's start, or where a log stopped.
-    let (mut walk, replayed) = match &args.resume {
+    let resume_path = resume_log(&rules, args, dirs.as_ref().ok())?;
+    let (walk, replayed) = match &resume_path {
         Some(path) => {
             let events = read_log(path, lang)?;
             let session = crate::session::last_session(&events).to_vec();
-            if let Some(Event::Start { tree, .. }) = session.first() {
-                if *tree != args.tree {
-                    bail!("{} is a session of `{tree}`, not `{}`: run `posdoctor run {tree} --resume {}`", path.display(), args.tree, path.display());
+            if let (Some(Event::Start { tree, .. }), Some(asked)) = (session.first(), &args.tree) {
+                if tree != asked {
+                    bail!(
+                        "{} is a session of `{tree}`, not `{asked}`: run `posdoctor run --resume {}`",
+                        path.display(),
+                        path.display()
+                    );
                 }
             }
             if let Some(Event::End { outcome, .. }) = session.last() {
@@ -55,15 +61,24 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                     return Ok(if outcome == "resolved" { 0 } else { 3 });
                 }
             }
-            (crate::session::replay(&rules, &session, path)?, session)
+            (
+                crate::session::replay(&rules, &session, path)?,
+                Some(session),
+            )
         }
-        None => (Walk::start(&rules, &args.tree)?, Vec::new()),
+        None => {
+            let tree = args
+                .tree
+                .as_deref()
+                .ok_or_else(|| anyhow!("name the tree to walk: posdoctor run TREE"))?;
+            (Walk::start(&rules, tree)?, None)
+        }
     };
-    let resumed = args.resume.is_some();
+    let tree_id = walk.tree().id.clone();
 
     let log_writer = if args.no_log {
         None
-    } else if let Some(path) = args.log.as_ref().or(args.resume.as_ref()) {
+    } else if let Some(path) = args.log.as_ref().or(resume_path.as_ref()) {
         // An explicit log that cannot be written fails before the first step.
         Some(
             LogWriter::append(path)
@@ -73,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         let made = dirs
             .as_ref()
             .map_err(|e| anyhow!("{e}"))
-            .and_then(|d| Ok(LogWriter::create_in(&d.sessions(), &args.tree)?));
+            .and_then(|d| Ok(LogWriter::create_in(&d.sessions(), &tree_id)?));
         match made {
             Ok(w) => Some(w),
             Err(e) => {
@@ -87,39 +102,58 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         }
     };
     let mut log = SessionLog::new(log_writer, lang);
-    log.strict = args.log.is_some() && !resumed;
-    log.events = replayed;
+    log.strict = args.log.is_some() && resume_path.is_none();
+    let opts = SessionOptions {
+        lang,
+        profile,
+        profile_path: dirs.as_ref().ok().map(Dirs::profile),
+        terminal,
+    };
+    let mut session = match replayed {
+        Some(events) => Session::resume(walk, events, log, opts),
+        None => Session::with(walk, log, opts, false),
+    };
     let interactive = !args.no_input && std::io::stdin().is_terminal();
-    if resumed && interactive && !walk.history().is_empty() {
+    if session.is_resumed() && interactive && !session.walk.history().is_empty() {
+        let w = crate::term::width_for(Stream::Stderr).unwrap_or(80);
         eprintln!("{}", Msg::ResumeDone.get(lang));
-        for t in crate::ui::taken(&walk, lang) {
+        for t in crate::ui::taken(&session.walk, lang) {
             if let Some(a) = &t.answer_label {
-                eprintln!("  ✓ {} → {a}", t.prompt);
+                let line = format!("{} → {a}", t.prompt);
+                eprintln!("{}", crate::term::fit(&line, w, "  ✓ ", "    "));
             }
+        }
+    }
+    if interactive {
+        if let Some(p) = session.log.path() {
+            // A crash must not strand the person: say how to go on.
+            let cmd = resume_command(ctx, p, None);
+            let (crashed, hint) = (Msg::Crashed.get(lang), Msg::ResumeHint.get(lang));
+            let default_hook = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                default_hook(info);
+                eprintln!("\n{crashed}\n{hint}\n  {cmd}");
+            }));
         }
     }
     let mut answerer: Box<dyn Answerer> = if interactive {
         let color = use_color_for(ctx.color, Stream::Stderr);
-        Box::new(Interactive {
-            presets: answers,
-            lang,
-            color,
-        })
+        Box::new(Interactive::new(answers, lang, color))
     } else {
         Box::new(Scripted { answers })
     };
-    let run_ctx = RunContext {
-        lang,
-        profile: &profile,
-        terminal,
-    };
-    let ending = drive(&mut walk, answerer.as_mut(), &mut log, &run_ctx, resumed)?;
+    let ending = session.drive(answerer.as_mut())?;
+    let walk = &session.walk;
     let mut warnings = Vec::new();
-    if let Some(e) = &log.failure {
+    if let Some(e) = &session.log.failure {
         warnings.push(fill(
             Msg::WarnLog.get(lang),
             &[("reason", &crate::rules::load::io_reason(e))],
         ));
+    }
+    for w in &session.warnings {
+        eprintln!("{w}");
+        warnings.push(w.clone());
     }
     for (node, count, asked) in unused_answers(answerer.as_ref()) {
         let w = if asked {
@@ -146,13 +180,13 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         eprintln!("{w}");
         warnings.push(w);
     }
-    let log_path = log.path().map(|p| p.display().to_string());
+    let log_path = session.log.path().map(|p| p.display().to_string());
     // The report of an escalation, from the same events `report LOG` reads.
-    let report = crate::report::from_events(&log.events, lang);
+    let report = session.report();
     let mut report_path = None;
     if ending == Ending::Escalated {
         if let Some(r) = &report {
-            match write_report(r, dirs.as_ref().ok(), log.path(), &args.tree, lang) {
+            match write_report(r, dirs.as_ref().ok(), session.log.path(), &tree_id, lang) {
                 Ok(p) => report_path = Some(p.display().to_string()),
                 Err(e) => {
                     let w = fill(Msg::ReportFailed.get(lang), &[("reason", &e.to_string())]);
@@ -168,7 +202,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             report: report_path,
         };
         print_json(&render::run_json(
-            &walk,
+            walk,
             ending,
             lang,
             files,
@@ -178,14 +212,22 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     } else {
         use_color_for(ctx.color, Stream::Stdout);
         let width = crate::term::width_for(Stream::Stdout);
-        let mut text = render::run_text(
-            &walk,
+        // At the counter the escalation's head (what to do now, whom to
+        // call) was shown before the facts: not again.
+        let mut text = render::run_text_with(
+            walk,
             ending,
             lang,
             !interactive,
             width,
             report.as_ref().filter(|_| ending == Ending::Escalated),
+            interactive,
         );
+        for n in &session.notes {
+            text.push('\n');
+            text.push_str(&crate::term::wrap(n, width, ""));
+            text.push('\n');
+        }
         if let Some(p) = &report_path {
             text.push('\n');
             text.push_str(&fill(Msg::ReportSaved.get(lang), &[("path", p)]));
@@ -195,12 +237,98 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             text.push_str(&fill(Msg::LogSaved.get(lang), &[("path", p)]));
             text.push('\n');
         }
+        if let (Some(p), Ending::Quit | Ending::Interrupted) = (session.log.path(), ending) {
+            let cmd = resume_command(ctx, p, dirs.as_ref().ok());
+            text.push_str(&format!(
+                "{}\n{}\n",
+                Msg::ResumeHint.get(lang),
+                crate::term::wrap(&cmd, width, "  ")
+            ));
+        }
         if interactive {
             text.insert(0, '\n');
         }
         print_out(&text)?;
     }
     Ok(ending.exit_code())
+}
+
+/// The log `--resume` continues: the one named, or the newest unfinished
+/// session (of TREE when given). `run --resume TREE` (a tree id where a file
+/// was expected) means the newest unfinished session of that tree.
+fn resume_log(
+    rules: &crate::rules::RuleSet,
+    args: &RunArgs,
+    dirs: Option<&Dirs>,
+) -> Result<Option<PathBuf>> {
+    let newest = |tree: Option<&str>| -> Result<PathBuf> {
+        let dir = dirs.map(Dirs::sessions).ok_or_else(|| {
+            anyhow!(
+                "no data folder to look for sessions in; name the log: posdoctor run --resume LOG"
+            )
+        })?;
+        crate::run::newest_unfinished(&dir, tree)
+            .map(|u| u.path)
+            .ok_or_else(|| match tree {
+                Some(t) => anyhow!("no unfinished session of `{t}` in {}", dir.display()),
+                None => anyhow!("no unfinished session in {}", dir.display()),
+            })
+    };
+    match &args.resume {
+        None => Ok(None),
+        Some(None) => newest(args.tree.as_deref()).map(Some),
+        Some(Some(p)) => {
+            let as_tree = p.to_str().filter(|t| rules.tree(t).is_some());
+            match as_tree {
+                Some(t) if !p.exists() && args.tree.is_none() => newest(Some(t)).map(Some),
+                _ => Ok(Some(p.clone())),
+            }
+        }
+    }
+}
+
+/// The exact command that continues the session logged at `log`: short when
+/// it is the newest unfinished one, with the options that chose the rules.
+fn resume_command(ctx: &Ctx, log: &std::path::Path, dirs: Option<&Dirs>) -> String {
+    let mut cmd = vec!["posdoctor".to_owned()];
+    for p in &ctx.load.packs {
+        cmd.push("--rules".into());
+        cmd.push(shell_word(&p.display().to_string()));
+    }
+    if !ctx.load.builtin {
+        cmd.push("--no-builtin".into());
+    }
+    if let Some(t) = &ctx.terminal {
+        cmd.push("--terminal".into());
+        cmd.push(shell_word(t));
+    }
+    let get = |k| std::env::var(k).ok();
+    let default = Lang::from_locale(get("LC_ALL").as_deref(), get("LANG").as_deref());
+    if ctx.lang != default {
+        cmd.push("--lang".into());
+        cmd.push(ctx.lang.code().into());
+    }
+    cmd.push("run".into());
+    cmd.push("--resume".into());
+    let newest = dirs
+        .and_then(|d| crate::run::newest_unfinished(&d.sessions(), None))
+        .is_some_and(|u| u.path == log);
+    if !newest {
+        cmd.push(shell_word(&log.display().to_string()));
+    }
+    cmd.join(" ")
+}
+
+/// A word as a POSIX shell reads it: quoted only when it must be.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// Saves the escalation report into the data folder, named like the log.

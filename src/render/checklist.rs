@@ -23,6 +23,9 @@ pub enum Then {
     Resolved {
         node: String,
         text: String,
+        /// A customer-side ending: the terminal works; what to tell the customer.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        customer: Option<String>,
     },
     Escalate {
         node: String,
@@ -113,6 +116,8 @@ pub struct Checklist {
     pub title: String,
     pub summary: Option<String>,
     pub fallback: Option<String>,
+    /// The caution of the keep-selling box, if it has one.
+    pub fallback_caution: Option<String>,
     pub sections: Vec<Section>,
     pub contacts: Vec<Contact>,
     pub fill_in: Vec<FillIn>,
@@ -247,21 +252,19 @@ pub fn build(
     let then_of = |target: &str| -> Then {
         let node = tree.node(target);
         match node.map(|n| &n.body) {
-            Some(Body::Resolved { text, .. }) => Then::Resolved {
+            Some(Body::Resolved { text, customer }) => Then::Resolved {
                 node: target.into(),
                 text: first_sentence(text.get(lang)),
+                customer: customer.as_ref().map(|c| c.get(lang).to_owned()),
             },
             Some(Body::Escalate { party, text, .. }) => Then::Escalate {
                 node: target.into(),
                 party: party.id(),
                 party_name: party.name(lang),
-                // A stop-now caution (swollen battery) must reach the paper too.
+                // A stop-now caution (swollen battery) must reach the paper
+                // too, whole: it is what to do before calling.
                 text: match node.and_then(|n| n.caution.as_ref()) {
-                    Some(c) => format!(
-                        "{} {}",
-                        first_sentence(c.get(lang)),
-                        first_sentence(text.get(lang))
-                    ),
+                    Some(c) => format!("{} {}", c.get(lang), first_sentence(text.get(lang))),
                     None => first_sentence(text.get(lang)),
                 },
             },
@@ -281,6 +284,9 @@ pub fn build(
     let then_text = |t: &Then| -> String {
         match t {
             Then::Step { number, .. } => fill(Msg::ClGoTo.get(lang), &[("n", &number.to_string())]),
+            Then::Resolved {
+                customer: Some(c), ..
+            } => fill(Msg::ClTellCustomer.get(lang), &[("text", c)]),
             Then::Resolved { text, .. } => fill(Msg::ClSolved.get(lang), &[("text", text)]),
             Then::Escalate {
                 party_name, text, ..
@@ -350,11 +356,23 @@ pub fn build(
                 .collect(),
         })
         .collect();
+    // The call box names the parties this tree's escalations call, and
+    // asks for what those escalations say to have ready.
     let mut parties: Vec<Party> = Vec::new();
+    let mut facts: Vec<Fact> = Vec::new();
     for n in &tree.nodes {
-        if let Body::Escalate { party, .. } = n.body {
-            if !parties.contains(&party) {
-                parties.push(party);
+        if let Body::Escalate {
+            party, have_ready, ..
+        } = &n.body
+        {
+            if !parties.contains(party) {
+                parties.push(*party);
+            }
+            for f in have_ready {
+                // The cardholder's own call has nothing for the shop to fill in.
+                if *f != Fact::CardholderContact && !facts.contains(f) {
+                    facts.push(*f);
+                }
             }
         }
     }
@@ -365,6 +383,9 @@ pub fn build(
         title: tree.title.get(lang).to_owned(),
         summary: tree.summary.as_ref().map(|s| s.get(lang).to_owned()),
         fallback,
+        fallback_caution: fallback_node
+            .and_then(|n| n.caution.as_ref())
+            .map(|c| c.get(lang).to_owned()),
         sections,
         contacts: parties
             .iter()
@@ -377,20 +398,17 @@ pub fn build(
                 },
             })
             .collect(),
-        fill_in: [
-            (Fact::Mid, Msg::FactMid),
-            (Fact::Tid, Msg::FactTid),
-            (Fact::Model, Msg::FactModel),
-            (Fact::Serial, Msg::FactSerial),
-            (Fact::Tried, Msg::ClWhatTried),
-            (Fact::Started, Msg::ClWhenStarted),
-        ]
-        .into_iter()
-        .map(|(fact, label)| FillIn {
-            label: m(label),
-            value: prefill.and_then(|f| f.profile.fact(fact, f.terminal, lang)),
-        })
-        .collect(),
+        fill_in: facts
+            .into_iter()
+            .map(|fact| FillIn {
+                label: match fact {
+                    Fact::Tried => m(Msg::ClWhatTried),
+                    Fact::Started => m(Msg::ClWhenStarted),
+                    f => f.label(lang).to_owned(),
+                },
+                value: prefill.and_then(|f| f.profile.fact(fact, f.terminal, lang)),
+            })
+            .collect(),
         footer: fill(Msg::ClFooter.get(lang), &[("id", &tree.id), ("date", date)]),
     }
 }
@@ -424,6 +442,15 @@ pub fn text(c: &Checklist, width: usize) -> String {
     let m = |msg: Msg| msg.get(lang_of(c)).to_owned();
     if let Some(f) = &c.fallback {
         out.push(format!("** {} **", m(Msg::ClKeepSelling)));
+        if let Some(caution) = &c.fallback_caution {
+            wrap_into(
+                &mut out,
+                &format!("{}{caution}", m(Msg::ClCaution)),
+                width,
+                "",
+                "",
+            );
+        }
         wrap_into(&mut out, f, width, "", "");
         out.push(rule("-"));
     }
@@ -474,8 +501,10 @@ pub fn text(c: &Checklist, width: usize) -> String {
         wrap_into(&mut out, &format!("☎ {}", ct.name), width, "", "  ");
         wrap_into(&mut out, &ct.how_to_reach, width, "  ", "  ");
     }
-    out.push(String::new());
-    wrap_into(&mut out, &m(Msg::ClFillIn), width, "", "");
+    if !c.fill_in.is_empty() {
+        out.push(String::new());
+        wrap_into(&mut out, &m(Msg::ClFillIn), width, "", "");
+    }
     for f in &c.fill_in {
         match &f.value {
             Some(v) => wrap_into(
@@ -537,11 +566,15 @@ pub fn markdown(c: &Checklist) -> String {
         out.push_str(&format!("{}\n\n", md_escape(s)));
     }
     if let Some(f) = &c.fallback {
-        out.push_str(&format!(
-            "> **{}**\n> {}\n\n",
-            m(Msg::ClKeepSelling),
-            md_escape(f)
-        ));
+        out.push_str(&format!("> **{}**\n", m(Msg::ClKeepSelling)));
+        if let Some(caution) = &c.fallback_caution {
+            out.push_str(&format!(
+                "> **{}** {}\n>\n",
+                md_escape(m(Msg::ClCaution).trim_end()),
+                md_escape(caution)
+            ));
+        }
+        out.push_str(&format!("> {}\n\n", md_escape(f)));
     }
     for s in &c.sections {
         out.push_str(&format!(
@@ -586,7 +619,9 @@ pub fn markdown(c: &Checklist) -> String {
             md_escape(&ct.how_to_reach)
         ));
     }
-    out.push_str(&format!("\n{}\n\n", md_escape(&m(Msg::ClFillIn))));
+    if !c.fill_in.is_empty() {
+        out.push_str(&format!("\n{}\n\n", md_escape(&m(Msg::ClFillIn))));
+    }
     for f in &c.fill_in {
         let value = f
             .value

@@ -38,7 +38,9 @@ fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
                 .map_or(tree.as_str(), |t| t.title.get(lang))
         ),
     };
-    format!("{}\n{}", node.id, body)
+    // A warning mark, so a caution is not lost when reading the graph.
+    let mark = if node.caution.is_some() { "⚠ " } else { "" };
+    format!("{mark}{}\n{}", node.id, body)
 }
 
 /// The label of an edge: the answer as a person reads it.

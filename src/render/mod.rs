@@ -19,6 +19,9 @@ pub struct StepJson {
     pub kind: &'static str,
     pub prompt: String,
     pub answer: Option<String>,
+    /// The warning shown with the step (the used check's, then the node's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -28,6 +31,8 @@ pub struct PendingJson {
     pub prompt: String,
     /// Valid answers; empty for free text.
     pub choices: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +48,9 @@ pub struct EscalationJson {
     pub tree: String,
     pub node: String,
     pub message: String,
+    /// What to do now, before anything else (stop using it, unplug it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     pub have_ready: Vec<FactJson>,
     /// The facts with their values (from the profile, or typed in).
     pub facts: Vec<crate::session::FactValue>,
@@ -57,6 +65,8 @@ pub struct ResolutionJson {
     pub tree: String,
     pub node: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<String>,
     /// A customer-side ending: what to tell the customer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
@@ -110,6 +120,7 @@ pub fn run_json(
             kind: t.kind.name(),
             prompt: t.prompt,
             answer: t.answer,
+            caution: t.caution,
         })
         .collect();
     let mut out = RunJson {
@@ -132,6 +143,7 @@ pub fn run_json(
                 kind: step.kind().name(),
                 prompt: step.prompt(lang),
                 choices: step.valid_answers(),
+                caution: step.caution(lang).map(str::to_owned),
             })
         }
         State::Done(f) => match &f.node.body {
@@ -140,7 +152,9 @@ pub fn run_json(
                 text,
                 have_ready,
             } => {
+                let caution = f.node.caution.as_ref().map(|c| c.get(lang).to_owned());
                 out.escalation = Some(EscalationJson {
+                    caution,
                     party: party.id(),
                     party_name: party.name(lang),
                     tree: f.tree.id.clone(),
@@ -162,6 +176,7 @@ pub fn run_json(
                 let customer = customer.as_ref().map(|c| c.get(lang).to_owned());
                 out.customer.clone_from(&customer);
                 out.resolution = Some(ResolutionJson {
+                    caution: f.node.caution.as_ref().map(|c| c.get(lang).to_owned()),
                     tree: f.tree.id.clone(),
                     node: f.node_ref.clone(),
                     message: text.get(lang).to_owned(),
@@ -184,6 +199,78 @@ pub fn run_text(
     width: Option<usize>,
     report: Option<&crate::report::Report>,
 ) -> String {
+    run_text_with(walk, ending, lang, show_steps, width, report, false)
+}
+
+/// What to do now (the escalation's warning and text), whom to call and how
+/// to reach them (or where to find the number), and what to ask for: the
+/// first thing shown at an escalation, before any facts.
+pub fn escalation_head(
+    f: &crate::engine::Finished,
+    contact: Option<&crate::profile::Contact>,
+    lang: Lang,
+    width: Option<usize>,
+) -> String {
+    format!(
+        "{}\n{}",
+        escalation_now(f, lang, width),
+        escalation_call(f, contact, lang, width)
+    )
+}
+
+/// The first part of an escalation: what to do now.
+pub fn escalation_now(f: &crate::engine::Finished, lang: Lang, width: Option<usize>) -> String {
+    let Body::Escalate { text, .. } = &f.node.body else {
+        return String::new();
+    };
+    let mut out = format!(
+        "{}\n",
+        format!("☎ {}", Msg::EscalateTitle.get(lang))
+            .yellow()
+            .bold()
+    );
+    if let Some(c) = &f.node.caution {
+        out.push_str(&format!(
+            "{}\n",
+            wrap(&format!("⚠ {}", c.get(lang)), width, "").red().bold()
+        ));
+    }
+    out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
+    out
+}
+
+/// The second part of an escalation: whom to call, how, what to ask for.
+pub fn escalation_call(
+    f: &crate::engine::Finished,
+    contact: Option<&crate::profile::Contact>,
+    lang: Lang,
+    width: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for (i, l) in crate::report::contact_block(f.party(), contact, lang)
+        .iter()
+        .enumerate()
+    {
+        if i == 0 {
+            out.push_str(&format!("{}\n", wrap(l, width, "").bold()));
+        } else {
+            out.push_str(&format!("{}\n", wrap(l, width, "  ")));
+        }
+    }
+    out
+}
+
+/// [`run_text`], leaving out the escalation's head when the person has
+/// already seen it (at the counter it comes before the facts).
+pub fn run_text_with(
+    walk: &Walk,
+    ending: Ending,
+    lang: Lang,
+    show_steps: bool,
+    width: Option<usize>,
+    report: Option<&crate::report::Report>,
+    head_shown: bool,
+) -> String {
     let mut out = String::new();
     let m = |msg: Msg| msg.get(lang);
     let steps = taken(walk, lang);
@@ -198,6 +285,9 @@ pub fn run_text(
             match &t.answer_label {
                 Some(a) => out.push_str(&format!("{head}{} → {}\n", t.prompt, a.bold())),
                 None => out.push_str(&format!("{head}{}\n", first_line(&t.prompt))),
+            }
+            if let Some(c) = &t.caution {
+                out.push_str(&format!("{}\n", caution_line(c, lang, width, "    ")));
             }
         }
         out.push('\n');
@@ -217,31 +307,13 @@ pub fn run_text(
                     out.push_str(&format!("{}\n", wrap(c.get(lang), width, "  ")));
                 }
             }
-            Body::Escalate {
-                party,
-                text,
-                have_ready,
-            } => {
-                let call = fill(m(Msg::CallParty), &[("party", party.name(lang))]);
-                out.push_str(&format!(
-                    "{}\n",
-                    format!("☎ {} — {call}", m(Msg::EscalateTitle))
-                        .yellow()
-                        .bold()
-                ));
-                if let Some(c) = &f.node.caution {
-                    out.push_str(&format!(
-                        "{}\n",
-                        wrap(&format!("⚠ {}", c.get(lang)), width, "").red().bold()
-                    ));
+            Body::Escalate { have_ready, .. } => {
+                if !head_shown {
+                    let contact = report.and_then(|r| r.contact.as_ref());
+                    out.push_str(&escalation_head(f, contact, lang, width));
                 }
-                out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
                 match report {
                     Some(r) => {
-                        out.push('\n');
-                        for l in crate::report::contact_lines(r, lang).iter().skip(1) {
-                            out.push_str(&format!("{}\n", wrap(l, width, "")));
-                        }
                         out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
                         for fact in &r.facts {
                             let line = match &fact.value {
@@ -256,7 +328,11 @@ pub fn run_text(
                             for (i, s) in tried.iter().enumerate() {
                                 let line =
                                     format!("{:>2}. {}", i + 1, crate::report::step_line(s, lang));
-                                out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                                let line = match width {
+                                    Some(w) => crate::term::fit(&line, w, "", "    "),
+                                    None => line,
+                                };
+                                out.push_str(&format!("{line}\n"));
                             }
                         }
                     }
@@ -265,10 +341,6 @@ pub fn run_text(
                         for fact in have_ready {
                             out.push_str(&format!("  □ {}\n", fact.label(lang)));
                         }
-                        out.push_str(&format!(
-                            "\n{}\n",
-                            wrap(party.where_to_find(lang), width, "")
-                        ));
                     }
                 }
             }
@@ -302,9 +374,20 @@ pub fn run_text(
                 _ => m(Msg::QuitSaved).to_owned(),
             };
             out.push_str(&format!("{body}\n"));
+            if ending == Ending::NeedsInput {
+                if let Some(c) = step.caution(lang) {
+                    out.push_str(&format!("{}\n", caution_line(c, lang, width, "")));
+                }
+            }
         }
     }
     out
+}
+
+/// "⚠ Caution: …", wrapped, in the warning style.
+pub fn caution_line(text: &str, lang: Lang, width: Option<usize>, indent: &str) -> String {
+    let line = format!("⚠ {}{text}", Msg::Caution.get(lang));
+    wrap(&line, width, indent).yellow().bold().to_string()
 }
 
 fn first_line(s: &str) -> &str {

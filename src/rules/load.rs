@@ -13,7 +13,7 @@ use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -755,14 +755,51 @@ fn compile_node(
             tree: need(d.tree.as_ref(), "tree", &place, kind, diags),
         },
     };
+    // A check's caution travels with it: the shared check's first, then
+    // the node's own (a node adds to the warning, never replaces it).
+    let shared_caution = match kind {
+        NodeKind::Check | NodeKind::Question => d
+            .use_check
+            .as_ref()
+            .and_then(|id| checks.get(id))
+            .and_then(|c| c.caution.as_ref()),
+        _ => None,
+    };
     Node {
         id: d.id.clone(),
         kind,
-        caution: d.caution.as_ref().map(clean),
+        caution: merge_cautions(shared_caution, d.caution.as_ref().map(clean)),
         fact: d.fact,
         body,
         place,
     }
+}
+
+/// Two cautions as one text, `first` before `then`, in each language.
+pub fn merge_cautions(first: Option<&Text>, then: Option<Text>) -> Option<Text> {
+    let (first, then) = match (first, then) {
+        (Some(f), Some(t)) => (f, t),
+        (Some(f), None) => return Some(f.clone()),
+        (None, t) => return t,
+    };
+    // Chinese sentences end in full-width punctuation and need no space.
+    let join = |a: &str, b: &str| {
+        let wide = a
+            .chars()
+            .last()
+            .is_some_and(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2));
+        if wide {
+            format!("{a}{b}")
+        } else {
+            format!("{a} {b}")
+        }
+    };
+    let zh = (first.zh.is_some() || then.zh.is_some())
+        .then(|| join(first.get(Lang::Zh), then.get(Lang::Zh)));
+    Some(Text {
+        en: join(&first.en, &then.en),
+        zh,
+    })
 }
 
 /// A required reference; a missing one is reported and becomes "" (which
@@ -819,6 +856,32 @@ mod tests {
         assert_eq!(sanitize("x\u{1b}]0;title\u{7}y"), "xy");
         assert_eq!(sanitize("tab\tnl\n\u{7}\u{202e}evil"), "tab\tnl\nevil");
         assert_eq!(sanitize("中文"), "中文");
+    }
+
+    #[test]
+    fn a_used_checks_caution_comes_first_then_the_nodes_own() {
+        let check = Text::new("Never switch off.", "切勿关机。");
+        let own = Text::new("Keep it plugged in.", "保持接通电源。");
+        let both = merge_cautions(Some(&check), Some(own.clone())).unwrap();
+        assert_eq!(both.en, "Never switch off. Keep it plugged in.");
+        assert_eq!(both.zh.as_deref(), Some("切勿关机。保持接通电源。"));
+        assert_eq!(merge_cautions(Some(&check), None), Some(check.clone()));
+        assert_eq!(merge_cautions(None, Some(own.clone())), Some(own));
+        assert_eq!(merge_cautions(None, None), None);
+        // The built-in no-power `battery-reseat` uses a check with a caution.
+        let rules = load(&LoadOptions {
+            builtin: true,
+            packs: vec![],
+        })
+        .rules;
+        let node = rules
+            .tree("no-power")
+            .and_then(|t| t.node("battery-reseat"))
+            .unwrap();
+        assert!(node
+            .caution
+            .as_ref()
+            .is_some_and(|c| c.en.contains("swollen")));
     }
 
     #[test]

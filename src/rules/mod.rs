@@ -329,10 +329,23 @@ pub struct Code {
     pub place: Place,
 }
 
+/// Full-width ASCII forms (a Chinese input method's `５１`, `ＤＥＣＬＩＮＥＤ`)
+/// and the ideographic space as their plain forms, so typed codes and
+/// messages match patterns and the code table.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
 /// The form of a code used for look-ups: trimmed, upper case, one digit
 /// padded to two (`5` → `05`), inner spaces collapsed.
 pub fn normalize_code(s: &str) -> String {
-    let t = s
+    let t = fold_width(s)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -7,14 +7,12 @@ pub mod interactive;
 use std::io;
 
 use crate::answers::Answers;
-use crate::engine::{Answer, EngineError, State, Step, Walk};
+use crate::engine::{Answer, Step, Walk};
 use crate::i18n::{fill, Lang, Msg};
-use crate::privacy::mask_card_numbers;
 use crate::profile::Profile;
+use crate::rules::Fact;
 use crate::rules::NodeKind;
-use crate::rules::{Body, Fact};
-use crate::session::FactValue;
-use crate::session::{self, Event, LogWriter};
+use crate::session::{Event, LogWriter};
 
 /// What a front end says at a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +31,18 @@ pub enum Reply {
     NeedsInput,
 }
 
+/// The answer to "go ahead with this destructive step?".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Confirmed: do it now (then the question after it).
+    Do,
+    /// Anything else: `Reply::Answer { Skip }` to skip it, Back, Quit…
+    Reply(Reply),
+    /// No separate confirmation: the reply decides (a script's `skip`, or
+    /// a yes/no that implies the step was done).
+    Deferred,
+}
+
 pub trait Answerer {
     /// Replies to `step`. `previous` is the answer this step had before the
     /// person went back to it; `can_go_back` is false on the first step.
@@ -48,11 +58,30 @@ pub trait Answerer {
         None
     }
 
-    /// At an escalation: fill in facts the profile lacks (a person is asked;
-    /// a script leaves them unknown).
-    fn complete_facts(&mut self, _facts: &mut Vec<FactValue>, _lang: Lang) -> anyhow::Result<()> {
+    /// Before a destructive step: go ahead, skip it, or something else.
+    fn confirm(&mut self, _step: &Step, _can_go_back: bool) -> anyhow::Result<Confirmation> {
+        Ok(Confirmation::Deferred)
+    }
+
+    /// At an escalation, before any facts: what to do now, whom to call
+    /// and how to reach them.
+    fn show_escalation(
+        &mut self,
+        _at: &crate::engine::Finished,
+        _contact: Option<&crate::profile::Contact>,
+        _lang: Lang,
+    ) -> anyhow::Result<()> {
         Ok(())
     }
+
+    /// At an escalation: the facts as one optional step (a person may fill
+    /// them in and keep the shop's in the profile; a script leaves them).
+    fn complete_facts(&mut self, _form: &mut crate::run::FactsForm) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// A response code was typed: what it means, from the code table.
+    fn show_code(&mut self, _code: &crate::rules::Code, _lang: Lang) {}
 }
 
 /// Answers only from `--answers`/`--answer`; never prompts, never waits.
@@ -172,184 +201,36 @@ pub struct RunContext<'a> {
     pub terminal: String,
 }
 
-/// Facts that a person can type at the counter when the profile lacks them.
+/// Facts that a person can type at the counter when nothing filled them:
+/// every fact but the cardholder's own call (nothing for the shop to type).
 pub fn askable(fact: Fact) -> bool {
-    !matches!(
-        fact,
-        Fact::Tried | Fact::CardholderContact | Fact::PurchaseDate
-    )
-}
-
-/// The facts an escalation asks for, filled from the profile.
-fn prefill(have_ready: &[Fact], walk: &Walk, ctx: &RunContext) -> Vec<FactValue> {
-    let tried = walk
-        .history()
-        .iter()
-        .filter(|v| v.step.kind() != NodeKind::Info)
-        .count();
-    have_ready
-        .iter()
-        .map(|f| FactValue {
-            fact: f.id().to_owned(),
-            label: f.label(ctx.lang).to_owned(),
-            value: match f {
-                Fact::Tried if tried > 0 => Some(fill(
-                    Msg::StepsBelow.get(ctx.lang),
-                    &[("n", &tried.to_string())],
-                )),
-                // The code or message typed during the walk (already masked).
-                Fact::ScreenMessage => walk
-                    .history()
-                    .iter()
-                    .rev()
-                    .find_map(|v| match &v.answer {
-                        Answer::Text(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .or_else(|| ctx.profile.fact(*f, &ctx.terminal, ctx.lang)),
-                _ => ctx.profile.fact(*f, &ctx.terminal, ctx.lang),
-            },
-        })
-        .collect()
+    fact != Fact::CardholderContact
 }
 
 /// Drives `walk` with `answerer` until an outcome, a stop or an error,
-/// logging every step. With `resumed`, the log already holds the walk so
-/// far and a `resume` event is written instead of `start`.
-pub fn drive(
-    walk: &mut Walk<'_>,
+/// logging every step: a [`crate::run::Session`] around the walk and the
+/// log, for callers that hold them separately. With `resumed`, the log
+/// already holds the walk so far and a `resume` event is written instead of
+/// `start`.
+pub fn drive<'r>(
+    walk: &mut Walk<'r>,
     answerer: &mut dyn Answerer,
     log: &mut SessionLog,
     ctx: &RunContext,
     resumed: bool,
 ) -> anyhow::Result<Ending> {
-    let lang = ctx.lang;
-    if resumed {
-        log.write(Event::Resume {
-            time: session::now(),
-        });
-    } else {
-        log.write(Event::Start {
-            time: session::now(),
-            tree: walk.tree().id.clone(),
-            title: Some(walk.tree().title.get(lang).to_owned()),
-            lang: lang.code().into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            format: session::LOG_FORMAT,
-        });
-    }
-    if log.strict {
-        if let Some(e) = &log.failure {
-            anyhow::bail!(
-                "cannot write the session log: {}",
-                crate::rules::load::io_reason(e)
-            );
-        }
-    }
-    let mut previous: Option<Answer> = None;
-    let end = |log: &mut SessionLog, ending: Ending, node: Option<String>| {
-        log.write(Event::End {
-            time: session::now(),
-            outcome: ending.outcome().into(),
-            node,
-            party: None,
-            tree: None,
-            message: None,
-            customer: None,
-        });
-        Ok(ending)
+    let held = std::mem::replace(log, SessionLog::new(None, ctx.lang));
+    let opts = crate::run::SessionOptions {
+        lang: ctx.lang,
+        profile: ctx.profile.clone(),
+        profile_path: None,
+        terminal: ctx.terminal.clone(),
     };
-    loop {
-        let step = match walk.state() {
-            State::Done(f) => {
-                let f = f.clone();
-                let (ending, message) = match &f.node.body {
-                    Body::Escalate {
-                        text, have_ready, ..
-                    } => {
-                        let mut facts = prefill(have_ready, walk, ctx);
-                        answerer.complete_facts(&mut facts, lang)?;
-                        let contact = f.party().and_then(|p| ctx.profile.contact(p)).cloned();
-                        log.write(Event::Facts {
-                            time: session::now(),
-                            terminal: Some(ctx.terminal.clone()),
-                            facts,
-                            contact,
-                        });
-                        (Ending::Escalated, text.get(lang).to_owned())
-                    }
-                    Body::Resolved { text, .. } => (Ending::Resolved, text.get(lang).to_owned()),
-                    _ => (Ending::Resolved, String::new()),
-                };
-                log.write(Event::End {
-                    time: session::now(),
-                    outcome: ending.outcome().into(),
-                    node: Some(f.node_ref.clone()),
-                    party: f.party().map(|p| p.id().to_owned()),
-                    tree: Some(f.tree.id.clone()),
-                    message: Some(message),
-                    customer: f.customer().map(|c| c.get(lang).to_owned()),
-                });
-                return Ok(ending);
-            }
-            State::Ask(step) => step.clone(),
-        };
-        let can_go_back = !walk.history().is_empty();
-        match answerer.reply(&step, previous.take().as_ref(), can_go_back) {
-            Ok(Reply::Answer { answer, confirmed }) => {
-                // No card data, ever: typed text is masked before anything
-                // (the walk, the log, the screen) sees it.
-                let answer = match answer {
-                    Answer::Text(t) => {
-                        let t = crate::rules::load::sanitize(&t);
-                        let (masked, changed) = mask_card_numbers(&t);
-                        if changed {
-                            eprintln!("{}", Msg::Masked.get(lang));
-                        }
-                        Answer::Text(masked)
-                    }
-                    other => other,
-                };
-                if let Err(e) = walk.answer(answer.clone()) {
-                    end(log, Ending::NeedsInput, Some(step.node_ref.clone()))?;
-                    return Err(e.into());
-                }
-                log.write(Event::Step {
-                    time: session::now(),
-                    n: step.number,
-                    node: step.node_ref.clone(),
-                    kind: step.kind().name().into(),
-                    prompt: step.prompt(lang),
-                    answer: (step.kind() != NodeKind::Info).then(|| answer.as_str().to_owned()),
-                    label: answer_label(&step, &answer, lang),
-                    action: step.action(lang).map(str::to_owned),
-                    confirmed,
-                });
-            }
-            Ok(Reply::Back) => {
-                if let Some(answer) = walk.back() {
-                    let to = walk.step().map(|s| s.node_ref.clone()).unwrap_or_default();
-                    log.write(Event::Back {
-                        time: session::now(),
-                        to,
-                    });
-                    previous = Some(answer);
-                }
-            }
-            Ok(Reply::Quit) => return end(log, Ending::Quit, Some(step.node_ref)),
-            Ok(Reply::Interrupted) => return end(log, Ending::Interrupted, Some(step.node_ref)),
-            Ok(Reply::NeedsInput) => return end(log, Ending::NeedsInput, Some(step.node_ref)),
-            Err(e) => {
-                let ending = if e.downcast_ref::<EngineError>().is_some() {
-                    Ending::NeedsInput
-                } else {
-                    Ending::Quit
-                };
-                end(log, ending, Some(step.node_ref))?;
-                return Err(e);
-            }
-        }
-    }
+    let mut session = crate::run::Session::with(walk.clone(), held, opts, resumed);
+    let ending = session.drive(answerer);
+    *walk = session.walk;
+    *log = session.log;
+    ending
 }
 
 /// One step of a finished or stopped run, as the log and JSON show it.
@@ -360,6 +241,8 @@ pub struct Taken {
     pub prompt: String,
     /// What the person was asked to do first (check nodes).
     pub action: Option<String>,
+    /// The warning shown with the step (the used check's, then the node's).
+    pub caution: Option<String>,
     /// The answer as a script writes it (`yes`, a choice id); none for info.
     pub answer: Option<String>,
     /// The answer as a person reads it (是, the choice's label).
@@ -375,6 +258,7 @@ pub fn taken(walk: &Walk, lang: Lang) -> Vec<Taken> {
             kind: v.step.kind(),
             prompt: v.step.prompt(lang),
             action: v.step.action(lang).map(str::to_owned),
+            caution: v.step.caution(lang).map(str::to_owned),
             answer: (v.step.kind() != NodeKind::Info).then(|| v.answer.as_str().to_owned()),
             answer_label: answer_label(&v.step, &v.answer, lang),
         })

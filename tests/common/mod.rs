@@ -34,6 +34,8 @@ impl Env {
             .env_remove("LC_ALL")
             .env_remove("LANG")
             .env_remove("NO_COLOR")
+            // Times shown to people are local: pin the zone so output is stable.
+            .env("TZ", "Asia/Shanghai")
             .timeout(std::time::Duration::from_secs(30));
         c
     }
@@ -99,7 +101,10 @@ pub fn redact(env: &Env, s: &str) -> String {
     let s = s.replace(&env.home().display().to_string(), "[HOME]");
     let rules = [
         (r"\d{8}T\d{6}Z", "[STAMP]"),
-        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "[TIME]"),
+        (
+            r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}",
+            "[TIME]",
+        ),
         (r"\b\d{2}:\d{2}:\d{2}\b", "[HH:MM:SS]"),
         (r"\d+ (min|分) \d+ (s|秒)", "[DURATION]"),
     ];
