@@ -85,9 +85,12 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col: error: message` (line and column left out when unknown).
+    /// `file:line:col: error: message` (line and column left out when
+    /// unknown). Control characters in the file name or the message (an
+    /// id quoted from a hostile file) are shown visibly, never sent raw.
     pub fn headline(&self) -> String {
-        let mut s = self.file_name.clone();
+        use crate::sanitize::visible;
+        let mut s = visible(&self.file_name).into_owned();
         if self.line > 0 {
             let _ = write!(s, ":{}:{}", self.line, self.col);
         }
@@ -95,12 +98,17 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(s, ": {sev}: {}", self.message);
+        let _ = write!(s, ": {sev}: {}", visible(&self.message));
         s
     }
 
-    /// The headline, the quoted line with a caret, and the hint.
+    /// The headline, the quoted line with a caret, and the hint; safe to
+    /// print (only the colour codes of `color` are escape sequences).
     pub fn render(&self, color: bool) -> String {
+        crate::sanitize::terminal(&self.render_raw(color), color).into_owned()
+    }
+
+    fn render_raw(&self, color: bool) -> String {
         let mut out = self.headline();
         let level = match self.severity {
             Severity::Error => Level::ERROR,

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod sanitize;
 pub mod search;
 pub mod session;
 pub mod term;

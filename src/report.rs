@@ -365,7 +365,7 @@ fn title_of(r: &Report, lang: Lang) -> &'static str {
 }
 
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::sanitize::markdown(s)
 }
 
 /// The report as Markdown.
@@ -415,7 +415,9 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
             out.push_str(&format!(
                 "- {}{colon}`{}`\n",
                 md(&s.prompt),
-                s.answer.as_deref().unwrap_or("").replace('`', "'")
+                crate::sanitize::strip(s.answer.as_deref().unwrap_or(""))
+                    .replace('`', "'")
+                    .replace(['\n', '\r', '\t'], " ")
             ));
         }
     }
