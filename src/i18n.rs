@@ -292,7 +292,8 @@ messages! {
     ContactWeb => "Web", "网址";
     ResumeDone => "Already done:", "已完成的步骤：";
     ResumeFinished => "This session already ended ({outcome}). See its report: posdoctor report {path}", "此会话已结束（{outcome}）。查看报告：posdoctor report {path}";
-    TornLine => "warning: the last line of {path} was cut off (a power cut or a kill?); read up to the line before it", "警告：{path} 的最后一行不完整（可能是断电或进程被终止）；只读取到前一行";
+    TornLine => "warning: a line of {path} was cut off (a power cut or a kill?) and is left out; everything before it was read", "警告：{path} 中有一行不完整（可能是断电或进程被终止），已跳过；其前面的内容都已读取";
+    ProfileMasked => "warning: {path} holds a card number; posdoctor masked it in everything it shows and keeps. Remove it from the file.", "警告：{path} 中有卡号；posdoctor 在显示和保存的内容中都已将其隐藏。请从文件中删除它。";
 
     ClKeepSelling => "KEEP SELLING", "先保证收款";
 
