@@ -97,6 +97,20 @@ impl Serialize for Text {
     }
 }
 
+/// The longest text (one language of one field) a rule file may hold, in
+/// characters: far more than a step needs, little enough for a screen.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+fn checked_len<E: de::Error>(v: &str) -> Result<String, E> {
+    let n = v.chars().count();
+    if n > MAX_TEXT_CHARS {
+        return Err(E::custom(format!(
+            "the text is {n} characters long, more than the limit of {MAX_TEXT_CHARS}"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
         struct TextVisitor;
@@ -107,7 +121,7 @@ impl<'de> Deserialize<'de> for Text {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
                 Ok(Text {
-                    en: v.to_owned(),
+                    en: checked_len(v)?,
                     zh: None,
                 })
             }
@@ -118,8 +132,8 @@ impl<'de> Deserialize<'de> for Text {
                     match key.as_str() {
                         "en" if en.is_some() => return Err(de::Error::duplicate_field("en")),
                         "zh" if zh.is_some() => return Err(de::Error::duplicate_field("zh")),
-                        "en" => en = Some(map.next_value()?),
-                        "zh" => zh = Some(map.next_value()?),
+                        "en" => en = Some(checked_len(&map.next_value::<String>()?)?),
+                        "zh" => zh = Some(checked_len(&map.next_value::<String>()?)?),
                         other => return Err(de::Error::unknown_field(other, &["en", "zh"])),
                     }
                 }

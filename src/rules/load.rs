@@ -64,6 +64,27 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             pack_inputs(pack, i + 1, &mut inputs, &mut diags);
         }
     }
+    finish(inputs, diags)
+}
+
+/// Loads rule files held in memory, each as one pack named by its file
+/// name, as if given with `--rules` (no built-ins): for fuzzing and tests.
+pub fn load_bytes(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    let inputs = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| Input {
+            origin: Origin::Pack(PathBuf::from(&name)),
+            name,
+            pack: i + 1,
+            bytes,
+        })
+        .collect();
+    finish(inputs, Vec::new())
+}
+
+/// Parses, checks and combines the raw files.
+fn finish(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Loaded {
     let parsed: Vec<Parsed> = inputs
         .into_iter()
         .filter_map(|inp| parse_input(inp, &mut diags))
@@ -192,6 +213,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
         NotFound => "no such file or folder".into(),
         PermissionDenied => "permission denied".into(),
         IsADirectory => "it is a folder, not a file".into(),
+        // posdoctor's own reasons (a FIFO given as a file) are sentences already.
+        _ if e.raw_os_error().is_none() => e.to_string(),
         _ => {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_lowercase()
@@ -359,10 +382,17 @@ fn root_place(p: &Parsed, path: String) -> Place {
     }
 }
 
+/// The longest id (tree, node, check, choice), in characters.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The longest search keyword, in characters.
+pub const MAX_KEYWORD_CHARS: usize = 200;
+
 /// Ids are typed on command lines and in answer files: keep them simple.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+    id.len() <= MAX_ID_CHARS
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
@@ -371,9 +401,9 @@ fn check_id(id: &str, place: &Place, what: &str, diags: &mut Vec<Diagnostic>) {
         diags.push(
             place
                 .error(format!("the {what} id `{id}` is not allowed"))
-                .with_hint(
-                    "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-                ),
+                .with_hint(format!(
+                    "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                )),
         );
     }
 }
@@ -549,6 +579,22 @@ fn compile_tree(
                 .child("nodes")
                 .error(format!("tree `{}` has no nodes", def.id)),
         );
+    }
+    for (lang, words) in [("en", &def.keywords.en), ("zh", &def.keywords.zh)] {
+        for (i, w) in words.iter().enumerate() {
+            if w.chars().count() > MAX_KEYWORD_CHARS {
+                diags.push(
+                    place
+                        .child("keywords")
+                        .child(lang)
+                        .child(i)
+                        .error(format!(
+                            "the keyword is longer than {MAX_KEYWORD_CHARS} characters"
+                        ))
+                        .with_hint("keywords are words and short phrases people type"),
+                );
+            }
+        }
     }
     Tree {
         id: def.id.clone(),

@@ -230,6 +230,8 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
 pub struct LazyIndex {
     file: Arc<SourceFile>,
     cell: std::sync::OnceLock<PosIndex>,
+    /// Byte offset of every line's start, for line numbers in O(log n).
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl LazyIndex {
@@ -237,7 +239,28 @@ impl LazyIndex {
         LazyIndex {
             file: Arc::clone(file),
             cell: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The 1-based line of byte offset `at`, and the byte where it starts.
+    /// Thousands of findings in one file cost a binary search each, not a
+    /// scan of the file each.
+    pub fn line_of(&self, at: usize) -> (usize, usize) {
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.file
+                        .text
+                        .bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        });
+        let i = starts.partition_point(|&s| s <= at).max(1);
+        (i, starts[i - 1])
     }
 
     pub fn get(&self) -> &PosIndex {
