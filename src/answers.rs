@@ -45,6 +45,12 @@ impl Answers {
                 format!("cannot read the answers file: {}", io_reason(&e)),
             )
         })?;
+        Answers::from_bytes(&name, bytes)
+    }
+
+    /// Reads an answers file's content; `name` is what findings call it.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Answers, Diagnostic> {
+        let name = name.to_owned();
         let text = yaml::decode(&name, bytes)?;
         let file = Arc::new(SourceFile { name, text });
         let mut answers = Answers::default();

@@ -152,6 +152,25 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
     let alnum = |min: usize, max: usize| {
         v.len() >= min && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric())
     };
+    // The shop's own identifiers are never masked, but a number that can
+    // only be a card (16–19 digits: a merchant ID has at most 15, ISO 8583
+    // field 42) is not stored as one.
+    if matches!(field, "mid" | "tid" | "serial") && crate::privacy::mask(v) != v {
+        let digits = v
+            .chars()
+            .filter(|c| crate::privacy::digit_value(*c).is_some())
+            .count();
+        if digits >= 16 {
+            bail!(
+                "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
+                match field {
+                    "mid" => "merchant ID",
+                    "tid" => "terminal ID",
+                    _ => "serial number",
+                }
+            );
+        }
+    }
     match (key, field) {
         ("mid", _) if !alnum(4, 20) => bail!("`{shown}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
         ("tid", _) if !alnum(4, 16) => bail!("`{shown}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
