@@ -15,6 +15,8 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod i18n;
 pub mod paths;
 pub mod privacy;
