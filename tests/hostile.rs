@@ -1127,3 +1127,73 @@ fn raw_control_characters_in_a_rule_file_are_reported_where_they_are() {
     );
     assert_clean("validate", text.as_bytes());
 }
+
+// ---- the forms, generated -----------------------------------------------------
+
+mod forms {
+    use posdoctor::privacy::{luhn, mask_card_numbers, normalize_digits};
+    use proptest::prelude::*;
+
+    /// The digit zero of some scripts people type digits in: ASCII,
+    /// full-width, Arabic-Indic, Extended Arabic-Indic (Persian),
+    /// Devanagari, Bengali, Thai, Mathematical bold.
+    const ZEROS: &[u32] = &[0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce];
+
+    /// Separators between digit groups, as keyboards and input methods
+    /// produce them.
+    const SEPARATORS: &[char] = &[
+        ' ', '\t', '-', '.', '/', ',', '_', '\u{a0}', '\u{3000}', '\u{2009}', '\u{202f}',
+        '\u{2007}', '\u{200b}', '\u{ff0d}', '\u{ff0e}', '\u{ff0f}', '\u{ff0c}', '\u{ff3f}',
+        '\u{2013}', '\u{2014}', '\u{3001}',
+    ];
+
+    fn card() -> impl Strategy<Value = Vec<u8>> {
+        (2u8..=6, proptest::collection::vec(0u8..10, 12..=18)).prop_map(|(first, rest)| {
+            let mut d = vec![first];
+            d.extend(rest);
+            let last = d.len() - 1;
+            for v in 0..10 {
+                d[last] = v;
+                if luhn(&d) {
+                    break;
+                }
+            }
+            d
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+        #[test]
+        fn every_written_form_of_a_card_number_is_masked(
+            digits in card(),
+            zero in proptest::sample::select(ZEROS),
+            groups in proptest::collection::vec(1usize..=6, 1..12),
+            seps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS), 1..=3), 12),
+            before in "[a-z 中文:]{0,12}",
+            after in "[a-z 中文:]{0,12}",
+        ) {
+            let mut written = String::new();
+            let mut at = 0;
+            let mut g = 0;
+            while at < digits.len() {
+                let size = groups[g % groups.len()];
+                for d in &digits[at..(at + size).min(digits.len())] {
+                    written.push(char::from_u32(zero + u32::from(*d)).unwrap());
+                }
+                at += size;
+                if at < digits.len() {
+                    written.extend(&seps[g % seps.len()]);
+                }
+                g += 1;
+            }
+            let text = format!("{before} {written} {after}");
+            let (out, masked) = mask_card_numbers(&text);
+            prop_assert!(masked, "{text:?}");
+            let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            let kept = &ascii[..ascii.len() - 4];
+            prop_assert!(!normalize_digits(&out).contains(kept), "{text:?} → {out:?}");
+        }
+    }
+}
