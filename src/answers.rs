@@ -33,7 +33,7 @@ fn clean_value(v: &str, masked: &mut bool) -> String {
 }
 
 fn clean_node(n: &str) -> String {
-    crate::privacy::mask(&crate::sanitize::visible(n)).into_owned()
+    crate::sanitize::visible(&crate::privacy::mask(n)).into_owned()
 }
 
 impl Answers {

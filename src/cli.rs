@@ -241,7 +241,7 @@ pub fn main() -> ExitCode {
                 text.push_str(&format!(": {cause}"));
             }
             let text =
-                crate::privacy::mask(&crate::sanitize::visible_with(&text, true)).into_owned();
+                crate::sanitize::visible_with(&crate::privacy::mask(&text), true).into_owned();
             commands::print_err(&format!("{} {text}", "error:".red().bold()));
             ExitCode::from(1)
         }
@@ -265,7 +265,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     let terminal = cli
         .terminal
         .as_deref()
-        .map(|t| crate::privacy::mask(&crate::sanitize::visible(t)).into_owned());
+        .map(|t| crate::sanitize::visible(&crate::privacy::mask(t)).into_owned());
     let ctx = Ctx {
         terminal,
         lang,

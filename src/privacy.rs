@@ -7,8 +7,10 @@
 //! Unicode calls decimal (`４１１１` as Chinese input methods type them,
 //! Arabic-Indic `٤١١١`, Devanagari, …), and the groups may be separated by
 //! any run of separators: ASCII and Unicode spaces (no-break, ideographic
-//! U+3000, thin, figure, zero-width), tabs, and `-` `.` `/` `,` `_` with
-//! their full-width and typographic forms (`－` `．` `／` `，` `＿` `、` `–` `—`).
+//! U+3000, thin, figure, zero-width), tabs and line breaks, and `-` `.` `/`
+//! `,` `_` with their full-width and typographic forms (`－` `．` `／` `，`
+//! `＿` `、` `–` `—`); a control or bidi character hidden between the groups
+//! counts as a separator too.
 
 use std::borrow::Cow;
 
@@ -41,38 +43,41 @@ pub fn digit_value(c: char) -> Option<u8> {
 /// True for the characters allowed between the digit groups of a card
 /// number (any run of them).
 pub fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t'
-            | '-'
-            | '.'
-            | '/'
-            | ','
-            | '_'
-            | '\u{a0}'              // no-break space
-            | '\u{1680}'            // ogham space
-            | '\u{2000}'..='\u{200b}' // en quad … thin, hair, zero-width space
-            | '\u{2010}'..='\u{2015}' // hyphen, non-breaking hyphen, figure/en/em dash
-            | '\u{2024}'            // one dot leader
-            | '\u{202f}'            // narrow no-break space
-            | '\u{205f}'            // medium mathematical space
-            | '\u{2060}'            // word joiner
-            | '\u{2212}'            // minus sign
-            | '\u{3000}'            // ideographic space
-            | '\u{3001}'            // ideographic comma 、
-            | '\u{3002}'            // ideographic full stop 。
-            | '\u{30fb}'            // katakana middle dot ・
-            | '\u{fe58}'            // small em dash
-            | '\u{fe63}'            // small hyphen-minus
-            | '\u{feff}'            // zero-width no-break space
-            | '\u{ff0c}'            // ，
-            | '\u{ff0d}'            // －
-            | '\u{ff0e}'            // ．
-            | '\u{ff0f}'            // ／
-            | '\u{ff3f}'            // ＿
-            | '\u{ff61}'            // halfwidth ideographic full stop
-            | '\u{ff64}'            // halfwidth ideographic comma
-    )
+    // Line breaks and any other control or bidi character count too: one
+    // hidden between the groups must not hide the number.
+    crate::sanitize::is_dangerous(c)
+        || matches!(
+            c,
+            ' ' | '\t'
+                | '-'
+                | '.'
+                | '/'
+                | ','
+                | '_'
+                | '\u{a0}'              // no-break space
+                | '\u{1680}'            // ogham space
+                | '\u{2000}'..='\u{200b}' // en quad … thin, hair, zero-width space
+                | '\u{2010}'..='\u{2015}' // hyphen, non-breaking hyphen, figure/en/em dash
+                | '\u{2024}'            // one dot leader
+                | '\u{202f}'            // narrow no-break space
+                | '\u{205f}'            // medium mathematical space
+                | '\u{2060}'            // word joiner
+                | '\u{2212}'            // minus sign
+                | '\u{3000}'            // ideographic space
+                | '\u{3001}'            // ideographic comma 、
+                | '\u{3002}'            // ideographic full stop 。
+                | '\u{30fb}'            // katakana middle dot ・
+                | '\u{fe58}'            // small em dash
+                | '\u{fe63}'            // small hyphen-minus
+                | '\u{feff}'            // zero-width no-break space
+                | '\u{ff0c}'            // ，
+                | '\u{ff0d}'            // －
+                | '\u{ff0e}'            // ．
+                | '\u{ff0f}'            // ／
+                | '\u{ff3f}'            // ＿
+                | '\u{ff61}'            // halfwidth ideographic full stop
+                | '\u{ff64}'            // halfwidth ideographic comma
+        )
 }
 
 /// True when the digits pass the Luhn check.
@@ -309,9 +314,16 @@ mod tests {
     }
 
     #[test]
-    fn a_line_break_ends_a_number() {
-        let s = "4111 1111\n1111 1111";
-        assert!(!mask_card_numbers(s).1);
+    fn hidden_characters_between_groups_do_not_hide_a_number() {
+        for s in [
+            "4111 1111\n1111 1111",
+            "4111\r\n1111\u{1b}1111\u{202e}1111",
+            "4111\u{85}1111\u{2028}1111\u{200f}1111",
+        ] {
+            let (t, m) = mask_card_numbers(s);
+            assert!(m, "{s:?}");
+            assert!(!normalize_digits(&t).contains("411111111111"), "{t:?}");
+        }
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
     };
     let v = value.trim();
     // What an error may echo: never a card number, never a control character.
-    let shown = crate::privacy::mask(&crate::sanitize::visible(v)).into_owned();
+    let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
     if v.is_empty() {
         bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
     }
@@ -289,7 +289,8 @@ impl Profile {
         }
         let names: Vec<String> = self.terminals.keys().cloned().collect();
         for name in names {
-            let (clean, changed) = mask_card_numbers(&crate::sanitize::visible(&name));
+            let (clean, changed) = mask_card_numbers(&name);
+            let clean = crate::sanitize::visible(&clean).into_owned();
             if changed || clean != name {
                 masked |= changed;
                 if let Some(t) = self.terminals.remove(&name) {

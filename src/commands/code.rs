@@ -11,7 +11,7 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
     let lang = ctx.lang;
     let Some(code) = rules.code(input) else {
         // The input is echoed: masked and with its controls made visible.
-        let shown = crate::privacy::mask(&crate::sanitize::visible(input.trim())).into_owned();
+        let shown = crate::sanitize::visible(&crate::privacy::mask(input.trim())).into_owned();
         let msg = fill(Msg::UnknownCode.get(lang), &[("code", &shown)]);
         use colored::Colorize;
         use_color_for(ctx.color, Stream::Stderr);
