@@ -180,7 +180,7 @@ pub fn engine(data: &[u8]) {
                 format!("{{id: n{i}, kind: choice, ask: q, choices: [{}]}}", opts.join(", "))
             }
             "text" => format!(
-                "{{id: n{i}, kind: text, ask: q, routes: [{{match: '0?5|a.*', next: n{}}}], otherwise: n{}}}",
+                "{{id: n{i}, kind: text, ask: q, routes: [{{match: '0?5|ab', next: n{}}}], otherwise: n{}}}",
                 b.below(n),
                 b.below(n)
             ),

@@ -29,23 +29,6 @@ fn assert_clean(what: &str, bytes: &[u8]) {
     }
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let ft = e.file_type().unwrap();
-            if ft.is_dir() {
-                todo.push(e.path());
-            } else if ft.is_file() {
-                out.push(e.path());
-            }
-        }
-    }
-    out
-}
-
 /// A pack whose every text field carries ESC sequences, OSC 52 (clipboard),
 /// OSC 0 (window title), C1 controls, DEL and bidi overrides and isolates.
 const EVIL_PACK: &str = r#"
@@ -261,27 +244,25 @@ fn the_markdown_report_escapes_html_and_images() {
         ])
         .assert()
         .code(0);
-    let a = env
-        .cmd()
-        .arg("--rules")
-        .arg(&pack)
-        .args([
-            "run",
-            "evil",
-            "--no-input",
-            "--json",
-            "--answer",
+    let run = |answers: &[&str], code: i32| -> serde_json::Value {
+        let a = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(["run", "evil", "--no-input", "--json"])
+            .args(answer_flags(answers))
+            .assert()
+            .code(code);
+        json(&a.get_output().stdout)
+    };
+    let v = run(
+        &[
             "a=no",
-            "--answer",
             "b=one",
-        ])
-        .args([
-            "--answer",
             "c=<script>x</script> [a](javascript:alert(1)) 05",
-        ])
-        .assert()
-        .code(0);
-    let v = json(&a.get_output().stdout);
+        ],
+        0,
+    );
     let log = v["log"].as_str().unwrap();
     let a = env
         .cmd()
@@ -306,23 +287,7 @@ fn the_markdown_report_escapes_html_and_images() {
     assert!(!md.contains('<') && !md.contains("]("), "{md}");
     assert!(md.contains("&lt;script&gt;x&lt;/script&gt;"), "{md}");
     // The escalation writes the same Markdown into the report file.
-    let a = env
-        .cmd()
-        .arg("--rules")
-        .arg(&pack)
-        .args([
-            "run",
-            "evil",
-            "--no-input",
-            "--json",
-            "--answer",
-            "a=no",
-            "--answer",
-            "b=two",
-        ])
-        .assert()
-        .code(3);
-    let v = json(&a.get_output().stdout);
+    let v = run(&["a=no", "b=two"], 3);
     let report = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
     let report = outside_code(&report);
     assert!(!report.contains('<') && !report.contains("]("), "{report}");

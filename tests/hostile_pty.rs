@@ -4,6 +4,8 @@
 //! POSDOCTOR_HOME keeps them, and once entered the screen shows them masked.
 #![cfg(unix)]
 
+mod common;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -11,21 +13,6 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::{Expect, Session};
 
 const CARD: &str = "４１１１　１１１１　１１１１　１１１１";
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            if e.file_type().unwrap().is_dir() {
-                todo.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn a_card_typed_at_the_counter_is_never_kept() {
@@ -92,7 +79,7 @@ fn a_card_typed_at_the_counter_is_never_kept() {
     assert!(!after.is_empty(), "the masking notice: {screen}");
     let seen = posdoctor::privacy::normalize_digits(after);
     assert!(!seen.contains("411111111111"), "on screen: {after}");
-    let files = files_under(home.path());
+    let files = common::files_under(home.path());
     assert!(files.len() >= 2, "a log and a report: {files:?}");
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
