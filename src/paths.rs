@@ -138,7 +138,7 @@ fn is_own_stdout(path: &Path) -> bool {
 /// Opens a FIFO, a device or a socket for writing as a stream: never
 /// created, truncated or replaced. A FIFO nobody reads from is an error at
 /// once instead of a wait.
-fn open_stream(path: &Path, meta: &Metadata) -> Result<File> {
+fn open_stream(path: &Path, meta: &Metadata) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.write(true);
     #[cfg(unix)]
@@ -146,17 +146,17 @@ fn open_stream(path: &Path, meta: &Metadata) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| {
-        let why = match e.raw_os_error() {
-            #[cfg(unix)]
-            Some(libc::ENXIO) if kind_of(meta).contains("FIFO") => {
-                "it is a named pipe (FIFO) that nobody reads from".to_owned()
-            }
-            #[cfg(unix)]
-            Some(libc::ENXIO) => format!("it is {} that cannot be opened", kind_of(meta)),
-            _ => crate::rules::load::io_reason(&e),
-        };
-        anyhow!("cannot write {}: {why}", shown(path))
+    let file = opts.open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ENXIO) if kind_of(meta).contains("FIFO") => io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "it is a named pipe (FIFO) that nobody reads from",
+        ),
+        #[cfg(unix)]
+        Some(libc::ENXIO) => {
+            io::Error::other(format!("it is {} that cannot be opened", kind_of(meta)))
+        }
+        _ => e,
     })?;
     #[cfg(unix)]
     {
@@ -218,16 +218,10 @@ pub fn write_output(path: &Path, data: &[u8]) -> Result<()> {
         }
         Ok(meta) if meta.is_dir() => bail!("cannot write {}: it is a folder", shown(path)),
         Ok(meta) => {
-            let mut f = open_stream(&target, &meta)?;
+            let mut f = open_stream(&target, &meta).map_err(|e| write_error(path, &e))?;
             match f.write_all(data).and_then(|_| f.flush()) {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| {
-                    anyhow!(
-                        "cannot write {}: {}",
-                        shown(path),
-                        crate::rules::load::io_reason(&e)
-                    )
-                }),
+                other => other.map_err(|e| write_error(path, &e)),
             }
         }
         Err(_) => replace_atomically(&target, data, None),
@@ -240,7 +234,7 @@ fn replace_atomically(
     data: &[u8],
     permissions: Option<std::fs::Permissions>,
 ) -> Result<()> {
-    let tmp = temp_with(path, data)?;
+    let tmp = temp_with(path, data).map_err(|e| write_error(path, &e))?;
     if let Some(p) = permissions {
         tmp.as_file()
             .set_permissions(p)
@@ -259,19 +253,16 @@ fn write_error(path: &Path, e: &io::Error) -> anyhow::Error {
 }
 
 /// A private (0600) temporary file beside `path` holding `data`, synced.
-fn temp_with(path: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
+fn temp_with(path: &Path, data: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let mut tmp = tempfile::Builder::new()
         .prefix(".posdoctor-")
-        .tempfile_in(&dir)
-        .map_err(|e| write_error(path, &e))?;
-    tmp.write_all(data).map_err(|e| write_error(path, &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| write_error(path, &e))?;
+        .tempfile_in(&dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
     Ok(tmp)
 }
 
@@ -279,7 +270,7 @@ fn temp_with(path: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
 /// file, a link, a dangling link) is left alone and is an
 /// `AlreadyExists` error.
 pub fn create_new(path: &Path, data: &[u8]) -> Result<(), io::Error> {
-    let tmp = temp_with(path, data).map_err(io::Error::other)?;
+    let tmp = temp_with(path, data)?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -325,18 +316,10 @@ pub fn open_append(path: &Path) -> io::Result<Appender> {
                 stream: false,
             })
         }
-        Ok(meta) => {
-            let file = open_stream(path, &meta).map_err(|e| {
-                io::Error::other(
-                    e.to_string()
-                        .rsplit(": ")
-                        .next()
-                        .unwrap_or("cannot be opened")
-                        .to_owned(),
-                )
-            })?;
-            Ok(Appender { file, stream: true })
-        }
+        Ok(meta) => Ok(Appender {
+            file: open_stream(path, &meta)?,
+            stream: true,
+        }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let file = OpenOptions::new()
                 .create(true)
