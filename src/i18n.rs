@@ -334,6 +334,27 @@ messages! {
  "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
 }
 
+/// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the
+/// ideographic space as the ASCII they stand for: what a Chinese input
+/// method types for codes, ids and yes/no.
+pub fn narrow(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '\u{ff01}'..='\u{ff5e}' | '\u{3000}'))
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// Replaces each `{key}` in `template` with its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();

@@ -138,7 +138,7 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
         field,
         "mid" | "tid" | "serial" | "purchase_date" | "warranty_until" | "connection" | "phone"
     ) {
-        folded = fold_fullwidth(value);
+        folded = crate::i18n::narrow(value).into_owned();
         folded.as_str()
     } else {
         value
@@ -211,18 +211,6 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
             Ok(Checked { value, masked })
         }
     }
-}
-
-/// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as
-/// the ASCII characters they stand for.
-fn fold_fullwidth(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .collect()
 }
 
 /// Reports an unknown key with the closest known one.

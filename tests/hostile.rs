@@ -1162,3 +1162,27 @@ mod forms {
         }
     }
 }
+
+#[test]
+fn a_chinese_keyboard_types_codes_and_answers_full_width() {
+    let env = Env::new();
+    // A code typed full-width finds the code.
+    let a = env.cmd().args(["code", "０５", "--json"]).assert().code(0);
+    assert_eq!(json(&a.get_output().stdout)["code"], "05");
+    // Full-width yes/no and a full-width code at a text question route
+    // like their ASCII forms.
+    let v = env.run_json(
+        "transaction-failed",
+        &["what-happened=ｃｏｄｅ", "code=０５　", "other-card=ｎｏ"],
+        4,
+    );
+    let steps = v["steps"].as_array().unwrap();
+    let code = steps.iter().find(|s| s["node"] == "code").unwrap();
+    assert_eq!(code["answer"], "０５", "the typed text is kept as typed");
+    let ascii = env.run_json(
+        "transaction-failed",
+        &["what-happened=code", "code=05", "other-card=no"],
+        4,
+    );
+    assert_eq!(v["pending"]["node"], ascii["pending"]["node"], "{v}");
+}

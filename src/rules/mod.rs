@@ -176,6 +176,7 @@ impl Route {
 
     /// True when the whole (trimmed) answer matches, ignoring case.
     pub fn is_match(&self, answer: &str) -> bool {
+        let answer = crate::i18n::narrow(answer.trim());
         self.compiled().is_ok_and(|r| r.is_match(answer.trim()))
     }
 }
@@ -369,10 +370,11 @@ pub struct Code {
     pub place: Place,
 }
 
-/// The form of a code used for look-ups: trimmed, upper case, one digit
-/// padded to two (`5` → `05`), inner spaces collapsed.
+/// The form of a code used for look-ups: full-width forms read as ASCII
+/// (`０５`), trimmed, upper case, one digit padded to two (`5` → `05`),
+/// inner spaces collapsed.
 pub fn normalize_code(s: &str) -> String {
-    let t = s
+    let t = crate::i18n::narrow(s)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
