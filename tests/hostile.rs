@@ -705,34 +705,27 @@ fn session_logs_and_the_profile_keep_what_is_at_the_path() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn reports_are_never_overwritten() {
     let env = Env::new();
-    let a = env
-        .cmd()
-        .args(["run", "no-power", "--no-input", "--json", "--log"])
-        .arg(env.home().join("same.jsonl"))
-        .args(answer_flags(NO_POWER_TO_VENDOR))
-        .assert()
-        .code(3);
-    let first = json(&a.get_output().stdout)["report"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    // Two escalations logged to one file: their reports share a name.
+    let escalate = || -> String {
+        let a = env
+            .cmd()
+            .args(["run", "no-power", "--no-input", "--json", "--log"])
+            .arg(env.home().join("same.jsonl"))
+            .args(answer_flags(NO_POWER_TO_VENDOR))
+            .assert()
+            .code(3);
+        let v = json(&a.get_output().stdout);
+        v["report"].as_str().unwrap().to_owned()
+    };
+    let first = escalate();
     let before = std::fs::read(&first).unwrap();
-    #[cfg(unix)]
+    // A dangling link where the next report would go is left alone too.
     std::os::unix::fs::symlink("/nonexistent", env.home().join("reports/same-2.md")).unwrap();
-    let a = env
-        .cmd()
-        .args(["run", "no-power", "--no-input", "--json", "--log"])
-        .arg(env.home().join("same.jsonl"))
-        .args(answer_flags(NO_POWER_TO_VENDOR))
-        .assert()
-        .code(3);
-    let second = json(&a.get_output().stdout)["report"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second = escalate();
     assert_ne!(first, second);
     assert!(second.ends_with("same-3.md"), "{second}");
     assert_eq!(std::fs::read(&first).unwrap(), before);
