@@ -224,7 +224,10 @@ pub fn write_output(path: &Path, data: &[u8]) -> Result<()> {
                 other => other.map_err(|e| write_error(path, &e)),
             }
         }
-        Err(_) => replace_atomically(&target, data, None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => replace_atomically(&target, data, None),
+        // A symlink loop, a folder that cannot be searched: nothing there
+        // is replaced.
+        Err(e) => Err(write_error(path, &e)),
     }
 }
 
@@ -388,6 +391,18 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_symlink_loop_is_an_error_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("loop");
+        std::os::unix::fs::symlink("loop", &link).unwrap();
+        assert!(write_output(&link, b"x").is_err());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 
     #[test]
