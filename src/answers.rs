@@ -16,28 +16,78 @@ pub struct Answers {
     queues: BTreeMap<String, VecDeque<String>>,
     /// Nodes the walk asked about.
     asked: BTreeMap<String, usize>,
+    /// Where the answers of a node were written (`answers.yaml:3:1`), for
+    /// answers that came from a file.
+    origins: BTreeMap<String, String>,
+    /// A card number was masked in an answer.
+    pub masked: bool,
+}
+
+/// An answer as it enters: control characters and escape sequences
+/// removed, card numbers masked. A node id is kept as typed, its controls
+/// shown visibly (it can match no node then, and is echoed safely).
+fn clean_value(v: &str, masked: &mut bool) -> String {
+    let (v, m) = crate::privacy::mask_card_numbers(&crate::sanitize::strip(v));
+    *masked |= m;
+    v
+}
+
+fn clean_node(n: &str) -> String {
+    crate::sanitize::visible(&crate::privacy::mask(n)).into_owned()
 }
 
 impl Answers {
     pub fn from_file(path: &Path) -> Result<Answers, Diagnostic> {
-        let name = path.display().to_string();
+        let name = crate::paths::shown(path);
         let bytes = read_limited(path).map_err(|e| {
             Diagnostic::error(
                 &name,
                 format!("cannot read the answers file: {}", io_reason(&e)),
             )
         })?;
+        Answers::from_bytes(&name, bytes)
+    }
+
+    /// Reads an answers file's content; `name` is what findings call it.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Answers, Diagnostic> {
+        let name = name.to_owned();
         let text = yaml::decode(&name, bytes)?;
         let file = Arc::new(SourceFile { name, text });
         let mut answers = Answers::default();
-        for (node, value, _) in yaml::parse_flat_map(&file)? {
+        for (node, value, span) in yaml::parse_flat_map(&file)? {
             let list = match value {
                 RawValue::One(v) => vec![v],
                 RawValue::Many(v) => v,
             };
-            answers.queues.insert(node, list.into());
+            let node = clean_node(&node);
+            let at = Diagnostic::error("", "").at(&file, span);
+            answers.origins.insert(
+                node.clone(),
+                format!("{}:{}:{}", file.name, at.line, at.col),
+            );
+            answers.queues.insert(
+                node,
+                list.iter()
+                    .map(|v| clean_value(v, &mut answers.masked))
+                    .collect(),
+            );
         }
         Ok(answers)
+    }
+
+    /// Reads `text` as the answer to `step`; an answer the step does not
+    /// take is an error that names where it was written when it came from
+    /// a file.
+    pub fn parse_for(
+        &self,
+        step: &crate::engine::Step,
+        text: &str,
+    ) -> anyhow::Result<crate::engine::Answer> {
+        step.parse(text)
+            .map_err(|e| match self.origins.get(&step.node_ref) {
+                Some(at) => anyhow::Error::from(e).context(at.clone()),
+                None => e.into(),
+            })
     }
 
     /// Adds `--answer NODE=VALUE` answers; for a node named here, the file's
@@ -45,17 +95,21 @@ impl Answers {
     pub fn add_flags(&mut self, flags: &[String]) -> Result<(), String> {
         let mut from_flags: BTreeMap<String, VecDeque<String>> = BTreeMap::new();
         for flag in flags {
+            let shown = clean_node(flag);
             let (node, value) = flag.split_once('=').ok_or_else(|| {
-                format!("`--answer {flag}` needs the form NODE=VALUE, e.g. --answer restart=no")
+                format!("`--answer {shown}` needs the form NODE=VALUE, e.g. --answer restart=no")
             })?;
             let node = node.trim();
             if node.is_empty() {
-                return Err(format!("`--answer {flag}` names no node"));
+                return Err(format!("`--answer {shown}` names no node"));
             }
             from_flags
-                .entry(node.to_owned())
+                .entry(clean_node(node))
                 .or_default()
-                .push_back(value.to_owned());
+                .push_back(clean_value(value, &mut self.masked));
+        }
+        for node in from_flags.keys() {
+            self.origins.remove(node);
         }
         self.queues.extend(from_flags);
         Ok(())

@@ -247,11 +247,15 @@ pub fn main() -> ExitCode {
         Err(e) => {
             use colored::Colorize;
             use_color_for(color, Stream::Stderr);
-            let mut msg = format!("{} {e}", "error:".red().bold());
+            // An error may echo what was typed (a tree id, an answer, a
+            // path): never a card number, never a raw control character.
+            let mut text = e.to_string();
             for cause in e.chain().skip(1) {
-                msg.push_str(&format!(": {cause}"));
+                text.push_str(&format!(": {cause}"));
             }
-            eprintln!("{msg}");
+            let text =
+                crate::sanitize::visible_with(&crate::privacy::mask(&text), true).into_owned();
+            commands::print_err(&format!("{} {text}", "error:".red().bold()));
             ExitCode::from(1)
         }
     }
@@ -270,8 +274,13 @@ fn dispatch(cli: Cli) -> Result<u8> {
         })
         .unwrap_or_default();
     packs.extend(cli.rules.iter().cloned());
+    // `--terminal` lands in logs and reports: it is input like any other.
+    let terminal = cli
+        .terminal
+        .as_deref()
+        .map(|t| crate::sanitize::visible(&crate::privacy::mask(t)).into_owned());
     let ctx = Ctx {
-        terminal: cli.terminal.clone(),
+        terminal,
         lang,
         color: cli.color,
         load: LoadOptions {

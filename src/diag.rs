@@ -62,14 +62,28 @@ impl Diagnostic {
 
     /// Points the finding at a byte offset of `file`; line and column are
     /// computed from it (columns count characters, as editors do).
-    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Diagnostic {
+    pub fn at(self, file: &Arc<SourceFile>, span: Range<usize>) -> Diagnostic {
+        self.at_with(file, span, |before: &str| {
+            let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+            (line, before.rfind('\n').map_or(0, |i| i + 1))
+        })
+    }
+
+    /// [`Diagnostic::at`] with a function from the text before the spot
+    /// to (line, byte where that line starts): a caller holding a line
+    /// index answers without scanning the file.
+    pub fn at_with(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Range<usize>,
+        line_of: impl FnOnce(&str) -> (usize, usize),
+    ) -> Diagnostic {
         let text = &file.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-        let before = &text[..start];
-        self.line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        self.col = text[line_start..start].chars().count() + 1;
+        let (line, line_start) = line_of(&text[..start]);
+        self.line = line;
+        self.col = text[line_start.min(start)..start].chars().count() + 1;
         self.span = Some(start..end);
         self.file_name = file.name.clone();
         self.file = Some(Arc::clone(file));
@@ -85,9 +99,12 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col: error: message` (line and column left out when unknown).
+    /// `file:line:col: error: message` (line and column left out when
+    /// unknown). Control characters in the file name or the message (an
+    /// id quoted from a hostile file) are shown visibly, never sent raw.
     pub fn headline(&self) -> String {
-        let mut s = self.file_name.clone();
+        use crate::sanitize::visible;
+        let mut s = visible(&self.file_name).into_owned();
         if self.line > 0 {
             let _ = write!(s, ":{}:{}", self.line, self.col);
         }
@@ -95,12 +112,17 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(s, ": {sev}: {}", self.message);
+        let _ = write!(s, ": {sev}: {}", visible(&self.message));
         s
     }
 
-    /// The headline, the quoted line with a caret, and the hint.
+    /// The headline, the quoted line with a caret, and the hint; safe to
+    /// print (only the colour codes of `color` are escape sequences).
     pub fn render(&self, color: bool) -> String {
+        crate::sanitize::terminal(&self.render_raw(color), color).into_owned()
+    }
+
+    fn render_raw(&self, color: bool) -> String {
         let mut out = self.headline();
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -114,10 +136,18 @@ impl Diagnostic {
             } else {
                 span.clone()
             };
+            // Only the lines of the span are quoted: giving the renderer the
+            // whole file would cost the file's size for every finding.
+            let text = file.text.as_str();
+            let from = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let to = text[span.end..]
+                .find('\n')
+                .map_or(text.len(), |i| span.end + i);
             group = group.element(
-                Snippet::source(file.text.as_str())
+                Snippet::source(&text[from..to])
+                    .line_start(self.line.max(1))
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span)),
+                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from)),
             );
             has_body = true;
         }

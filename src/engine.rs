@@ -127,7 +127,8 @@ impl<'r> Step<'r> {
     /// Reads an answer as a script or a person typed it.
     pub fn parse(&self, input: &str) -> Result<Answer, EngineError> {
         let s = input.trim();
-        let lower = s.to_lowercase();
+        // `ｙｅｓ` and `Ｃ１` as a Chinese input method types them.
+        let lower = crate::i18n::narrow(s).to_lowercase();
         let invalid = || EngineError::InvalidAnswer {
             node: self.node_ref.clone(),
             given: input.to_owned(),
@@ -142,7 +143,7 @@ impl<'r> Step<'r> {
             },
             Body::Choice { choices, .. } => choices
                 .iter()
-                .find(|c| c.id.eq_ignore_ascii_case(s))
+                .find(|c| c.id.eq_ignore_ascii_case(lower.trim()))
                 .map(|c| Answer::Choice(c.id.clone()))
                 .ok_or_else(invalid),
             Body::Text { .. } if !s.is_empty() => Ok(Answer::Text(s.to_owned())),

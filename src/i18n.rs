@@ -97,6 +97,20 @@ impl Serialize for Text {
     }
 }
 
+/// The longest text (one language of one field) a rule file may hold, in
+/// characters: far more than a step needs, little enough for a screen.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+fn checked_len<E: de::Error>(v: &str) -> Result<String, E> {
+    let n = v.chars().count();
+    if n > MAX_TEXT_CHARS {
+        return Err(E::custom(format!(
+            "the text is {n} characters long, more than the limit of {MAX_TEXT_CHARS}"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
         struct TextVisitor;
@@ -107,7 +121,7 @@ impl<'de> Deserialize<'de> for Text {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
                 Ok(Text {
-                    en: v.to_owned(),
+                    en: checked_len(v)?,
                     zh: None,
                 })
             }
@@ -118,8 +132,8 @@ impl<'de> Deserialize<'de> for Text {
                     match key.as_str() {
                         "en" if en.is_some() => return Err(de::Error::duplicate_field("en")),
                         "zh" if zh.is_some() => return Err(de::Error::duplicate_field("zh")),
-                        "en" => en = Some(map.next_value()?),
-                        "zh" => zh = Some(map.next_value()?),
+                        "en" => en = Some(checked_len(&map.next_value::<String>()?)?),
+                        "zh" => zh = Some(checked_len(&map.next_value::<String>()?)?),
                         other => return Err(de::Error::unknown_field(other, &["en", "zh"])),
                     }
                 }
@@ -291,7 +305,8 @@ messages! {
     ContactWeb => "Web", "网址";
     ResumeDone => "Already done:", "已完成的步骤：";
     ResumeFinished => "This session already ended ({outcome}). See its report: posdoctor report {path}", "此会话已结束（{outcome}）。查看报告：posdoctor report {path}";
-    TornLine => "warning: the last line of {path} was cut off (a power cut or a kill?); read up to the line before it", "警告：{path} 的最后一行不完整（可能是断电或进程被终止）；只读取到前一行";
+    TornLine => "warning: a line of {path} was cut off (a power cut or a kill?) and is left out; everything before it was read", "警告：{path} 中有一行不完整（可能是断电或进程被终止），已跳过；其前面的内容都已读取";
+    ProfileMasked => "warning: {path} holds a card number; posdoctor masked it in everything it shows and keeps. Remove it from the file.", "警告：{path} 中有卡号；posdoctor 在显示和保存的内容中都已将其隐藏。请从文件中删除它。";
 
     ClKeepSelling => "KEEP SELLING", "先保证收款";
 
@@ -346,6 +361,27 @@ messages! {
     PickNoMatch => "No match — try other words", "没有匹配的问题——换个说法试试";
     Crashed => "posdoctor stopped unexpectedly (a bug; please report it). Every step answered so far is saved.", "posdoctor 意外停止（这是程序错误，请反馈）。已回答的每一步都已保存。";
     ResumeHint => "To continue later:", "稍后继续：";
+}
+
+/// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the
+/// ideographic space as the ASCII they stand for: what a Chinese input
+/// method types for codes, ids and yes/no.
+pub fn narrow(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '\u{ff01}'..='\u{ff5e}' | '\u{3000}'))
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 /// Replaces each `{key}` in `template` with its value.

@@ -15,6 +15,8 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod i18n;
 pub mod localtime;
 pub mod paths;
@@ -24,6 +26,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod sanitize;
 pub mod search;
 pub mod session;
 pub mod term;

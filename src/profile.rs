@@ -36,6 +36,21 @@ impl Contact {
     pub fn is_empty(&self) -> bool {
         *self == Contact::default()
     }
+
+    /// Applies `f` to every field that is set.
+    pub fn redact(&mut self, f: &mut impl FnMut(&mut String)) {
+        for v in [
+            &mut self.name,
+            &mut self.phone,
+            &mut self.hours,
+            &mut self.web,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(v);
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -131,42 +146,77 @@ fn ok(value: &str) -> Checked {
 /// Checks `value` for `key`: identifiers and dates by their form; free
 /// text for length and card numbers (masked, never stored).
 pub fn check_value(key: &str, value: &str) -> Result<Checked> {
+    let field = key.rsplit('.').next().unwrap_or(key);
+    // Identifiers, dates and phone numbers typed on a Chinese keyboard come
+    // in full-width forms (１２３, －, ＋): read them as the ASCII they mean.
+    let folded;
+    let value = if matches!(
+        field,
+        "mid" | "tid" | "serial" | "purchase_date" | "warranty_until" | "connection" | "phone"
+    ) {
+        folded = crate::i18n::narrow(value).into_owned();
+        folded.as_str()
+    } else {
+        value
+    };
     let v = value.trim();
+    // What an error may echo: never a card number, never a control character.
+    let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
     if v.is_empty() {
         bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
     }
     let alnum = |min: usize, max: usize| {
         v.len() >= min && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric())
     };
-    let field = key.rsplit('.').next().unwrap_or(key);
+    // The shop's own identifiers are never masked, but a number that can
+    // only be a card (16–19 digits: a merchant ID has at most 15, ISO 8583
+    // field 42) is not stored as one.
+    if matches!(field, "mid" | "tid" | "serial") && crate::privacy::mask(v) != v {
+        let digits = v
+            .chars()
+            .filter(|c| crate::privacy::digit_value(*c).is_some())
+            .count();
+        if digits >= 16 {
+            bail!(
+                "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
+                match field {
+                    "mid" => "merchant ID",
+                    "tid" => "terminal ID",
+                    _ => "serial number",
+                }
+            );
+        }
+    }
     match (key, field) {
-        ("mid", _) if !alnum(4, 20) => bail!("`{v}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
-        ("tid", _) if !alnum(4, 16) => bail!("`{v}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
+        ("mid", _) if !alnum(4, 20) => bail!("`{shown}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
+        ("tid", _) if !alnum(4, 16) => bail!("`{shown}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
         ("mid" | "tid", _) => Ok(ok(v)),
         ("serial", _) => {
             let good = v.len() <= 40 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && v.chars().all(|c| c.is_ascii_alphanumeric() || " ._/-".contains(c));
             if !good {
-                bail!("`{v}` is not a serial number: letters, digits, spaces and . _ / - only, up to 40");
+                bail!("`{shown}` is not a serial number: letters, digits, spaces and . _ / - only, up to 40");
             }
             Ok(ok(v))
         }
         ("purchase_date" | "warranty_until", _) => {
-            let date: jiff::civil::Date = v.parse().map_err(|_| anyhow!("`{v}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31"))?;
+            let date: jiff::civil::Date = v.parse().map_err(|_| anyhow!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31"))?;
             if date.to_string() != v {
-                bail!("`{v}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31");
+                bail!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31");
             }
             Ok(ok(v))
         }
         ("connection", _) => match v.to_lowercase().as_str() {
             c @ ("wifi" | "mobile" | "ethernet" | "base") => Ok(ok(c)),
-            _ => bail!("`{v}` is not a connection: use wifi, mobile, ethernet or base"),
+            _ => bail!("`{shown}` is not a connection: use wifi, mobile, ethernet or base"),
         },
         (_, "phone") => {
             let good = v.len() <= 40 && v.chars().filter(|c| c.is_ascii_digit()).count() >= 3 && v.chars().all(|c| c.is_ascii_digit() || " +-()./,extEXT".contains(c));
             if !good {
-                bail!("`{v}` is not a phone number: digits, spaces and + - ( ) only");
+                bail!("`{shown}` is not a phone number: digits, spaces and + - ( ) only");
             }
-            Ok(ok(v))
+            // A card number typed into the wrong box is still a card number.
+            let (value, masked) = mask_card_numbers(v);
+            Ok(Checked { value, masked })
         }
         _ => {
             if v.chars().count() > 200 {
@@ -195,8 +245,67 @@ fn unknown_key(key: &str) -> anyhow::Error {
 }
 
 impl Profile {
-    /// Reads the profile; a missing file is an empty profile.
+    /// Reads the profile; a missing file is an empty profile. What a hand
+    /// edit put there is redacted (see [`Profile::redact`]).
     pub fn load(path: &Path) -> Result<Profile, Diagnostic> {
+        Profile::load_redacted(path).map(|(p, _)| p)
+    }
+
+    /// [`Profile::load`], and whether a card number had to be masked (the
+    /// caller warns: the file itself still holds it).
+    pub fn load_redacted(path: &Path) -> Result<(Profile, bool), Diagnostic> {
+        let mut p = Profile::load_raw(path)?;
+        let masked = p.redact();
+        Ok((p, masked))
+    }
+
+    /// Masks card numbers in every value but the shop's own identifiers
+    /// (MID, TID, serial number, dates) and removes control characters and
+    /// escape sequences from all of them. Returns whether a card number
+    /// was masked.
+    pub fn redact(&mut self) -> bool {
+        let mut masked = false;
+        let mut text = |v: &mut String| {
+            let (m, changed) = mask_card_numbers(&crate::sanitize::strip(v));
+            masked |= changed;
+            *v = m;
+        };
+        let id = |v: &mut String| *v = crate::sanitize::strip(v);
+        self.merchant.iter_mut().for_each(&mut text);
+        self.mid.iter_mut().for_each(id);
+        for c in self.contacts.values_mut() {
+            c.redact(&mut text);
+        }
+        for t in self.terminals.values_mut() {
+            [&mut t.make, &mut t.model, &mut t.connection]
+                .into_iter()
+                .flatten()
+                .for_each(&mut text);
+            [
+                &mut t.tid,
+                &mut t.serial,
+                &mut t.purchase_date,
+                &mut t.warranty_until,
+            ]
+            .into_iter()
+            .flatten()
+            .for_each(id);
+        }
+        let names: Vec<String> = self.terminals.keys().cloned().collect();
+        for name in names {
+            let (clean, changed) = mask_card_numbers(&name);
+            let clean = crate::sanitize::visible(&clean).into_owned();
+            if changed || clean != name {
+                masked |= changed;
+                if let Some(t) = self.terminals.remove(&name) {
+                    self.terminals.insert(clean, t);
+                }
+            }
+        }
+        masked
+    }
+
+    fn load_raw(path: &Path) -> Result<Profile, Diagnostic> {
         let name = path.display().to_string();
         let bytes = match crate::rules::load::read_limited(path) {
             Ok(b) => b,

@@ -226,9 +226,18 @@ pub fn save(
             format!("{stem}-{n}.md")
         };
         let path = dir.join(name);
-        if !path.exists() {
-            crate::paths::write_atomic(&path, body.as_bytes(), false)?;
-            return Ok(path);
+        // Anything already at the name (a report, a link, a dangling
+        // link) is left alone: the next name is tried.
+        match crate::paths::create_new(&path, body.as_bytes()) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                anyhow::bail!(
+                    "cannot write {}: {}",
+                    crate::paths::shown(&path),
+                    crate::rules::load::io_reason(&e)
+                )
+            }
         }
     }
     anyhow::bail!("too many reports named {stem} in {}", dir.display())
@@ -426,7 +435,7 @@ fn title_of(r: &Report, lang: Lang) -> &'static str {
 }
 
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::sanitize::markdown(s)
 }
 
 /// The report as Markdown.
@@ -483,7 +492,9 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
             out.push_str(&format!(
                 "- {}{colon}`{}`\n",
                 md(&s.prompt),
-                s.answer.as_deref().unwrap_or("").replace('`', "'")
+                crate::sanitize::strip(s.answer.as_deref().unwrap_or(""))
+                    .replace('`', "'")
+                    .replace(['\n', '\r', '\t'], " ")
             ));
         }
     }

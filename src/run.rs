@@ -244,7 +244,7 @@ impl<'r> Session<'r> {
     fn clean(&self, answer: Answer) -> Answer {
         match answer {
             Answer::Text(t) => {
-                let t = crate::rules::fold_width(&crate::rules::load::sanitize(&t));
+                let t = crate::i18n::narrow(&crate::rules::load::sanitize(&t)).into_owned();
                 let (masked, changed) = mask_card_numbers(t.trim());
                 if changed {
                     eprintln!("{}", Msg::Masked.get(self.lang));

@@ -123,18 +123,6 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Full-width ASCII (Ａ, ５, ？) as ASCII, and the ideographic space as a
-/// space: what a Chinese input method types in full-width mode.
-fn fold_width(text: &str) -> String {
-    text.chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        })
-        .collect()
-}
-
 /// Corrects the usual miswritten characters (see [`TYPOS`]).
 fn fix_typos(text: &str) -> String {
     TYPOS.iter().fold(text.to_owned(), |acc, (wrong, right)| {
@@ -145,7 +133,7 @@ fn fix_typos(text: &str) -> String {
 /// The query as it is matched: widths folded, typos corrected, lower case,
 /// and the device's own name set aside unless it is all there is.
 pub fn normalize_query(query: &str) -> String {
-    let text = fix_typos(&fold_width(query)).to_lowercase();
+    let text = fix_typos(&crate::i18n::narrow(query)).to_lowercase();
     let mut out = text.clone();
     for d in DEVICE.iter().filter(|d| !d.is_ascii()) {
         out = out.replace(d, " ");

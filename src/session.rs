@@ -119,19 +119,18 @@ pub fn now() -> String {
 pub struct LogWriter {
     file: File,
     path: PathBuf,
+    /// A FIFO or a device: written to, never synced.
+    stream: bool,
 }
 
 impl LogWriter {
-    /// Opens `path` for appending (creating it if needed). A last line torn
-    /// by a power cut is closed first, so new events start on a line of
-    /// their own.
+    /// Opens `path` for appending (creating it if needed; through a
+    /// symlink; a FIFO or a device as a stream; a read-only file is
+    /// refused). A last line torn by a power cut is closed first, so new
+    /// events start on a line of their own.
     pub fn append(path: &Path) -> io::Result<LogWriter> {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(path)?;
-        let len = file.metadata()?.len();
+        let crate::paths::Appender { mut file, stream } = crate::paths::open_append(path)?;
+        let len = if stream { 0 } else { file.metadata()?.len() };
         if len > 0 {
             use std::io::{Read, Seek, SeekFrom};
             let mut last = [0u8; 1];
@@ -144,6 +143,7 @@ impl LogWriter {
         Ok(LogWriter {
             file,
             path: path.to_path_buf(),
+            stream,
         })
     }
 
@@ -162,7 +162,13 @@ impl LogWriter {
             };
             let path = dir.join(name);
             match OpenOptions::new().create_new(true).append(true).open(&path) {
-                Ok(file) => return Ok(LogWriter { file, path }),
+                Ok(file) => {
+                    return Ok(LogWriter {
+                        file,
+                        path,
+                        stream: false,
+                    })
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
@@ -183,27 +189,155 @@ impl LogWriter {
         line.push(b'\n');
         self.file.write_all(&line)?;
         self.file.flush()?;
+        if self.stream {
+            return Ok(());
+        }
         self.file.sync_data()
     }
 }
 
-/// Reads the events of a log, one per line. A line torn by a power cut
-/// mid-write (JSON that simply stops) is left out and reported in the
-/// second value; any other bad line is an error.
+/// Reads the events of a log, one per line. Only a power cut or a kill
+/// can tear a line, and only the line being written: a last line that
+/// simply stops is left out and reported in the second value, and so is a
+/// cut line followed by a new `start` or `resume` (a later run appended to
+/// the log after the cut). Any other bad line is an error naming its line.
 pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
     let mut events = Vec::new();
+    let mut cut: Option<usize> = None;
     let mut torn = false;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
+        if let Some(at) = cut.take() {
+            // Something follows a cut line: only a new writer may.
+            let restarted = serde_json::from_str::<Event>(line)
+                .is_ok_and(|e| matches!(e, Event::Start { .. } | Event::Resume { .. }));
+            if !restarted {
+                return Err(format!(
+                    "line {at}: the line is cut off, yet the log goes on after it (the log is damaged or was edited)"
+                ));
+            }
+        }
         match serde_json::from_str::<Event>(line) {
             Ok(e) => events.push(e),
-            Err(e) if e.is_eof() => torn = true,
-            Err(e) => return Err(format!("line {}: not a session log event ({e})", i + 1)),
+            Err(e) if e.is_eof() => {
+                cut = Some(i + 1);
+                torn = true;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "line {}: not a session log event ({})",
+                    i + 1,
+                    crate::sanitize::visible(&e.to_string())
+                ))
+            }
         }
     }
     Ok((events, torn))
+}
+
+impl Event {
+    /// Makes an event read from a file safe to show and keep: card numbers
+    /// masked in every free text, control characters and escape sequences
+    /// removed from text and shown visibly in ids. Returns whether a card
+    /// number was masked.
+    pub fn redact(&mut self) -> bool {
+        use crate::sanitize::{strip, visible};
+        let mut masked = false;
+        let mut text = |s: &mut String| {
+            let (m, changed) = crate::privacy::mask_card_numbers(&strip(s));
+            masked |= changed;
+            *s = m;
+        };
+        let id = |s: &mut String| *s = visible(s).into_owned();
+        match self {
+            Event::Start {
+                time,
+                tree,
+                title,
+                lang,
+                version,
+                ..
+            } => {
+                [time, tree, lang, version].into_iter().for_each(id);
+                title.iter_mut().for_each(&mut text);
+            }
+            Event::Resume { time } => id(time),
+            Event::Step {
+                time,
+                node,
+                kind,
+                prompt,
+                answer,
+                label,
+                action,
+                caution,
+                ..
+            } => {
+                [time, node, kind].into_iter().for_each(id);
+                text(prompt);
+                answer
+                    .iter_mut()
+                    .chain(label)
+                    .chain(action)
+                    .chain(caution)
+                    .for_each(&mut text);
+            }
+            Event::Decision {
+                time,
+                node,
+                action,
+                caution,
+                ..
+            } => {
+                [time, node].into_iter().for_each(id);
+                action.iter_mut().chain(caution).for_each(&mut text);
+            }
+            Event::Facts {
+                time,
+                terminal,
+                facts,
+                contact,
+            } => {
+                id(time);
+                terminal.iter_mut().for_each(&mut text);
+                for f in facts {
+                    id(&mut f.fact);
+                    text(&mut f.label);
+                    // The shop's own identifiers are never masked.
+                    if matches!(f.fact.as_str(), "mid" | "tid" | "serial") {
+                        f.value.iter_mut().for_each(|v| *v = strip(v));
+                    } else {
+                        f.value.iter_mut().for_each(&mut text);
+                    }
+                }
+                if let Some(c) = contact {
+                    c.redact(&mut text);
+                }
+            }
+            Event::Back { time, to } => [time, to].into_iter().for_each(id),
+            Event::End {
+                time,
+                outcome,
+                node,
+                party,
+                tree,
+                message,
+                caution,
+                customer,
+            } => {
+                [time, outcome].into_iter().for_each(id);
+                node.iter_mut().chain(party).chain(tree).for_each(id);
+                message
+                    .iter_mut()
+                    .chain(caution)
+                    .chain(customer)
+                    .for_each(&mut text);
+            }
+        }
+        masked
+    }
 }
 
 /// Largest session log `--resume` and `report` read.
@@ -212,24 +346,24 @@ pub const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
 /// Reads a session log file: its events, and whether a torn line was left out.
 pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     use anyhow::{anyhow, bail};
-    use std::io::Read;
-    let name = path.display();
-    let file = File::open(path).map_err(|e| {
+    let name = crate::paths::shown(path);
+    let bytes = crate::paths::read_regular(path, MAX_LOG_BYTES).map_err(|e| {
         anyhow!(
             "cannot read the session log {name}: {}",
             crate::rules::load::io_reason(&e)
         )
     })?;
-    let mut bytes = Vec::new();
-    file.take(MAX_LOG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow!("cannot read the session log {name}: {e}"))?;
     if bytes.len() as u64 > MAX_LOG_BYTES {
         bail!("{name} is larger than {MAX_LOG_BYTES} bytes: not a session log");
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("{name} is not a session log (not UTF-8 text)"))?;
-    let (events, torn) = read_events(&text).map_err(|e| anyhow!("{name}: {e}"))?;
+    let (mut events, torn) = read_events(&text).map_err(|e| anyhow!("{name}: {e}"))?;
+    // A log may come from anywhere (or have been edited): nothing in it is
+    // shown or copied into a report before it is redacted.
+    for e in &mut events {
+        e.redact();
+    }
     if !events.iter().any(|e| matches!(e, Event::Start { .. })) {
         bail!("{name} holds no session (no start event)");
     }

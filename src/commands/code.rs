@@ -10,14 +10,16 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
     let rules = load_rules(ctx)?;
     let lang = ctx.lang;
     let Some(code) = rules.code(input) else {
-        let msg = fill(Msg::UnknownCode.get(lang), &[("code", input.trim())]);
+        // The input is echoed: masked and with its controls made visible.
+        let shown = crate::sanitize::visible(&crate::privacy::mask(input.trim())).into_owned();
+        let msg = fill(Msg::UnknownCode.get(lang), &[("code", &shown)]);
         use colored::Colorize;
         use_color_for(ctx.color, Stream::Stderr);
-        eprintln!(
+        super::print_err(&format!(
             "{} {msg}\n  {}",
             "error:".red().bold(),
             Msg::UnknownCodeHint.get(lang)
-        );
+        ));
         return Ok(1);
     };
     if json {

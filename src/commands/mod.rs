@@ -62,13 +62,28 @@ pub fn load_rules(ctx: &Ctx) -> Result<RuleSet> {
     Err(RulesBroken.into())
 }
 
+/// Writes `value` as JSON to stdout: C1 controls and bidi characters are
+/// written as `\uXXXX` (serde_json escapes only C0).
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).context("cannot write JSON")?;
-    print_out(&format!("{text}\n"))
+    write_stdout(&format!("{}\n", crate::sanitize::json(&text)))
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
+/// Writes text to stdout; a closed pipe (`| head`) is not an error. Any
+/// control character or escape sequence is shown visibly, except the
+/// colour codes posdoctor adds itself when colour is on.
 pub fn print_out(text: &str) -> Result<()> {
+    let colour = colored::control::SHOULD_COLORIZE.should_colorize();
+    write_stdout(&crate::sanitize::terminal(text, colour))
+}
+
+/// Prints one line to stderr the way [`print_out`] prints to stdout.
+pub fn print_err(text: &str) {
+    let colour = colored::control::SHOULD_COLORIZE.should_colorize();
+    eprintln!("{}", crate::sanitize::terminal(text, colour));
+}
+
+fn write_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -82,14 +97,28 @@ pub fn profile_for_run(ctx: &Ctx, dirs: Option<&Dirs>) -> Profile {
     let Some(dirs) = dirs else {
         return Profile::default();
     };
-    match Profile::load(&dirs.profile()) {
-        Ok(p) => p,
+    match Profile::load_redacted(&dirs.profile()) {
+        Ok((p, masked)) => {
+            if masked {
+                warn_profile_masked(ctx, &dirs.profile());
+            }
+            p
+        }
         Err(d) => {
             let color = use_color_for(ctx.color, Stream::Stderr);
             eprintln!("{}\n(continuing without the profile)", d.render(color));
             Profile::default()
         }
     }
+}
+
+/// Tells the person that their hand-edited profile holds a card number.
+pub fn warn_profile_masked(ctx: &Ctx, path: &std::path::Path) {
+    use_color_for(ctx.color, Stream::Stderr);
+    print_err(&fill(
+        Msg::ProfileMasked.get(ctx.lang),
+        &[("path", &crate::paths::shown(path))],
+    ));
 }
 
 /// Reads a session log, telling the person about a torn last line.
@@ -100,7 +129,7 @@ pub fn read_log(path: &std::path::Path, lang: Lang) -> Result<Vec<crate::session
             "{}",
             fill(
                 Msg::TornLine.get(lang),
-                &[("path", &path.display().to_string())]
+                &[("path", &crate::paths::shown(path))]
             )
         );
     }

@@ -12,11 +12,20 @@ use crate::term::{use_color_for, Stream};
 pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
     let dirs = Dirs::from_env()?;
     let path = dirs.profile();
-    let mut profile = Profile::load(&path).map_err(|d| {
+    // Set and unset read, change and write the file: one at a time, so
+    // parallel sets all land.
+    let _lock = match cmd {
+        ProfileCmd::Show { .. } => None,
+        _ => Some(crate::paths::lock_exclusive(&dirs.profile_lock())?),
+    };
+    let (mut profile, masked) = Profile::load_redacted(&path).map_err(|d| {
         let color = use_color_for(ctx.color, Stream::Stderr);
         eprintln!("{}", d.render(color));
-        anyhow!("fix or remove {} first", path.display())
+        anyhow!("fix or remove {} first", crate::paths::shown(&path))
     })?;
+    if masked {
+        super::warn_profile_masked(ctx, &path);
+    }
     let terminal = profile.terminal_name(ctx.terminal.as_deref());
     match cmd {
         ProfileCmd::Show { json } => {
@@ -24,7 +33,7 @@ pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
                 print_json(&profile)?;
             } else {
                 let entries = profile.entries();
-                let mut text = format!("# {}\n", path.display());
+                let mut text = format!("# {}\n", crate::paths::shown(&path));
                 if entries.is_empty() {
                     text.push_str("(empty: save facts with `posdoctor profile set KEY VALUE`, e.g. `posdoctor profile set mid 123456789012345`)\n");
                 }

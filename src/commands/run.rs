@@ -31,6 +31,9 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         None => Answers::default(),
     };
     answers.add_flags(&args.answer).map_err(|e| anyhow!(e))?;
+    if answers.masked {
+        eprintln!("{}", Msg::Masked.get(lang));
+    }
     let dirs = Dirs::from_env();
     let profile = profile_for_run(ctx, dirs.as_ref().ok());
     let terminal = profile.terminal_name(ctx.terminal.as_deref());

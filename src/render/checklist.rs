@@ -544,17 +544,7 @@ fn lang_of(c: &Checklist) -> Lang {
 // ---- markdown -----------------------------------------------------------
 
 fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if matches!(
-            ch,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.replace('\n', " ")
+    crate::sanitize::markdown(s)
 }
 
 /// The checklist as GitHub-flavoured Markdown, steps as task items.

@@ -4,18 +4,23 @@
 use crate::i18n::{Lang, Msg};
 use crate::rules::{Body, Node, NodeKind, RuleSet, Tree};
 
+/// `s` wrapped to `width` columns (a word longer than that is broken, so
+/// Graphviz never meets a 5 000-character word) and cut to `lines` lines.
+fn fit(s: &str, width: usize, lines: usize) -> String {
+    let opts = textwrap::Options::new(width).break_words(true);
+    let wrapped = textwrap::wrap(s, opts);
+    let mut v: Vec<String> = wrapped.iter().take(lines).map(|l| l.to_string()).collect();
+    if wrapped.len() > lines {
+        if let Some(last) = v.last_mut() {
+            last.push('…');
+        }
+    }
+    v.join("\n")
+}
+
 /// The text inside a node's box: its id, then a short form of what it says.
 fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
-    let short = |s: &str| -> String {
-        let lines = textwrap::wrap(s, 28);
-        let mut v: Vec<String> = lines.iter().take(4).map(|l| l.to_string()).collect();
-        if lines.len() > 4 {
-            if let Some(last) = v.last_mut() {
-                last.push('…');
-            }
-        }
-        v.join("\n")
-    };
+    let short = |s: &str| fit(s, 28, 4);
     let body = match &node.body {
         Body::Check { action, ask, .. } => {
             let q = ask
@@ -33,9 +38,11 @@ fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
         }
         Body::Link { tree } => format!(
             "→ {}",
-            rules
-                .tree(tree)
-                .map_or(tree.as_str(), |t| t.title.get(lang))
+            short(
+                rules
+                    .tree(tree)
+                    .map_or(tree.as_str(), |t| t.title.get(lang))
+            )
         ),
     };
     // A warning mark, so a caution is not lost when reading the graph.
@@ -43,8 +50,17 @@ fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
     format!("{mark}{}\n{}", node.id, body)
 }
 
+/// A tree's title as a graph's caption.
+fn caption(tree: &Tree, lang: Lang) -> String {
+    fit(tree.title.get(lang), 60, 2).replace('\n', " ")
+}
+
 /// The label of an edge: the answer as a person reads it.
 fn edge_label(node: &Node, answer: &str, lang: Lang) -> String {
+    fit(&edge_words(node, answer, lang), 28, 3)
+}
+
+fn edge_words(node: &Node, answer: &str, lang: Lang) -> String {
     match (&node.body, answer) {
         (Body::Check { .. }, "yes") => Msg::Yes.get(lang).to_owned(),
         (Body::Check { .. }, "no") => Msg::No.get(lang).to_owned(),
@@ -94,7 +110,7 @@ pub fn dot(tree: &Tree, rules: &RuleSet, lang: Lang) -> String {
     let mut out = format!("digraph {} {{\n", dot_quote(&tree.id));
     out.push_str(&format!(
         "  label={};\n  labelloc=t;\n  fontname=\"sans-serif\";\n",
-        dot_quote(tree.title.get(lang))
+        dot_quote(&caption(tree, lang))
     ));
     out.push_str(
         "  node [fontname=\"sans-serif\", style=\"filled\"];\n  edge [fontname=\"sans-serif\"];\n",
@@ -152,6 +168,7 @@ fn mermaid_text(s: &str) -> String {
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
             '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
 
             '\n' => out.push_str("<br/>"),
             '\r' => {}
@@ -168,9 +185,11 @@ pub fn mermaid(tree: &Tree, rules: &RuleSet, lang: Lang) -> String {
             .position(|n| n.id == id)
             .map_or_else(|| "missing".to_owned(), |i| format!("n{i}"))
     };
+    // The front matter is YAML: a single-quoted scalar takes any text
+    // (a backslash as in `D:\data` included) with `'` doubled.
     let mut out = format!(
-        "---\ntitle: \"{}\"\n---\nflowchart TD\n",
-        mermaid_text(tree.title.get(lang))
+        "---\ntitle: '{}'\n---\nflowchart TD\n",
+        caption(tree, lang).replace('\'', "''")
     );
     for (i, node) in tree.nodes.iter().enumerate() {
         let l = format!("\"{}\"", mermaid_text(&label(node, rules, lang)));

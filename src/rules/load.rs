@@ -64,6 +64,27 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             pack_inputs(pack, i + 1, &mut inputs, &mut diags);
         }
     }
+    finish(inputs, diags)
+}
+
+/// Loads rule files held in memory, each as one pack named by its file
+/// name, as if given with `--rules` (no built-ins): for fuzzing and tests.
+pub fn load_bytes(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    let inputs = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| Input {
+            origin: Origin::Pack(PathBuf::from(&name)),
+            name,
+            pack: i + 1,
+            bytes,
+        })
+        .collect();
+    finish(inputs, Vec::new())
+}
+
+/// Parses, checks and combines the raw files.
+fn finish(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Loaded {
     let parsed: Vec<Parsed> = inputs
         .into_iter()
         .filter_map(|inp| parse_input(inp, &mut diags))
@@ -178,15 +199,11 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, 
     }
 }
 
-/// Reads at most one byte more than the limit, so a huge file is refused
-/// without being read whole.
+/// Reads a regular file of at most [`yaml::MAX_FILE_BYTES`] (one byte more
+/// is read, so a huge file is refused without being read whole). A FIFO, a
+/// device or a folder is an error at once, never a wait.
 pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    f.take(yaml::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    crate::paths::read_regular(path, yaml::MAX_FILE_BYTES as u64)
 }
 
 /// An I/O error as a short sentence, without Rust's debug form.
@@ -196,6 +213,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
         NotFound => "no such file or folder".into(),
         PermissionDenied => "permission denied".into(),
         IsADirectory => "it is a folder, not a file".into(),
+        // posdoctor's own reasons (a FIFO given as a file) are sentences already.
+        _ if e.raw_os_error().is_none() => e.to_string(),
         _ => {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_lowercase()
@@ -228,6 +247,7 @@ fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         index: Arc::clone(&index),
         path: String::new(),
     };
+    check_controls(&root, diags);
     if def.version != 1 {
         diags.push(
             root.child("version")
@@ -254,6 +274,106 @@ fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     })
 }
 
+/// Fields whose values are ids or references, matched by scripts and the
+/// engine rather than read: a control character there is an error.
+const REFERENCE_FIELDS: &[&str] = &[
+    "start",
+    "next",
+    "yes",
+    "no",
+    "skip",
+    "otherwise",
+    "use",
+    "tree",
+    "match",
+    "code",
+    "aliases",
+    "kind",
+    "category",
+    "party",
+    "fact",
+    "rung",
+    "owner",
+    "have_ready",
+];
+
+/// Control characters and bidi controls in the file's values: in an id or
+/// a reference an error (ids themselves are checked by [`check_id`]); in
+/// text a warning, since the loader removes them from text anyway.
+fn check_controls(root: &Place, diags: &mut Vec<Diagnostic>) {
+    use crate::sanitize::{has_bidi, has_controls, is_bidi, is_dangerous};
+    // Raw control characters were refused by `decode`; the others can only
+    // come from an escape in a double-quoted string, or be a raw bidi
+    // control or line separator.
+    let text = &root.file.text;
+    let escape = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && b"0abvfreNxuULP".contains(&w[1]));
+    let raw = text
+        .chars()
+        .any(|c| !matches!(c, '\n' | '\t' | '\r') && is_dangerous(c));
+    if !escape && !raw {
+        return;
+    }
+    let mut found: Vec<(String, String)> = root
+        .index
+        .get()
+        .scalars()
+        .filter(|(_, v)| has_controls(v))
+        .map(|(p, v)| (p.to_owned(), v.to_owned()))
+        .collect();
+    found.sort();
+    for (path, value) in found {
+        let field = path
+            .split('.')
+            .rev()
+            .find(|seg| {
+                !seg.is_empty()
+                    && !seg.bytes().all(|b| b.is_ascii_digit())
+                    && !matches!(*seg, "en" | "zh")
+            })
+            .unwrap_or("");
+        if field == "id" {
+            continue;
+        }
+        let first = value
+            .chars()
+            .find(|c| *c != '\n' && *c != '\t' && is_dangerous(*c))
+            .map_or(0, u32::from);
+        let place = Place {
+            path: path.clone(),
+            ..root.clone()
+        };
+        if REFERENCE_FIELDS.contains(&field) {
+            diags.push(
+                place
+                    .error(format!(
+                        "`{field}` holds a control character (U+{first:04X}): ids, references and patterns may not"
+                    ))
+                    .with_hint("use letters, digits, `-`, `_` and `.`"),
+            );
+        } else if has_bidi(&value) {
+            let c = value.chars().find(|c| is_bidi(*c)).map_or(0, u32::from);
+            diags.push(
+                place
+                    .warning(format!(
+                        "`{field}` holds a bidirectional control character (U+{c:04X}) that can make the text read differently than it is; posdoctor removes it"
+                    ))
+                    .with_hint("remove it from the file"),
+            );
+        } else {
+            diags.push(
+                place
+                    .warning(format!(
+                        "`{field}` holds a control character (U+{first:04X}), such as a terminal escape sequence; posdoctor removes it"
+                    ))
+                    .with_hint("remove it from the file"),
+            );
+        }
+    }
+}
+
 fn root_place(p: &Parsed, path: String) -> Place {
     Place {
         file: Arc::clone(&p.file),
@@ -262,10 +382,17 @@ fn root_place(p: &Parsed, path: String) -> Place {
     }
 }
 
+/// The longest id (tree, node, check, choice), in characters.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The longest search keyword, in characters.
+pub const MAX_KEYWORD_CHARS: usize = 200;
+
 /// Ids are typed on command lines and in answer files: keep them simple.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+    id.len() <= MAX_ID_CHARS
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
@@ -274,9 +401,9 @@ fn check_id(id: &str, place: &Place, what: &str, diags: &mut Vec<Diagnostic>) {
         diags.push(
             place
                 .error(format!("the {what} id `{id}` is not allowed"))
-                .with_hint(
-                    "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-                ),
+                .with_hint(format!(
+                    "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                )),
         );
     }
 }
@@ -453,12 +580,31 @@ fn compile_tree(
                 .error(format!("tree `{}` has no nodes", def.id)),
         );
     }
+    for (lang, words) in [("en", &def.keywords.en), ("zh", &def.keywords.zh)] {
+        for (i, w) in words.iter().enumerate() {
+            if w.chars().count() > MAX_KEYWORD_CHARS {
+                diags.push(
+                    place
+                        .child("keywords")
+                        .child(lang)
+                        .child(i)
+                        .error(format!(
+                            "the keyword is longer than {MAX_KEYWORD_CHARS} characters"
+                        ))
+                        .with_hint("keywords are words and short phrases people type"),
+                );
+            }
+        }
+    }
     Tree {
         id: def.id.clone(),
         title: clean(&def.title),
         summary: def.summary.as_ref().map(clean),
         category: def.category,
-        keywords: def.keywords.clone(),
+        keywords: super::Keywords {
+            en: def.keywords.en.iter().map(|k| sanitize(k)).collect(),
+            zh: def.keywords.zh.iter().map(|k| sanitize(k)).collect(),
+        },
         start: def.start.clone(),
         nodes,
         index,
@@ -469,48 +615,10 @@ fn compile_tree(
 }
 
 /// Removes control characters and escape sequences a rule file could use to
-/// mess with a terminal; keeps newlines and tabs.
+/// mess with a terminal; keeps newlines and tabs. Kept at this path for
+/// the callers that know it: the one sanitiser is [`crate::sanitize`].
 pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => {
-                // ESC [ ... final byte, or ESC ] ... BEL/ST: drop the sequence.
-                match chars.peek() {
-                    Some('[') => {
-                        chars.next();
-                        while let Some(&n) = chars.peek() {
-                            chars.next();
-                            if ('@'..='~').contains(&n) {
-                                break;
-                            }
-                        }
-                    }
-                    Some(']') => {
-                        chars.next();
-                        while let Some(n) = chars.next() {
-                            if n == '\u{7}' || (n == '\u{1b}' && chars.peek() == Some(&'\\')) {
-                                if n == '\u{1b}' {
-                                    chars.next();
-                                }
-                                break;
-                            }
-                        }
-                    }
-                    _ => {
-                        chars.next();
-                    }
-                }
-            }
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            // Bidirectional overrides can make text read differently than it is.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::strip(s)
 }
 
 fn clean(t: &Text) -> Text {

@@ -64,11 +64,17 @@ impl Place {
     }
 
     pub fn error(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error("", message).at(&self.file, self.span())
+        self.locate(Diagnostic::error("", message))
     }
 
     pub fn warning(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning("", message).at(&self.file, self.span())
+        self.locate(Diagnostic::warning("", message))
+    }
+
+    fn locate(&self, d: Diagnostic) -> Diagnostic {
+        d.at_with(&self.file, self.span(), |before| {
+            self.index.line_of(before.len())
+        })
     }
 }
 
@@ -92,12 +98,19 @@ pub struct Choice {
     pub next: String,
 }
 
-/// A route of a text node: a pattern (checked when loaded, compiled on
-/// first use, since most runs never need most patterns) and its target.
+/// The most a route's compiled pattern may take (regex's size limit): the
+/// same when `validate` compiles it and when a run matches with it.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// The longest route pattern, in characters.
+pub const MAX_PATTERN_CHARS: usize = 1000;
+
+/// A route of a text node: a pattern (parsed when loaded, compiled when
+/// validated, once) and its target.
 #[derive(Clone, Debug)]
 pub struct Route {
     pub pattern: String,
-    regex: std::sync::OnceLock<Option<Regex>>,
+    regex: std::sync::OnceLock<Result<Regex, String>>,
     pub next: String,
 }
 
@@ -108,6 +121,12 @@ impl Route {
 
     /// A route, or why its pattern is not a regular expression.
     pub fn new(pattern: &str, next: &str) -> Result<Route, String> {
+        let n = pattern.chars().count();
+        if n > MAX_PATTERN_CHARS {
+            return Err(format!(
+                "it is {n} characters long, more than the limit of {MAX_PATTERN_CHARS}"
+            ));
+        }
         regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
             .build()
@@ -127,16 +146,38 @@ impl Route {
         })
     }
 
+    /// The compiled pattern, or why it cannot be compiled within
+    /// [`REGEX_SIZE_LIMIT`] (compiled once; `validate` reports the error at
+    /// the pattern's line, so a run never meets it).
+    pub fn compiled(&self) -> Result<&Regex, &str> {
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&Route::anchored(&self.pattern))
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| match e {
+                        regex::Error::CompiledTooBig(_) => format!(
+                            "the pattern is too big: compiled, it would take more than {} KiB (the limit); repeat narrower classes, e.g. [a-z0-9]{{40}} rather than \\w{{40}}",
+                            REGEX_SIZE_LIMIT / 1024
+                        ),
+                        other => other
+                            .to_string()
+                            .lines()
+                            .rfind(|l| !l.trim().is_empty())
+                            .unwrap_or("invalid")
+                            .trim()
+                            .to_owned(),
+                    })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// True when the whole (trimmed) answer matches, ignoring case.
     pub fn is_match(&self, answer: &str) -> bool {
-        let regex = self.regex.get_or_init(|| {
-            regex::RegexBuilder::new(&Route::anchored(&self.pattern))
-                .case_insensitive(true)
-                .size_limit(1 << 20)
-                .build()
-                .ok()
-        });
-        regex.as_ref().is_some_and(|r| r.is_match(answer.trim()))
+        let answer = crate::i18n::narrow(answer.trim());
+        self.compiled().is_ok_and(|r| r.is_match(answer.trim()))
     }
 }
 
@@ -329,23 +370,11 @@ pub struct Code {
     pub place: Place,
 }
 
-/// Full-width ASCII forms (a Chinese input method's `５１`, `ＤＥＣＬＩＮＥＤ`)
-/// and the ideographic space as their plain forms, so typed codes and
-/// messages match patterns and the code table.
-pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            c => c,
-        })
-        .collect()
-}
-
-/// The form of a code used for look-ups: trimmed, upper case, one digit
-/// padded to two (`5` → `05`), inner spaces collapsed.
+/// The form of a code used for look-ups: full-width forms read as ASCII
+/// (`０５`), trimmed, upper case, one digit padded to two (`5` → `05`),
+/// inner spaces collapsed.
 pub fn normalize_code(s: &str) -> String {
-    let t = fold_width(s)
+    let t = crate::i18n::narrow(s)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -75,6 +75,24 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
         dangling(&tree.start, tree.place.child("start"), diags);
         return;
     }
+    // Every pattern compiled with the limits the run uses: one too big
+    // would otherwise never match, and the walk would silently take
+    // `otherwise`.
+    for node in &tree.nodes {
+        if let Body::Text { routes, .. } = &node.body {
+            for (i, r) in routes.iter().enumerate() {
+                if let Err(why) = r.compiled() {
+                    diags.push(
+                        node.place
+                            .child("routes")
+                            .child(i)
+                            .child("match")
+                            .error(why.to_owned()),
+                    );
+                }
+            }
+        }
+    }
     let mut broken = false;
     for node in &tree.nodes {
         for edge in node.edges() {

@@ -51,6 +51,25 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             return Err(d);
         }
     };
+    // YAML allows no raw control character but tab and line breaks:
+    // say where it is, instead of the parser's "at position N".
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')) && *c != '\0'
+    }) {
+        let file = Arc::new(SourceFile {
+            name: name.to_owned(),
+            text: text.clone(),
+        });
+        return Err(Diagnostic::error(
+            name,
+            format!(
+                "the file holds a raw control character (U+{:04X}); YAML allows only tabs and line breaks",
+                u32::from(c)
+            ),
+        )
+        .at(&file, at..at + c.len_utf8())
+        .with_hint("remove it: editors may show it as ^[ or as a box"));
+    }
     if text.contains('\0') {
         return Err(
             Diagnostic::error(name, "the file holds binary data, not YAML text")
@@ -177,8 +196,17 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
         msg = "a rule file must be a mapping with `trees:` and/or `checks:`".into();
         hint = Some("start the file with `trees:`; see docs/rules.md".into());
     }
+    // A duplicate key is reported by serde_yaml at the mapping (or not at
+    // all): point at the second occurrence itself.
+    let duplicate = ["duplicate entry with key \"", "duplicate field `"]
+        .iter()
+        .find_map(|p| msg.strip_prefix(p))
+        .and_then(|rest| rest.split(['"', '`']).next())
+        .and_then(|key| PosIndex::build(&file.text).duplicate(key));
     let mut d = Diagnostic::error(&file.name, msg);
-    if let Some(loc) = e.location() {
+    if let Some(span) = duplicate {
+        d = d.at(file, span);
+    } else if let Some(loc) = e.location() {
         let at = loc.index();
         d = d.at(file, at..at);
         let line_text = file
@@ -202,6 +230,8 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
 pub struct LazyIndex {
     file: Arc<SourceFile>,
     cell: std::sync::OnceLock<PosIndex>,
+    /// Byte offset of every line's start, for line numbers in O(log n).
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl LazyIndex {
@@ -209,7 +239,28 @@ impl LazyIndex {
         LazyIndex {
             file: Arc::clone(file),
             cell: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The 1-based line of byte offset `at`, and the byte where it starts.
+    /// Thousands of findings in one file cost a binary search each, not a
+    /// scan of the file each.
+    pub fn line_of(&self, at: usize) -> (usize, usize) {
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.file
+                        .text
+                        .bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        });
+        let i = starts.partition_point(|&s| s <= at).max(1);
+        (i, starts[i - 1])
     }
 
     pub fn get(&self) -> &PosIndex {
@@ -228,6 +279,8 @@ pub struct PosIndex {
     spans: HashMap<String, Range<usize>>,
     /// Scalars exactly as written (`05` stays `05`).
     scalars: HashMap<String, String>,
+    /// Keys written twice in one mapping: the key and its second place.
+    duplicates: Vec<(String, Range<usize>)>,
 }
 
 impl PosIndex {
@@ -246,6 +299,19 @@ impl PosIndex {
         // is still useful.
         let _ = Parser::new_from_str(text).load(&mut rx, false);
         rx.index
+    }
+
+    /// Where `key` is written a second time in one mapping, if anywhere.
+    pub fn duplicate(&self, key: &str) -> Option<Range<usize>> {
+        self.duplicates
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Every scalar value with its path (keys are not values).
+    pub fn scalars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.scalars.iter().map(|(p, v)| (p.as_str(), v.as_str()))
     }
 
     /// The scalar at `path` as written, before any type resolution.
@@ -335,6 +401,9 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
                         if std::mem::take(first) {
                             self.index.spans.insert(path.clone(), span.clone());
                         }
+                        if self.index.spans.contains_key(&kp) {
+                            self.index.duplicates.push((value.clone(), span.clone()));
+                        }
                         self.index.spans.insert(kp, span);
                         *key = Some(value);
                     }
@@ -404,12 +473,14 @@ pub fn parse_flat_map(
             Diagnostic::error(&file.name, "a node id must be a plain word").at(file, 0..0)
         })?;
         let span = index.span(&format!("{key}#key"));
-        // As written, so `05` stays `05`; YAML booleans read as yes/no.
-        let raw_of = |path: &str| -> String {
-            match index.scalar(path).unwrap_or_default() {
-                "true" => "yes".into(),
-                "false" => "no".into(),
-                other => other.to_owned(),
+        // As written, so `05` stays `05`; YAML booleans read as yes/no. An
+        // alias (`*name`) has no text of its own: it is the value it names.
+        let raw_of = |path: &str, value: &serde_yaml::Value| -> String {
+            match index.scalar(path) {
+                Some("true") => "yes".into(),
+                Some("false") => "no".into(),
+                Some(other) => other.to_owned(),
+                None => scalar_string(value).unwrap_or_default(),
             }
         };
         let value = match v {
@@ -423,11 +494,11 @@ pub fn parse_flat_map(
                         )
                         .at(file, index.span(&format!("{key}.{i}"))));
                     }
-                    list.push(raw_of(&format!("{key}.{i}")));
+                    list.push(raw_of(&format!("{key}.{i}"), item));
                 }
                 RawValue::Many(list)
             }
-            other if scalar_string(other).is_some() => RawValue::One(raw_of(&key)),
+            other if scalar_string(other).is_some() => RawValue::One(raw_of(&key, other)),
             _ => {
                 return Err(Diagnostic::error(
                     &file.name,

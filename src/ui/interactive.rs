@@ -543,7 +543,7 @@ impl Answerer for Interactive {
     ) -> anyhow::Result<Reply> {
         if step.kind() != NodeKind::Info && self.presets.has(&step.node_ref) {
             if let Some(text) = self.presets.take(&step.node_ref) {
-                let answer = step.parse(&text)?;
+                let answer = self.presets.parse_for(step, &text)?;
                 let label = super::answer_label(step, &answer, self.lang).unwrap_or_default();
                 let line = format!("{} {label} {}", step.prompt(self.lang), self.m(Msg::Preset));
                 eprintln!(

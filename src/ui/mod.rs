@@ -99,7 +99,7 @@ impl Answerer for Scripted {
         }
         match self.answers.take(&step.node_ref) {
             Some(text) => Ok(Reply::Answer {
-                answer: step.parse(&text)?,
+                answer: self.answers.parse_for(step, &text)?,
                 confirmed: step.is_destructive(),
             }),
             None => Ok(Reply::NeedsInput),

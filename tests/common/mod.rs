@@ -139,3 +139,19 @@ pub fn builtin_rules() -> posdoctor::rules::RuleSet {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     loaded.rules
 }
+
+/// Every regular file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.file_type() {
+                Ok(ft) if ft.is_dir() => todo.push(e.path()),
+                Ok(ft) if ft.is_file() => out.push(e.path()),
+                _ => {}
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,4 @@
+#![no_main]
+// The body lives in posdoctor::fuzz so that `cargo test` replays
+// fuzz/regressions/session_log/ through the same code.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| posdoctor::fuzz::session_log(data));

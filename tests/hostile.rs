@@ -1,0 +1,1186 @@
+//! Hostile input, as a stranger's rule pack, a script, a broken disk and a
+//! Chinese keyboard would give it: no card number kept, no escape sequence
+//! shown, no file clobbered, no hang. Every check looks at what the person
+//! or the script gets: stdout, stderr and every file under POSDOCTOR_HOME.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+use std::time::{Duration, Instant};
+
+use common::*;
+use posdoctor::privacy::normalize_digits;
+
+/// The first character no output may carry raw, with where it is.
+fn dirty(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.char_indices()
+        .find(|(_, c)| posdoctor::sanitize::is_dangerous(*c) && !matches!(c, '\n' | '\t' | '\r'))
+        .map(|(i, c)| {
+            let from = text[..i].char_indices().rev().nth(30).map_or(0, |(j, _)| j);
+            format!("U+{:04X} after {:?}", u32::from(c), &text[from..i])
+        })
+}
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    if let Some(bad) = dirty(bytes) {
+        panic!("{what}: {bad}");
+    }
+}
+
+/// A pack whose every text field carries ESC sequences, OSC 52 (clipboard),
+/// OSC 0 (window title), C1 controls, DEL and bidi overrides and isolates.
+const EVIL_PACK: &str = r#"
+checks:
+  - id: evil-check
+    rung: restart
+    do: "Restart \e]52;c;aGVsbG8=\a now \x9b2J"
+    ask: "Did it \e]0;pwned\a help?"
+    caution: "Careful \u202eevil\u202c \x85 \x7f \x90dcs\x9c"
+trees:
+  - id: evil
+    title: {en: "Evil \e[31mred\e[0m \e]0;title\a D:\\data", zh: "邪恶 \e]52;c;eA==\a"}
+    summary: "Sum \x9d0;t\x9c mary \u2066iso\u2069 \u200f"
+    category: power
+    keywords: {en: ["kw\e]0;t\a", "bidi\u202e"], zh: ["中\e[2J"]}
+    start: a
+    nodes:
+      - id: a
+        kind: check
+        use: evil-check
+        caution: "C \e[8m hidden \e_apc\e\\"
+        yes: done
+        no: b
+      - id: b
+        kind: choice
+        ask: "Pick \e]52;c;Zm9v\a"
+        choices:
+          - {id: one, label: "One \x9b31m", next: c}
+          - {id: two, label: {en: "Two \e]0;x\a", zh: "二 \u202e"}, next: esc}
+      - id: c
+        kind: text
+        ask: "Type \e]0;t\a the code"
+        routes:
+          - {match: "05|51", next: esc}
+        otherwise: done
+      - id: esc
+        kind: escalate
+        party: vendor
+        text: "Call \e]52;c;YmFy\a vendor <script>alert(1)</script> ![x](http://evil/x.png) <img src=x onerror=alert(1)>"
+      - id: done
+        kind: resolved
+        text: "Fixed \e[1m \e[?1049h"
+        customer: "Tell \e]0;c\a them"
+codes:
+  - code: "Q7"
+    meaning: "Means \e]52;c;cXE=\a this"
+    owner: terminal
+    action: "Do \x9b1m that"
+    customer: "Say \u202e this"
+"#;
+
+/// The pack in a folder and a file whose names carry escapes too.
+fn evil_pack(env: &Env) -> PathBuf {
+    let dir = env.home().join("pack\u{1b}]0;pwned\u{7}\u{202e}");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("evil\u{9b}1m\u{1b}[2J.yaml"), EVIL_PACK).unwrap();
+    dir
+}
+
+#[test]
+fn a_hostile_pack_never_reaches_the_terminal_raw() {
+    let env = Env::new();
+    let pack = evil_pack(&env);
+    let out_file = env.home().join("out");
+    let runs: &[&[&str]] = &[
+        &["list"],
+        &["list", "--json"],
+        &["validate"],
+        &["validate", "--json"],
+        &["validate", "--strict"],
+        &["checklist", "evil"],
+        &["checklist", "evil", "--format", "markdown"],
+        &["checklist", "evil", "--format", "html"],
+        &["--lang", "zh", "checklist", "evil", "--width", "32"],
+        &["checklist", "--all", "--format", "html", "-o", "OUT"],
+        &["graph", "evil"],
+        &["graph", "evil", "--format", "mermaid"],
+        &["--lang", "zh", "graph", "evil", "--format", "mermaid"],
+        &["code", "Q7"],
+        &["code", "Q7", "--json"],
+        &["search", "evil"],
+        &["search", "kw"],
+        &["run", "evil", "--no-input"],
+        &[
+            "run",
+            "evil",
+            "--no-input",
+            "--answer",
+            "a=no",
+            "--answer",
+            "b=two",
+        ],
+        &[
+            "run",
+            "evil",
+            "--no-input",
+            "--json",
+            "--answer",
+            "a=no",
+            "--answer",
+            "b=one",
+            "--answer",
+            "c=05",
+        ],
+        &[
+            "--lang",
+            "zh",
+            "run",
+            "evil",
+            "--no-input",
+            "--answer",
+            "a=yes",
+        ],
+        &[
+            "run",
+            "evil",
+            "--no-input",
+            "--answer",
+            "a=maybe\u{1b}]0;x\u{7}",
+        ],
+        &["run", "evil\u{1b}]0;pwned\u{7}", "--no-input"],
+        &["code", "\u{9b}31m\u{1b}]52;c;eA==\u{7}"],
+        &["profile", "set", "merchant", "Shop \u{1b}]0;t\u{7}\u{202e}"],
+        &["profile", "set", "mid", "\u{1b}[31m123"],
+        &["profile", "show"],
+        &["--terminal", "t\u{1b}]0;x\u{7}", "profile", "show"],
+    ];
+    let mut exits = Vec::new();
+    for args in runs {
+        let a = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(args.iter().map(|s| {
+                if *s == "OUT" {
+                    out_file.to_str().unwrap()
+                } else {
+                    s
+                }
+            }))
+            .assert();
+        let o = a.get_output();
+        assert_clean(&format!("{args:?} stdout"), &o.stdout);
+        assert_clean(&format!("{args:?} stderr"), &o.stderr);
+        exits.push((args.to_vec(), o.status.code()));
+    }
+    // The pack loads (text is cleaned, with warnings) and runs.
+    assert!(exits.iter().any(|(a, c)| a == &["list"] && *c == Some(0)));
+    assert!(exits
+        .iter()
+        .any(|(a, c)| a == &["validate", "--strict"] && *c == Some(1)));
+    for f in files_under(env.home()) {
+        if f.to_string_lossy().contains("pack") {
+            continue;
+        }
+        assert_clean(&f.display().to_string(), &std::fs::read(&f).unwrap());
+    }
+    for log in env.logs() {
+        for format in ["text", "markdown", "json"] {
+            let a = env
+                .cmd()
+                .arg("report")
+                .arg(&log)
+                .args(["--format", format])
+                .assert();
+            assert_clean("report", &a.get_output().stdout);
+            assert_clean("report", &a.get_output().stderr);
+        }
+    }
+    // The findings name what is wrong, and where.
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .arg("validate")
+        .assert()
+        .code(0);
+    let text = stdout(&a);
+    assert!(text.contains("holds a control character"), "{text}");
+    assert!(text.contains("bidirectional control character"), "{text}");
+    assert!(text.contains("evil\\u{9b}1m\\u{1b}[2J.yaml:"), "{text}");
+    // JSON keeps the exact value, escaped.
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .args(["list", "--json"])
+        .assert()
+        .code(0);
+    let raw = stdout(&a);
+    assert!(raw.contains("\\u001b]0;pwned\\u0007\\u202e"), "{raw}");
+    let v = json(&a.get_output().stdout);
+    let evil = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "evil")
+        .unwrap();
+    assert_eq!(evil["title"], "Evil red  D:\\data");
+    assert_eq!(evil["keywords"]["en"][1], "bidi");
+}
+
+#[test]
+fn the_markdown_report_escapes_html_and_images() {
+    let env = Env::new();
+    let pack = evil_pack(&env);
+    env.cmd()
+        .args([
+            "profile",
+            "set",
+            "merchant",
+            "<img src=x onerror=alert(1)> ![t](http://e/t.png)",
+        ])
+        .assert()
+        .code(0);
+    let run = |answers: &[&str], code: i32| -> serde_json::Value {
+        let a = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(["run", "evil", "--no-input", "--json"])
+            .args(answer_flags(answers))
+            .assert()
+            .code(code);
+        json(&a.get_output().stdout)
+    };
+    let v = run(
+        &[
+            "a=no",
+            "b=one",
+            "c=<script>x</script> [a](javascript:alert(1)) 05",
+        ],
+        0,
+    );
+    let log = v["log"].as_str().unwrap();
+    let a = env
+        .cmd()
+        .args(["report", "--format", "markdown", log])
+        .assert()
+        .code(0);
+    // Typed answers are quoted in code spans, where Markdown shows tags as
+    // text; everywhere else a tag or a link is escaped.
+    let outside_code = |md: &str| -> String {
+        md.split('`')
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("\\]", "")
+    };
+    let md = stdout(&a);
+    assert!(
+        md.contains("`<script>x</script> [a](javascript:alert(1)) 05`"),
+        "{md}"
+    );
+    let md = outside_code(&md);
+    assert!(!md.contains('<') && !md.contains("]("), "{md}");
+    assert!(md.contains("&lt;script&gt;x&lt;/script&gt;"), "{md}");
+    // The escalation writes the same Markdown into the report file.
+    let v = run(&["a=no", "b=two"], 3);
+    let report = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
+    let report = outside_code(&report);
+    assert!(!report.contains('<') && !report.contains("]("), "{report}");
+    assert!(
+        report.contains("vendor &lt;script&gt;alert(1)&lt;/script&gt; !\\[x")
+            && report.contains("&lt;img src=x onerror=alert(1)&gt; !\\[t"),
+        "{report}"
+    );
+}
+
+#[test]
+fn ids_references_and_patterns_with_control_characters_are_errors() {
+    let env = Env::new();
+    let pack = env.write(
+        "p/t.yaml",
+        "trees:\n  - id: t\n    title: {en: T, zh: T}\n    category: power\n    keywords: {en: [t], zh: [t]}\n    start: a\n    nodes:\n      - {id: a, kind: text, ask: {en: Q, zh: Q}, routes: [{match: \"0\\e]0;x\\a5\", next: b}], otherwise: \"b\\e[1m\"}\n      - {id: b, kind: resolved, text: {en: ok, zh: 好}}\n      - {id: \"c\\e]0;x\\a\", kind: resolved, text: {en: ok, zh: 好}}\n",
+    );
+    let a = env
+        .cmd()
+        .arg("--no-builtin")
+        .arg("validate")
+        .arg(&pack)
+        .assert()
+        .code(1);
+    let text = stdout(&a);
+    assert_clean("validate", text.as_bytes());
+    assert!(
+        text.contains(":8:") && text.contains("`match` holds a control character"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`otherwise` holds a control character"),
+        "{text}"
+    );
+    assert!(
+        text.contains("node id `c\\u{1b}]0;x\\u{7}` is not allowed"),
+        "{text}"
+    );
+}
+
+// ---- card numbers -------------------------------------------------------
+
+/// 4111 1111 1111 1111 (Luhn-valid) in the forms people and input methods
+/// type it.
+const CARD_FORMS: &[&str] = &[
+    "４１１１１１１１１１１１１１１１",
+    "４１１１　１１１１　１１１１　１１１１",
+    "٤١١١ ١١١١ ١١١١ ١١١١",
+    "۴۱۱۱۱۱۱۱۱۱۱۱۱۱۱۱",
+    "४१११ ११११ ११११ ११११",
+    "4111\u{a0}1111\u{a0}1111\u{a0}1111",
+    "4111\u{3000}1111\u{3000}1111\u{3000}1111",
+    "4111\u{2009}1111\u{202f}1111\u{2007}1111",
+    "4111.1111.1111.1111",
+    "4111  1111  1111  1111",
+    "4111\t1111\t1111\t1111",
+    "4111/1111/1111/1111",
+    "4111,1111,1111,1111",
+    "4111_1111_1111_1111",
+    "4111－1111－1111－1111",
+    "4111．1111／1111，1111",
+    "4111 - 1111 - 1111 - 1111",
+    "2024-11-23 4111 1111 1111 1111",
+];
+
+/// The first twelve digits of the card, as any script writes them, must
+/// appear nowhere (separators removed, digits read as ASCII).
+fn assert_no_card(what: &str, bytes: &[u8]) {
+    let text = normalize_digits(&String::from_utf8_lossy(bytes));
+    assert!(
+        !text.contains("411111111111"),
+        "{what} keeps the card number: {text}"
+    );
+}
+
+fn assert_no_card_anywhere(env: &Env, outputs: &[(&str, &[u8])]) {
+    for (what, bytes) in outputs {
+        assert_no_card(what, bytes);
+    }
+    // Every file posdoctor wrote (the answers file is the test's own input).
+    for f in files_under(env.home()) {
+        if !f.ends_with("answers.yaml") {
+            assert_no_card(&f.display().to_string(), &std::fs::read(&f).unwrap());
+        }
+    }
+}
+
+#[test]
+fn card_numbers_in_every_form_through_every_entry_are_never_kept() {
+    for card in CARD_FORMS {
+        let env = Env::new();
+        let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut keep = |what: &str, a: &assert_cmd::assert::Assert| {
+            outputs.push((format!("{what} stdout"), a.get_output().stdout.clone()));
+            outputs.push((format!("{what} stderr"), a.get_output().stderr.clone()));
+        };
+        // --answer, to a text node (the code on the screen).
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input", "--json"])
+            .args(["--answer", "what-happened=code", "--answer"])
+            .arg(format!("code=card {card} declined"))
+            .args([
+                "--answer",
+                "other-card=no",
+                "--answer",
+                "connection-message=no",
+            ])
+            .assert()
+            .code(3);
+        keep("--answer", &a);
+        let err = stderr(&a);
+        assert!(err.contains("masked"), "{card}: {err}");
+        // An answers file, YAML and JSON.
+        let file = env.write("answers.yaml", format!("what-happened: code\ncode: \"{card}\"\nother-card: 'no'\nconnection-message: 'no'\n"));
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input", "--answers"])
+            .arg(&file)
+            .assert()
+            .code(3);
+        keep("--answers", &a);
+        // "is not an answer" echoes the value given.
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input", "--answer"])
+            .arg(format!("what-happened={card}"))
+            .assert()
+            .code(1);
+        keep("not an answer", &a);
+        // An unknown code echoes it too.
+        let a = env.cmd().args(["code", card]).assert().code(1);
+        keep("code", &a);
+        // The profile: free text is masked, an identifier is refused.
+        let a = env
+            .cmd()
+            .args(["profile", "set", "merchant"])
+            .arg(format!("Shop {card}"))
+            .assert()
+            .code(0);
+        keep("profile set merchant", &a);
+        let a = env
+            .cmd()
+            .args(["profile", "set", "contact.vendor.name", card])
+            .assert()
+            .code(0);
+        keep("profile set contact", &a);
+        // An identifier that can only be a card number is refused.
+        for key in ["mid", "serial"] {
+            let a = env
+                .cmd()
+                .args(["profile", "set", key, card])
+                .assert()
+                .code(1);
+            keep("profile set mid", &a);
+        }
+        // --terminal lands in the log's facts.
+        let a = env
+            .cmd()
+            .arg("--terminal")
+            .arg(card)
+            .args(["run", "no-power", "--no-input"])
+            .args(answer_flags(NO_POWER_TO_VENDOR))
+            .assert()
+            .code(3);
+        keep("--terminal", &a);
+        let a = env.cmd().args(["profile", "show"]).assert().code(0);
+        keep("profile show", &a);
+        let refs: Vec<(&str, &[u8])> = outputs
+            .iter()
+            .map(|(w, b)| (w.as_str(), b.as_slice()))
+            .collect();
+        assert_no_card_anywhere(&env, &refs);
+        assert!(env.logs().len() >= 3, "{card}");
+    }
+}
+
+#[test]
+fn a_card_number_in_a_hand_edited_profile_or_log_is_masked_on_the_way_out() {
+    let env = Env::new();
+    let card = "４１１１ １１１１ １１１１ １１１１";
+    env.write(
+        "profile.yaml",
+        format!("merchant: \"Noodles {card}\"\nmid: \"378282246310005\"\ncontacts:\n  vendor:\n    phone: \"4111-1111-1111-1111\"\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--json"])
+        .args(answer_flags(NO_POWER_TO_VENDOR))
+        .assert()
+        .code(3);
+    let err = stderr(&a);
+    assert!(err.contains("holds a card number"), "{err}");
+    let v = json(&a.get_output().stdout);
+    let report = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
+    assert!(
+        report.contains("378282246310005"),
+        "the MID stays: {report}"
+    );
+    let log = env.write(
+        "old.jsonl",
+        format!(
+            "{{\"event\":\"start\",\"time\":\"2026-01-01T10:00:00Z\",\"tree\":\"transaction-failed\",\"title\":\"T \\u001b]0;x\\u0007\",\"lang\":\"en\",\"version\":\"0\",\"format\":1}}\n\
+             {{\"event\":\"step\",\"time\":\"2026-01-01T10:00:01Z\",\"n\":1,\"node\":\"keep-selling\",\"kind\":\"info\",\"prompt\":\"K \\u001b]52;c;eA==\\u0007\",\"answer\":null}}\n\
+             {{\"event\":\"step\",\"time\":\"2026-01-01T10:00:01Z\",\"n\":2,\"node\":\"what-happened\",\"kind\":\"choice\",\"prompt\":\"P \\u009b2J\",\"answer\":\"code\"}}\n\
+             {{\"event\":\"step\",\"time\":\"2026-01-01T10:00:02Z\",\"n\":3,\"node\":\"code\",\"kind\":\"text\",\"prompt\":\"Code \\u0000?\",\"answer\":\"{card} \\u001b[2J\"}}\n"
+        ),
+    );
+    let mut outs: Vec<(String, Vec<u8>)> = Vec::new();
+    for format in ["text", "markdown", "json"] {
+        let a = env
+            .cmd()
+            .arg("report")
+            .arg(&log)
+            .args(["--format", format])
+            .assert()
+            .code(0);
+        assert_clean("report", &a.get_output().stdout);
+        outs.push((format!("report {format}"), a.get_output().stdout.clone()));
+    }
+    // --resume copies the log's steps into the new report: redacted.
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "transaction-failed",
+            "--no-input",
+            "--json",
+            "--resume",
+        ])
+        .arg(&log)
+        .args([
+            "--answer",
+            "other-card=no",
+            "--answer",
+            "connection-message=no",
+        ])
+        .assert()
+        .code(3);
+    assert_clean("resume", &a.get_output().stdout);
+    outs.push(("resume".into(), a.get_output().stdout.clone()));
+    let v = json(&a.get_output().stdout);
+    let report = std::fs::read(v["report"].as_str().unwrap()).unwrap();
+    assert_clean("resumed report", &report);
+    for (what, bytes) in &outs {
+        assert_no_card(what, bytes);
+    }
+    // Everything posdoctor wrote (the log it was given keeps what it had).
+    for f in files_under(env.home()) {
+        if f != log && !f.ends_with("profile.yaml") {
+            assert_no_card(&f.display().to_string(), &std::fs::read(&f).unwrap());
+        }
+    }
+}
+
+// ---- safe writes ---------------------------------------------------------
+
+fn mkfifo(path: &Path) {
+    let ok = Std::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo");
+}
+
+/// Reads a FIFO to its end in a thread; the bytes come back when joined.
+fn drain(path: &Path) -> std::thread::JoinHandle<Vec<u8>> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || std::fs::read(path).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_what_is_at_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let dir = env.home();
+    // A symlink: followed, and still a link.
+    let target = env.write("real.txt", "old");
+    let link = dir.join("link.txt");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    env.cmd()
+        .args(["checklist", "no-power", "-o"])
+        .arg(&link)
+        .assert()
+        .code(0);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .contains("KEEP SELLING"));
+    // A read-only file: refused, untouched.
+    let ro = env.write("ro.txt", "keep me");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let a = env
+        .cmd()
+        .args(["checklist", "no-power", "-o"])
+        .arg(&ro)
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("read-only"), "{}", stderr(&a));
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "keep me");
+    // A FIFO with a reader: written as a stream, still a FIFO.
+    let fifo = dir.join("fifo");
+    mkfifo(&fifo);
+    let reader = drain(&fifo);
+    env.cmd()
+        .args(["checklist", "no-power", "-o"])
+        .arg(&fifo)
+        .assert()
+        .code(0);
+    assert!(String::from_utf8(reader.join().unwrap())
+        .unwrap()
+        .contains("KEEP SELLING"));
+    // A FIFO nobody reads: an error at once, not a wait.
+    let t = Instant::now();
+    let a = env
+        .cmd()
+        .args(["checklist", "no-power", "-o"])
+        .arg(&fifo)
+        .assert()
+        .code(1);
+    assert!(t.elapsed() < Duration::from_secs(5));
+    assert!(stderr(&a).contains("nobody reads"), "{}", stderr(&a));
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+    // Devices are streams: /dev/null stays a device, /dev/stdout prints.
+    env.cmd()
+        .args(["checklist", "no-power", "-o", "/dev/null"])
+        .assert()
+        .code(0);
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+    let a = env
+        .cmd()
+        .args(["checklist", "no-power", "-o", "/dev/stdout"])
+        .assert()
+        .code(0);
+    assert!(stdout(&a).contains("KEEP SELLING"));
+    // A folder: refused.
+    env.cmd()
+        .args(["checklist", "no-power", "-o"])
+        .arg(dir)
+        .assert()
+        .code(1);
+}
+
+#[cfg(unix)]
+#[test]
+fn session_logs_and_the_profile_keep_what_is_at_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let dir = env.home();
+    let run = |log: &Path| {
+        let mut c = env.cmd();
+        c.args([
+            "run",
+            "no-power",
+            "--no-input",
+            "--answer",
+            "danger=no",
+            "--log",
+        ])
+        .arg(log);
+        c
+    };
+    // A symlinked log: appended through the link, the link stays.
+    let target = env.write("real.jsonl", "");
+    let link = dir.join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    run(&link).assert().code(4);
+    run(&link).assert().code(4);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(text.matches("\"event\":\"start\"").count(), 2, "{text}");
+    // A read-only log: refused before the first step, untouched.
+    let ro = env.write("ro.jsonl", "");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let a = run(&ro).assert().code(1);
+    assert!(stderr(&a).contains("read-only"), "{}", stderr(&a));
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "");
+    // A FIFO log with a reader gets every event.
+    let fifo = dir.join("log.fifo");
+    mkfifo(&fifo);
+    let reader = drain(&fifo);
+    run(&fifo).assert().code(4);
+    let events = String::from_utf8(reader.join().unwrap()).unwrap();
+    assert!(events.contains("\"event\":\"end\""), "{events}");
+    // /dev/null as the log.
+    run(Path::new("/dev/null")).assert().code(4);
+    // A symlinked profile stays a link.
+    let real = env.write("elsewhere/profile.yaml", "merchant: A\n");
+    std::os::unix::fs::symlink(&real, dir.join("profile.yaml")).unwrap();
+    env.cmd()
+        .args(["profile", "set", "mid", "123456789012345"])
+        .assert()
+        .code(0);
+    assert!(std::fs::symlink_metadata(dir.join("profile.yaml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(
+        text.contains("123456789012345") && text.contains("merchant: A"),
+        "{text}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_are_never_overwritten() {
+    let env = Env::new();
+    // Two escalations logged to one file: their reports share a name.
+    let escalate = || -> String {
+        let a = env
+            .cmd()
+            .args(["run", "no-power", "--no-input", "--json", "--log"])
+            .arg(env.home().join("same.jsonl"))
+            .args(answer_flags(NO_POWER_TO_VENDOR))
+            .assert()
+            .code(3);
+        let v = json(&a.get_output().stdout);
+        v["report"].as_str().unwrap().to_owned()
+    };
+    let first = escalate();
+    let before = std::fs::read(&first).unwrap();
+    // A dangling link where the next report would go is left alone too.
+    std::os::unix::fs::symlink("/nonexistent", env.home().join("reports/same-2.md")).unwrap();
+    let second = escalate();
+    assert_ne!(first, second);
+    assert!(second.ends_with("same-3.md"), "{second}");
+    assert_eq!(std::fs::read(&first).unwrap(), before);
+}
+
+// ---- no hangs --------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_folders_as_inputs_are_errors_at_once() {
+    let env = Env::new();
+    let fifo = env.home().join("in.fifo");
+    mkfifo(&fifo);
+    let quick = |mut c: assert_cmd::Command, what: &str| -> String {
+        let t = Instant::now();
+        let a = c.timeout(Duration::from_secs(10)).assert();
+        assert!(t.elapsed() < Duration::from_secs(5), "{what} waited");
+        assert!(
+            a.get_output().status.code().is_some(),
+            "{what} was killed (it hung)"
+        );
+        stderr(&a)
+    };
+    for input in [fifo.as_path(), Path::new("/dev/zero"), env.home()] {
+        let mut c = env.cmd();
+        c.args(["run", "no-power", "--no-input", "--answers"])
+            .arg(input);
+        let err = quick(c, "--answers");
+        assert!(
+            err.contains("not a regular file") || err.contains("folder"),
+            "{err}"
+        );
+        let mut c = env.cmd();
+        c.arg("report").arg(input);
+        let err = quick(c, "report");
+        assert!(
+            err.contains("not a regular file") || err.contains("folder"),
+            "{err}"
+        );
+        let mut c = env.cmd();
+        c.args(["run", "no-power", "--no-input", "--resume"])
+            .arg(input);
+        quick(c, "--resume");
+    }
+    let mut c = env.cmd();
+    c.arg("--rules").arg(&fifo).arg("list");
+    let err = quick(c, "--rules FIFO");
+    assert!(err.contains("FIFO"), "{err}");
+    // The profile as a FIFO: runs go on without it, profile commands say so.
+    let profile = env.home().join("profile.yaml");
+    mkfifo(&profile);
+    let mut c = env.cmd();
+    c.args(["run", "no-power", "--no-input", "--answer", "danger=no"]);
+    let err = quick(c, "run with a FIFO profile");
+    assert!(
+        err.contains("FIFO") && err.contains("continuing without the profile"),
+        "{err}"
+    );
+    let mut c = env.cmd();
+    c.args(["checklist", "no-power"]);
+    quick(c, "checklist");
+    for args in [
+        &["profile", "show"][..],
+        &["profile", "set", "mid", "12345678"],
+    ] {
+        let mut c = env.cmd();
+        c.args(args);
+        let err = quick(c, "profile");
+        assert!(err.contains("FIFO"), "{err}");
+    }
+}
+
+// ---- lost updates ------------------------------------------------------------
+
+#[test]
+fn twenty_parallel_profile_sets_all_land() {
+    let env = Env::new();
+    let mut keys: Vec<(String, String)> = vec![
+        ("merchant".into(), "Noodles".into()),
+        ("mid".into(), "123456789012345".into()),
+        ("tid".into(), "T0001".into()),
+        ("make".into(), "Acme".into()),
+        ("model".into(), "A920".into()),
+        ("serial".into(), "SN-1".into()),
+        ("purchase_date".into(), "2025-01-01".into()),
+        ("warranty_until".into(), "2027-01-01".into()),
+        ("connection".into(), "wifi".into()),
+    ];
+    for party in ["vendor", "acquirer", "isp"] {
+        for field in ["name", "hours"] {
+            keys.push((
+                format!("contact.{party}.{field}"),
+                format!("{party} {field}"),
+            ));
+        }
+    }
+    for party in ["vendor", "acquirer", "issuer", "isp", "power"] {
+        keys.push((format!("contact.{party}.phone"), "+86 21 5555 0100".into()));
+    }
+    keys.truncate(20);
+    assert_eq!(keys.len(), 20);
+    let bin = assert_cmd::cargo::cargo_bin!("posdoctor");
+    let children: Vec<_> = keys
+        .iter()
+        .map(|(k, v)| {
+            Std::new(bin)
+                .env("POSDOCTOR_HOME", env.home())
+                .args(["profile", "set", k, v])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let a = env
+        .cmd()
+        .args(["profile", "show", "--json"])
+        .assert()
+        .code(0);
+    let text = stdout(&a);
+    for (k, v) in &keys {
+        assert!(text.contains(v.as_str()), "{k} = {v} was lost:\n{text}");
+    }
+}
+
+// ---- regexes, big files, logs, graphs -----------------------------------------
+
+const HEAD: &str = "trees:\n  - id: t\n    title: {en: T, zh: T}\n    category: power\n    keywords: {en: [t], zh: [t]}\n    start: a\n    nodes:\n";
+
+#[test]
+fn a_pattern_too_big_to_compile_is_an_error_at_its_line() {
+    let env = Env::new();
+    let pack = env.write(
+        "rx.yaml",
+        format!("{HEAD}      - {{id: a, kind: text, ask: {{en: Q, zh: Q}}, otherwise: ok, routes: [\n          {{match: '\\w{{40}}', next: esc}},\n          {{match: '[\\w\\s]{{0,300}}error', next: esc}}]}}\n      - {{id: esc, kind: escalate, party: vendor, text: {{en: c, zh: c}}}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "validate", "--strict"])
+        .arg(&pack)
+        .assert()
+        .code(1);
+    let text = stdout(&a);
+    assert!(
+        text.contains("rx.yaml:9:") && text.contains("rx.yaml:10:"),
+        "{text}"
+    );
+    assert!(text.contains("the pattern is too big"), "{text}");
+    // And the run refuses instead of silently taking `otherwise`.
+    env.cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args(["run", "t", "--no-input", "--answer", "a=x"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_choice_with_5000_options_validates_in_linear_time() {
+    let env = Env::new();
+    let mut yaml = format!("{HEAD}      - id: a\n        kind: choice\n        ask: {{en: Q, zh: Q}}\n        choices:\n");
+    for i in 0..5000 {
+        yaml.push_str(&format!(
+            "          - {{id: o{i}, label: Option {i}, next: n{i}}}\n"
+        ));
+    }
+    for i in 0..5000 {
+        yaml.push_str(&format!("      - {{id: n{i}, kind: resolved, text: ok}}\n"));
+    }
+    let pack = env.write("big.yaml", yaml);
+    let t = Instant::now();
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "validate"])
+        .arg(&pack)
+        .assert()
+        .code(0);
+    // 10 000 findings (missing translations): quadratic took half a minute.
+    assert!(t.elapsed() < Duration::from_secs(15), "{:?}", t.elapsed());
+    assert!(stdout(&a).contains("10000 warning(s)"));
+}
+
+#[test]
+fn only_the_last_log_line_may_be_torn() {
+    let env = Env::new();
+    let log = env.home().join("s.jsonl");
+    env.cmd()
+        .args([
+            "run",
+            "no-power",
+            "--no-input",
+            "--answer",
+            "danger=no",
+            "--answer",
+            "shop-power=yes",
+            "--log",
+        ])
+        .arg(&log)
+        .assert()
+        .code(4);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // A line cut in the middle of the log: corruption, named by file and line.
+    let mut bad = lines.clone();
+    bad[1] = &lines[1][..lines[1].len() / 2];
+    let corrupt = env.write("corrupt.jsonl", bad.join("\n") + "\n");
+    for mut c in [
+        {
+            let mut c = env.cmd();
+            c.arg("report").arg(&corrupt);
+            c
+        },
+        {
+            let mut c = env.cmd();
+            c.args(["run", "no-power", "--no-input", "--resume"])
+                .arg(&corrupt);
+            c
+        },
+    ] {
+        let a = c.assert().code(1);
+        let err = stderr(&a);
+        assert!(
+            err.contains("corrupt.jsonl: line 2:") && err.contains("cut off"),
+            "{err}"
+        );
+    }
+    // Garbage in the middle, the same.
+    let mut bad = lines.clone();
+    bad[2] = "not json";
+    let garbage = env.write("garbage.jsonl", bad.join("\n") + "\n");
+    let a = env.cmd().arg("report").arg(&garbage).assert().code(1);
+    assert!(
+        stderr(&a).contains("garbage.jsonl: line 3:"),
+        "{}",
+        stderr(&a)
+    );
+    // The last line cut: a warning, the rest is read.
+    let torn = env.write("torn.jsonl", format!("{text}{{\"event\":\"step\",\"ti"));
+    let a = env.cmd().arg("report").arg(&torn).assert().code(0);
+    assert!(stderr(&a).contains("was cut off"), "{}", stderr(&a));
+}
+
+#[test]
+fn graphs_escape_titles_and_cut_long_words() {
+    let env = Env::new();
+    let long = "x".repeat(3900);
+    let pack = env.write(
+        "g.yaml",
+        format!("trees:\n  - id: g\n    title: {{en: 'D:\\data \"quoted\" ''single'' {long}', zh: 'D:\\数据'}}\n    category: power\n    keywords: {{en: [g], zh: [g]}}\n    start: a\n    nodes:\n      - {{id: a, kind: choice, ask: {{en: '{long}', zh: 问}}, choices: [{{id: c, label: '{long}', next: ok}}]}}\n      - {{id: ok, kind: resolved, text: {{en: '{long}', zh: 好}}}}\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args(["graph", "g", "--format", "mermaid"])
+        .assert()
+        .code(0);
+    let mermaid = stdout(&a);
+    let front = mermaid.split("---\n").nth(1).unwrap();
+    let parsed: serde_yaml::Value = serde_yaml::from_str(front).expect("the front matter is YAML");
+    let title = parsed["title"].as_str().unwrap();
+    assert!(
+        title.starts_with("D:\\data \"quoted\" 'single' xxx"),
+        "{title}"
+    );
+    assert!(
+        mermaid.lines().all(|l| l.chars().count() < 400),
+        "a line is too long"
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args(["graph", "g"])
+        .assert()
+        .code(0);
+    let dot = stdout(&a);
+    assert!(dot.contains("label=\"D:\\\\data \\\"quoted\\\""), "{dot}");
+    assert!(
+        dot.lines().all(|l| l.chars().count() < 400),
+        "a line is too long"
+    );
+    if Std::new("dot").arg("-V").output().is_ok() || std::env::var_os("CI").is_some() {
+        let svg = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(svg.path(), &dot).unwrap();
+        let out = Std::new("dot")
+            .arg("-Tsvg")
+            .arg(svg.path())
+            .output()
+            .expect("dot (graphviz) is installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+// ---- smaller ones ----------------------------------------------------------------
+
+#[test]
+fn answers_files_resolve_aliases_and_name_themselves_in_errors() {
+    let env = Env::new();
+    let file = env.write("a.yaml", "danger: &n 'no'\nshop-power: *n\n");
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--json", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(4);
+    let v = json(&a.get_output().stdout);
+    assert_eq!(v["steps"][1]["answer"], "no", "{v}");
+    let file = env.write("b.yaml", "danger: 'no'\nshop-power: perhaps\n");
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("b.yaml:2:1: `perhaps` is not an answer to `shop-power`"),
+        "{err}"
+    );
+    let file = env.write("c.yaml", "danger: 'no'\nshop-power: 'yes'\ndanger: 'yes'\n");
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains("c.yaml:3:1: error: duplicate entry"),
+        "{}",
+        stderr(&a)
+    );
+}
+
+#[test]
+fn raw_control_characters_in_a_rule_file_are_reported_where_they_are() {
+    let env = Env::new();
+    let pack = env.write(
+        "raw.yaml",
+        format!("{HEAD}      - {{id: a, kind: resolved, text: \"ok \u{1b}[31m\"}}\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "validate"])
+        .arg(&pack)
+        .assert()
+        .code(1);
+    let text = stdout(&a);
+    assert!(
+        text.contains("raw.yaml:8:43: error: the file holds a raw control character (U+001B)"),
+        "{text}"
+    );
+    assert_clean("validate", text.as_bytes());
+}
+
+// ---- the forms, generated -----------------------------------------------------
+
+mod forms {
+    use posdoctor::privacy::{luhn, mask_card_numbers, normalize_digits};
+    use proptest::prelude::*;
+
+    /// The digit zero of some scripts people type digits in: ASCII,
+    /// full-width, Arabic-Indic, Extended Arabic-Indic (Persian),
+    /// Devanagari, Bengali, Thai, Mathematical bold.
+    const ZEROS: &[u32] = &[0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce];
+
+    /// Separators between digit groups, as keyboards and input methods
+    /// produce them.
+    const SEPARATORS: &[char] = &[
+        ' ', '\t', '-', '.', '/', ',', '_', '\u{a0}', '\u{3000}', '\u{2009}', '\u{202f}',
+        '\u{2007}', '\u{200b}', '\u{ff0d}', '\u{ff0e}', '\u{ff0f}', '\u{ff0c}', '\u{ff3f}',
+        '\u{2013}', '\u{2014}', '\u{3001}',
+    ];
+
+    fn card() -> impl Strategy<Value = Vec<u8>> {
+        (2u8..=6, proptest::collection::vec(0u8..10, 12..=18)).prop_map(|(first, rest)| {
+            let mut d = vec![first];
+            d.extend(rest);
+            let last = d.len() - 1;
+            for v in 0..10 {
+                d[last] = v;
+                if luhn(&d) {
+                    break;
+                }
+            }
+            d
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+        #[test]
+        fn every_written_form_of_a_card_number_is_masked(
+            digits in card(),
+            zero in proptest::sample::select(ZEROS),
+            groups in proptest::collection::vec(1usize..=6, 1..12),
+            seps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS), 1..=3), 12),
+            before in "[a-z 中文:]{0,12}",
+            after in "[a-z 中文:]{0,12}",
+        ) {
+            let mut written = String::new();
+            let mut at = 0;
+            let mut g = 0;
+            while at < digits.len() {
+                let size = groups[g % groups.len()];
+                for d in &digits[at..(at + size).min(digits.len())] {
+                    written.push(char::from_u32(zero + u32::from(*d)).unwrap());
+                }
+                at += size;
+                if at < digits.len() {
+                    written.extend(&seps[g % seps.len()]);
+                }
+                g += 1;
+            }
+            let text = format!("{before} {written} {after}");
+            let (out, masked) = mask_card_numbers(&text);
+            prop_assert!(masked, "{text:?}");
+            let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            let kept = &ascii[..ascii.len() - 4];
+            prop_assert!(!normalize_digits(&out).contains(kept), "{text:?} → {out:?}");
+        }
+    }
+}
+
+#[test]
+fn a_chinese_keyboard_types_codes_and_answers_full_width() {
+    let env = Env::new();
+    // A code typed full-width finds the code.
+    let a = env.cmd().args(["code", "０５", "--json"]).assert().code(0);
+    assert_eq!(json(&a.get_output().stdout)["code"], "05");
+    // Full-width yes/no, choice ids and a code at a text question route
+    // like their ASCII forms (05 is the customer's bank: resolved for the
+    // shop, with what to tell the customer).
+    let v = env.run_json(
+        "transaction-failed",
+        &["what-happened=ｃｏｄｅ", "code=０５　"],
+        0,
+    );
+    let steps = v["steps"].as_array().unwrap();
+    let code = steps.iter().find(|s| s["node"] == "code").unwrap();
+    assert_eq!(
+        code["answer"], "05",
+        "the code is read as the ASCII it stands for"
+    );
+    let ascii = env.run_json("transaction-failed", &["what-happened=code", "code=05"], 0);
+    assert_eq!(v["resolution"]["node"], ascii["resolution"]["node"], "{v}");
+    assert_eq!(v["customer"], ascii["customer"], "{v}");
+    assert!(v["customer"].is_string(), "{v}");
+    // A full-width yes answers a yes/no question.
+    let yes = env.run_json("no-power", &["danger=ｙｅｓ"], 3);
+    assert_eq!(yes["escalation"]["node"], "stop-danger", "{yes}");
+}
