@@ -17,7 +17,13 @@ Exit codes: 0 success (run: resolved), 1 error, 2 usage error, 3 run ended in an
 4 run stopped before an outcome (a script had no answer, or the person chose Quit), 130 interrupted.
 
 Environment: POSDOCTOR_RULES (extra packs, ':'-separated, loaded before --rules),
-POSDOCTOR_LANG, LC_ALL/LANG (zh* → Chinese), NO_COLOR, POSDOCTOR_HOME (profile, logs, reports).";
+POSDOCTOR_STRICT_PACKS=1 (as --strict-packs), POSDOCTOR_LANG, LC_ALL/LANG (zh* → Chinese),
+NO_COLOR, POSDOCTOR_HOME (profile, logs, reports).
+
+Examples:
+  posdoctor search screen black
+  posdoctor run no-power --no-input --answer danger=yes --json
+  posdoctor --lang zh checklist no-power --width 32";
 
 /// Gets a broken card-payment terminal working again, or gets the right
 /// people called with the right facts.
@@ -38,6 +44,18 @@ pub struct Cli {
     /// Load only the given packs, not the built-in rules (for pack authors).
     #[arg(long, global = true)]
     pub no_builtin: bool,
+
+    /// A pack file with errors stops every command (exit 1). Without it,
+    /// run, list, search, code, checklist, graph, paths and the picker leave
+    /// that file out with a warning and go on.
+    #[arg(
+        long,
+        global = true,
+        env = "POSDOCTOR_STRICT_PACKS",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub strict_packs: bool,
 
     /// Language of everything shown [default: from LC_ALL/LANG]
     #[arg(long, value_enum, global = true, env = "POSDOCTOR_LANG")]
@@ -69,14 +87,17 @@ pub enum Command {
         json: bool,
     },
     /// Walk one tree, interactively or with answers fed in.
-    #[command(
-        after_help = "Examples:\n  posdoctor run no-power --no-input --answer danger=no --json\n  posdoctor run --resume          # the newest unfinished session (Quit and Ctrl-C print this)"
-    )]
+    #[command(after_help = "Examples:
+  posdoctor run no-power                                       # at the counter
+  posdoctor run no-power --no-input --answer danger=yes --json # a script: exit 3, call the vendor
+  posdoctor run --resume                                       # the newest unfinished session (Quit and Ctrl-C print this)
+  posdoctor paths no-power                                     # every node id and path, for --answers")]
     Run(RunArgs),
     /// Find the tree for a problem described in your own words (English or Chinese).
-    #[command(
-        after_help = "Examples: posdoctor search screen black · posdoctor search 卡纸 · posdoctor search \"pritner jam\""
-    )]
+    #[command(after_help = "Examples:
+  posdoctor search screen black
+  posdoctor search 卡纸
+  posdoctor search pritner jam                 # typos are fine")]
     Search {
         /// The description: words, or a message shown on the terminal.
         #[arg(required = true)]
@@ -86,7 +107,9 @@ pub enum Command {
         json: bool,
     },
     /// What a transaction response code means and what to do.
-    #[command(after_help = "Example: posdoctor code 51")]
+    #[command(after_help = "Examples:
+  posdoctor code 51
+  posdoctor --lang zh code 05")]
     Code {
         /// The code on the screen or receipt (e.g. 05, 51, 91), or `timeout`.
         code: String,
@@ -116,7 +139,9 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Print a tree as a graph (Graphviz DOT or Mermaid).
-    #[command(after_help = "Example: posdoctor graph card-read | dot -Tpng > card-read.png")]
+    #[command(after_help = "Examples:
+  posdoctor graph card-read | dot -Tpng > card-read.png   # needs Graphviz
+  posdoctor graph card-read --format mermaid")]
     Graph {
         /// The tree to draw.
         tree: String,
@@ -125,6 +150,10 @@ pub enum Command {
         format: GraphFormat,
     },
     /// Lint rule files (all loaded rules when no PATH is given).
+    #[command(after_help = "Examples:
+  posdoctor validate                           # the built-in rules and the loaded packs
+  posdoctor validate my-pack/ --strict         # your pack: every finding, warnings as errors
+  posdoctor validate my-pack/ --json")]
     Validate {
         /// Rule files or folders to check (checked together with the loaded rules).
         paths: Vec<PathBuf>,
@@ -136,17 +165,56 @@ pub enum Command {
         strict: bool,
     },
     /// Print the JSON Schema of the rule file format.
+    #[command(after_help = "Example:
+  posdoctor schema > posdoctor.schema.json     # for your editor's YAML language server")]
     Schema,
+    /// Run a pack's scenario files: each case's answers must reach the expected outcome.
+    #[command(
+        after_help = "Scenario files: tests/*.yaml in a pack folder, or files named *.test.yaml.
+With no PATH, the scenarios of every loaded pack and of the built-in rules run.
+Exit codes: 0 every case passed, 1 a case failed or the rules or scenarios have errors.
+
+Examples:
+  posdoctor test                               # the built-in rules' own scenarios
+  posdoctor test my-pack/ --coverage           # your pack, and what no case reaches
+  posdoctor test my-pack/ --format junit > posdoctor-junit.xml"
+    )]
+    Test {
+        /// Pack folders (their scenario files) or scenario files.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TestFormat,
+        /// Also list the nodes and answers of each tree that no case reaches.
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Every node of a tree (ids as scripts name them) and every path through it, as answers.
+    #[command(
+        after_help = "Each path is printed as an answers mapping: save it as a file for
+`run --answers`, or paste it as the `answers:` of a scenario case.
+
+Examples:
+  posdoctor paths no-power
+  posdoctor paths no-power --json | jq -r '.nodes[].id'"
+    )]
+    Paths {
+        /// The tree.
+        tree: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The shop's saved facts (merchant, IDs, terminal, support contacts), used to prefill escalations.
     #[command(
         subcommand,
-        after_help = "Keys: merchant, mid, tid, make, model, serial, purchase_date, warranty_until (YYYY-MM-DD),\nconnection (wifi, mobile, ethernet, base), contact.PARTY.FIELD (PARTY: vendor, acquirer,\nissuer, isp, power; FIELD: name, phone, hours, web). Terminal keys apply to --terminal NAME."
+        after_help = "Keys: merchant, mid, tid, make, model, serial, purchase_date, warranty_until (YYYY-MM-DD),\nconnection (wifi, mobile, ethernet, base), contact.PARTY.FIELD (PARTY: vendor, acquirer,\nissuer, isp, power; FIELD: name, phone, hours, web), and fact.ID for a fact a loaded pack\ndefines. Terminal keys apply to --terminal NAME.\n\nExamples:\n  posdoctor profile set mid 123456789012345\n  posdoctor profile set contact.vendor.phone \"+86 21 5555 0100\"\n  posdoctor profile show"
     )]
     Profile(ProfileCmd),
     /// The escalation report of a session log.
-    #[command(
-        after_help = "Example: posdoctor report ~/.local/share/posdoctor/sessions/20261123T081500Z-no-power.jsonl"
-    )]
+    #[command(after_help = "Examples:
+  posdoctor run no-power --no-input --answer danger=yes --log shift.jsonl; posdoctor report shift.jsonl
+  posdoctor report shift.jsonl --format markdown")]
     Report {
         /// The session log (JSON Lines) to report on.
         log: PathBuf,
@@ -155,6 +223,8 @@ pub enum Command {
         format: ReportFormat,
     },
     /// Print a shell completion script.
+    #[command(after_help = "Example:
+  posdoctor completions bash > posdoctor.bash")]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -198,6 +268,16 @@ pub enum ChecklistFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Json,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// Test Anything Protocol, version 13.
+    Tap,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -238,25 +318,80 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            let code = if e.use_stderr() { 2 } else { 0 };
+            if code == 2 && json_in_args() {
+                let message = e.render().to_string();
+                let first = message
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_owned();
+                print_json_error(&commands::Failure::new("usage", first));
+            }
+            return ExitCode::from(code);
         }
     };
     let color = cli.color;
+    let json = cli.command.as_ref().is_some_and(Command::wants_json);
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             use colored::Colorize;
             use_color_for(color, Stream::Stderr);
+            let failure = commands::Failure::of(&e);
             // An error may echo what was typed (a tree id, an answer, a
             // path): never a card number, never a raw control character.
             let mut text = e.to_string();
             for cause in e.chain().skip(1) {
                 text.push_str(&format!(": {cause}"));
             }
+            if let Some(h) = &failure.hint {
+                text.push_str(&format!("\n  {h}"));
+            }
             let text =
                 crate::sanitize::visible_with(&crate::privacy::mask(&text), true).into_owned();
             commands::print_err(&format!("{} {text}", "error:".red().bold()));
+            if json {
+                print_json_error(&failure);
+            }
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `{"error": {...}}` on standard output, for scripts that asked for JSON.
+fn print_json_error(f: &commands::Failure) {
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        error: &'a commands::Failure,
+    }
+    let _ = commands::print_json(&Out { error: f });
+}
+
+/// Whether the raw arguments ask for JSON (before clap could parse them).
+fn json_in_args() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--json" || a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
+}
+
+impl Command {
+    /// Whether this command prints JSON, so an error must too.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::List { json }
+            | Command::Search { json, .. }
+            | Command::Code { json, .. }
+            | Command::Validate { json, .. }
+            | Command::Paths { json, .. } => *json,
+            Command::Run(args) => args.json,
+            Command::Test { format, .. } => *format == TestFormat::Json,
+            Command::Report { format, .. } => *format == ReportFormat::Json,
+            Command::Profile(ProfileCmd::Show { json }) => *json,
+            _ => false,
         }
     }
 }
@@ -286,6 +421,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
         load: LoadOptions {
             builtin: !cli.no_builtin,
             packs,
+        },
+        strict_packs: cli.strict_packs,
+        again: commands::Again {
+            rules: cli.rules.clone(),
+            no_builtin: cli.no_builtin,
+            lang: cli.lang,
         },
     };
     if cli.resume.is_some() && cli.command.is_some() {
@@ -325,6 +466,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
             output,
         }) => commands::checklist::checklist(&ctx, &trees, all, format, width, output.as_deref()),
         Some(Command::Graph { tree, format }) => commands::graph::graph(&ctx, &tree, format),
+        Some(Command::Test {
+            paths,
+            format,
+            coverage,
+        }) => commands::test::test(&ctx, &paths, format, coverage),
+        Some(Command::Paths { tree, json }) => commands::paths::paths(&ctx, &tree, json),
         Some(Command::Profile(cmd)) => commands::profile::profile(&ctx, cmd),
         Some(Command::Report { log, format }) => commands::report::report(&ctx, &log, format),
         Some(Command::Schema) => {

@@ -22,6 +22,9 @@ pub struct SourceFile {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a failure (not even with `--strict`): a pack
+    /// replacing a built-in tree or check.
+    Note,
 }
 
 #[derive(Clone, Debug)]
@@ -37,6 +40,10 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     pub message: String,
     pub hint: Option<String>,
+    /// A reference that only adds information (a code's next tree, a fact
+    /// to have ready) and names something that is not loaded: an error for
+    /// `validate`, but the counter keeps the file and drops the reference.
+    pub soft: bool,
 }
 
 impl Diagnostic {
@@ -50,12 +57,20 @@ impl Diagnostic {
             span: None,
             message: message.into(),
             hint: None,
+            soft: false,
         }
     }
 
     pub fn warning(file_name: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(file_name, message)
+        }
+    }
+
+    pub fn note(file_name: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(file_name, message)
         }
     }
@@ -90,6 +105,12 @@ impl Diagnostic {
         self
     }
 
+    /// Marks the finding as a soft reference (see [`Diagnostic::soft`]).
+    pub fn soft(mut self) -> Diagnostic {
+        self.soft = true;
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
@@ -111,6 +132,7 @@ impl Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         let _ = write!(s, ": {sev}: {}", visible(&self.message));
         s
@@ -127,6 +149,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = Group::with_level(level.clone());
         let mut has_body = false;

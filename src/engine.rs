@@ -163,32 +163,36 @@ impl<'r> Step<'r> {
     /// The node the answer leads to (within this step's tree).
     fn next_for(&self, answer: &Answer) -> Option<&'r str> {
         let node: &'r Node = self.node;
-        let edges = node.edges();
-        let pick = |name: &str| edges.iter().find(|e| e.answer == name).map(|e| e.target);
-        match (&node.body, answer) {
-            (Body::Check { .. }, Answer::Yes) => pick("yes"),
-            (Body::Check { .. }, Answer::No) => pick("no"),
-            (
-                Body::Check {
-                    destructive: true, ..
-                },
-                Answer::Skip,
-            ) => pick("skip"),
-            (Body::Choice { .. }, Answer::Choice(id)) => pick(id),
-            (
-                Body::Text {
-                    routes, otherwise, ..
-                },
-                Answer::Text(t),
-            ) if !t.trim().is_empty() => Some(
-                routes
-                    .iter()
-                    .find(|r| r.is_match(t))
-                    .map_or(otherwise.as_str(), |r| r.next.as_str()),
-            ),
-            (Body::Info { .. }, Answer::Continue) => pick("next"),
-            _ => None,
-        }
+        let name = edge_for(node, answer)?;
+        node.edges()
+            .into_iter()
+            .find(|e| e.answer == name)
+            .map(|e| e.target)
+    }
+}
+
+/// The edge (as named by [`Node::edges`]: `yes`, a choice id,
+/// `match:PATTERN`, `otherwise`, `next`) an answer takes out of a node, or
+/// `None` when the answer does not fit the node.
+pub fn edge_for(node: &Node, answer: &Answer) -> Option<String> {
+    match (&node.body, answer) {
+        (Body::Check { .. }, Answer::Yes) => Some("yes".into()),
+        (Body::Check { .. }, Answer::No) => Some("no".into()),
+        (
+            Body::Check {
+                destructive: true, ..
+            },
+            Answer::Skip,
+        ) => Some("skip".into()),
+        (Body::Choice { .. }, Answer::Choice(id)) => Some(id.clone()),
+        (Body::Text { routes, .. }, Answer::Text(t)) if !t.trim().is_empty() => Some(
+            routes
+                .iter()
+                .find(|r| r.is_match(t))
+                .map_or_else(|| "otherwise".into(), |r| format!("match:{}", r.pattern)),
+        ),
+        (Body::Info { .. }, Answer::Continue) => Some("next".into()),
+        _ => None,
     }
 }
 
@@ -269,7 +273,8 @@ impl<'r> Walk<'r> {
         self.root
     }
 
-    /// The rules the walk runs on (its code table, linked trees).
+    /// The rules the walk runs on (its code table, linked trees, contacts
+    /// and facts at its end).
     pub fn rules(&self) -> &'r RuleSet {
         self.rules
     }
@@ -386,10 +391,28 @@ pub fn all_paths<'r>(
     tree_id: &str,
     text_samples: &dyn Fn(&Step) -> Vec<String>,
 ) -> Result<Vec<Walk<'r>>, EngineError> {
+    all_paths_limited(rules, tree_id, text_samples, usize::MAX).map(|(paths, _)| paths)
+}
+
+/// As [`all_paths`], stopping after `limit` paths (a pack's tree can have
+/// very many); the flag is false when it stopped early.
+pub fn all_paths_limited<'r>(
+    rules: &'r RuleSet,
+    tree_id: &str,
+    text_samples: &dyn Fn(&Step) -> Vec<String>,
+    limit: usize,
+) -> Result<(Vec<Walk<'r>>, bool), EngineError> {
     let walk = Walk::start(rules, tree_id)?;
     let mut done = Vec::new();
     let mut stack = vec![walk];
+    // Half-walked paths looked at, so that a tree whose paths mostly loop
+    // cannot keep this busy either.
+    let mut looked = 0usize;
     while let Some(walk) = stack.pop() {
+        looked += 1;
+        if done.len() >= limit || looked > limit.saturating_mul(50) {
+            return Ok((done, false));
+        }
         let State::Ask(step) = walk.state().clone() else {
             done.push(walk);
             continue;
@@ -410,7 +433,7 @@ pub fn all_paths<'r>(
             }
         }
     }
-    Ok(done)
+    Ok((done, true))
 }
 
 /// Sample answers for a text step that take every route and the fallback:

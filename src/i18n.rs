@@ -264,8 +264,8 @@ messages! {
 
     CodeVaries => "Codes differ by card network and acquirer: this is the usual meaning. Your acquirer's list wins.", "不同卡组织和收单机构的代码含义可能不同：这里是通常的含义，以收单机构的说明为准。";
     UnknownCode => "`{code}` is not a known response code", "`{code}` 不是已知的交易应答码";
-    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; `posdoctor run transaction-failed` helps either way", "请核对小票上的代码或咨询收单机构；也可以运行 `posdoctor run transaction-failed`";
-    NoMatch => "No tree matches that description. See them all with `posdoctor list`.", "没有找到匹配的问题。可用 `posdoctor list` 查看全部。";
+    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; {command} helps either way", "请核对小票上的代码或咨询收单机构；也可以运行 {command}";
+    NoMatch => "No tree matches that description. See them all with {command}", "没有找到匹配的问题。可用 {command} 查看全部。";
     WhatsWrong => "What's wrong?", "遇到了什么问题？";
     PickHelp => "type to filter · ↑↓ move · Enter choose · Esc cancel", "输入文字筛选 · ↑↓ 移动 · 回车 选择 · Esc 取消";
     Colon => ": ", "：";
@@ -333,7 +333,7 @@ messages! {
  "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
 
     // At the counter (issue 8).
-    ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "终端正常——请告诉顾客：{text}";
+    ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "POS机正常——请告诉顾客：{text}";
     TodayAt => "today {time}", "今天 {time}";
     YesterdayAt => "yesterday {time}", "昨天 {time}";
     ProfileSaved => "Saved to your profile ({path}): next time these are filled in.", "已保存到档案（{path}）：下次会自动填写。";
@@ -361,6 +361,49 @@ messages! {
     PickNoMatch => "No match — try other words", "没有匹配的问题——换个说法试试";
     Crashed => "posdoctor stopped unexpectedly (a bug; please report it). Every step answered so far is saved.", "posdoctor 意外停止（这是程序错误，请反馈）。已回答的每一步都已保存。";
     ResumeHint => "To continue later:", "稍后继续：";
+
+    // Packs: broken files at the counter, unknown trees, suggested commands.
+    BuiltinRules => "the built-in rules", "内置规则";
+    NoRulesLoaded => "no rules at all (--no-builtin without --rules)", "没有任何规则（使用了 --no-builtin 但没有 --rules）";
+    LeftOut => "warning: left out {file} — {error}{more}. Everything else works; all its problems: {command}", "警告：已跳过 {file}——{error}{more}。其他内容照常可用；查看它的全部问题：{command}";
+    SoftDropped => "warning: {file} — {error}; the rest of that file is used. All its problems: {command}", "警告：{file}——{error}；该文件的其余内容照常使用。查看它的全部问题：{command}";
+    LeftOutNeeds => " (it needs {file}, which is left out)", "（它依赖已被跳过的 {file}）";
+    LeftOutRestored => "; the built-in {trees} is used instead", "；改用内置的 {trees}";
+    RulesHaveErrors => "{n} error(s) in the rules (shown above)", "规则中有 {n} 个错误（见上方）";
+    SeeThemAll => "see them all with: {command}", "查看全部：{command}";
+    NoTreeCalled => "no tree is called `{id}`", "没有名为 `{id}` 的问题树";
+    LoadedFrom => ". Loaded: {list}", "。已加载：{list}";
+    TreeLeftOut => ": it is in {file}, which is left out because it has errors", "：它在 {file} 中，该文件有错误，已被跳过";
+    FilesLeftOut => " (left out for errors: {files})", "（因有错误被跳过：{files}）";
+    PatStartsWith => "anything starting with {x}", "以{x}开头的内容";
+    PatEndsWith => "anything ending with {x}", "以{x}结尾的内容";
+    PatContains => "anything containing {x}", "包含{x}的内容";
+    PatCodeStarting => "a code starting with {x}", "以{x}开头的代码";
+    PatAnyNumber => "any number", "任意数字";
+    PatDigits => "a {n}-digit number", "{n} 位数字";
+    PatAnyAnswer => "any answer", "任意内容";
+    PatOther => "another answer the rules expect", "规则中设定的其他答案";
+    PatSep => ", ", "、";
+    PatOr => " or ", "或";
+    PatMore => "others", "其他";
+    TestExpected => "expected:", "预期：";
+    TestGot => "got:     ", "实际：";
+    TestPath => "path:    ", "路径：";
+    TestWarning => "warning:", "警告：";
+    TestRunIt => "run it:  ", "复现：";
+    TestLeftAt => "left the expected path at step {step}, `{node}`: the answer `{answer}` leads away from {toward}{instead}", "在第 {step} 步 `{node}` 偏离了预期路径：答案 `{answer}` 无法到达 {toward}{instead}";
+    TestInstead => "; {answers} leads there", "；{answers} 才能到达";
+    TestSummary => "{passed} passed, {failed} failed", "{passed} 个通过，{failed} 个失败";
+    TestProblems => ", plus {n} problem(s) in the files (above)", "，另有 {n} 个文件问题（见上方）";
+    TestNoCases => " — no scenario cases were found (tests/*.yaml or *.test.yaml in a pack)", "——没有找到任何测试用例（规则包中的 tests/*.yaml 或 *.test.yaml）";
+    TestCoverage => "Not reached by any case:", "没有任何用例经过：";
+    TestCoverageLine => "{nodes} of {all_nodes} nodes, {edges} of {all_edges} answers", "{nodes}/{all_nodes} 个节点，{edges}/{all_edges} 个答案";
+    TestNodesMissed => "nodes:", "节点：";
+    TestEdgeMissed => "answer:", "答案：";
+    PathsNodes => "Nodes ({n}), as answers name them:", "节点（{n} 个），答案中使用这些名称：";
+    PathsPaths => "Paths ({n}; loops are walked once), each as answers for --answers or a scenario case:", "路径（{n} 条；循环只走一次），每条都可作为 --answers 或测试用例的答案：";
+    PathsMore => "(only the first {n} paths are listed; the tree has more)", "（只列出前 {n} 条路径；该问题树还有更多）";
+    PackTreeHint => "a tree from a pack needs its pack: {command}", "规则包中的问题树需要加载该规则包：{command}";
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the

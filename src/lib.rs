@@ -27,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod sanitize;
+pub mod scenario;
 pub mod search;
 pub mod session;
 pub mod term;

@@ -70,6 +70,9 @@ pub struct Terminal {
     pub warranty_until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
+    /// Values of facts a pack defines with `scope: terminal` (`fact.ID`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -83,6 +86,9 @@ pub struct Profile {
     pub contacts: BTreeMap<String, Contact>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub terminals: BTreeMap<String, Terminal>,
+    /// Values of facts a pack defines with `scope: shop` (`fact.ID`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, String>,
 }
 
 const SHOP_KEYS: &[&str] = &["merchant", "mid"];
@@ -235,7 +241,7 @@ fn unknown_key(key: &str) -> anyhow::Error {
     match did_you_mean(key, keys.iter().map(String::as_str)) {
         Some(best) => anyhow!("unknown profile key `{key}`; did you mean `{best}`?"),
         None => anyhow!(
-            "unknown profile key `{key}`; keys are {}, {} and contact.PARTY.FIELD (PARTY: {}; FIELD: {})",
+            "unknown profile key `{key}`; keys are {}, {}, contact.PARTY.FIELD (PARTY: {}; FIELD: {}) and fact.ID for a fact a loaded pack defines",
             SHOP_KEYS.join(", "),
             TERMINAL_KEYS.join(", "),
             PARTIES.join(", "),
@@ -424,6 +430,9 @@ impl Profile {
         };
         push("merchant".into(), &self.merchant);
         push("mid".into(), &self.mid);
+        for (id, v) in &self.facts {
+            push(format!("fact.{id}"), &Some(v.clone()));
+        }
         for (party, c) in &self.contacts {
             push(format!("contact.{party}.name"), &c.name);
             push(format!("contact.{party}.phone"), &c.phone);
@@ -443,6 +452,9 @@ impl Profile {
             push(format!("{prefix}purchase_date"), &t.purchase_date);
             push(format!("{prefix}warranty_until"), &t.warranty_until);
             push(format!("{prefix}connection"), &t.connection);
+            for (id, v) in &t.facts {
+                push(format!("{prefix}fact.{id}"), &Some(v.clone()));
+            }
         }
         out
     }
@@ -450,6 +462,93 @@ impl Profile {
     /// The contact saved for `party`, if any.
     pub fn contact(&self, party: Party) -> Option<&Contact> {
         self.contacts.get(party.id()).filter(|c| !c.is_empty())
+    }
+
+    /// Who to call for `party`: the profile's contact, else a loaded pack's
+    /// (in `lang`), else none (and the tool says where to find the number).
+    /// Whole contacts, never mixed: a profile's phone is not shown with a
+    /// pack's hours.
+    pub fn contact_for(
+        &self,
+        party: Party,
+        rules: &crate::rules::RuleSet,
+        lang: Lang,
+    ) -> Option<Contact> {
+        self.contact(party)
+            .cloned()
+            .or_else(|| rules.contact(party, lang))
+    }
+
+    /// The value saved for a pack's fact: the terminal's, else the shop's.
+    pub fn pack_fact(&self, id: &str, terminal: &str) -> Option<String> {
+        self.terminals
+            .get(terminal)
+            .and_then(|t| t.facts.get(id))
+            .or_else(|| self.facts.get(id))
+            .cloned()
+    }
+
+    /// Saves a pack fact's value (`profile set fact.ID VALUE`), checked for
+    /// the fact's kind; returns whether a card number was masked.
+    pub fn set_fact(
+        &mut self,
+        fact: &crate::rules::PackFact,
+        value: &str,
+        terminal: &str,
+    ) -> Result<bool> {
+        use crate::rules::{FactKind, FactScope};
+        let key = format!("fact.{}", fact.id);
+        let v = value.trim();
+        let checked = match fact.kind {
+            FactKind::Text => check_value(&key, v)?,
+            FactKind::Date => check_value("purchase_date", v).map_err(|_| {
+                anyhow!("`{v}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31")
+            })?,
+            FactKind::Phone => check_value(&format!("{key}.phone"), v)?,
+            FactKind::Digits => {
+                // Full-width digits from a Chinese input method count too.
+                let digits: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| match c {
+                        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                        c => c,
+                    })
+                    .collect();
+                if digits.is_empty()
+                    || digits.len() > 40
+                    || !digits.chars().all(|c| c.is_ascii_digit())
+                {
+                    bail!("`{v}` is not a number: `{key}` takes digits only");
+                }
+                Checked {
+                    value: digits,
+                    masked: false,
+                }
+            }
+        };
+        let map = match fact.scope {
+            FactScope::Shop => &mut self.facts,
+            FactScope::Terminal => {
+                if !crate::rules::load::valid_id(terminal) {
+                    bail!(
+                        "`{terminal}` is not a usable terminal name: letters, digits, - _ . only"
+                    );
+                }
+                &mut self.terminals.entry(terminal.to_owned()).or_default().facts
+            }
+        };
+        map.insert(fact.id.clone(), checked.value);
+        Ok(checked.masked)
+    }
+
+    /// Removes a pack fact's value from the terminal and the shop.
+    pub fn unset_fact(&mut self, id: &str, terminal: &str) {
+        if let Some(t) = self.terminals.get_mut(terminal) {
+            t.facts.remove(id);
+        }
+        self.facts.remove(id);
+        self.terminals.retain(|_, t| *t != Terminal::default());
     }
 
     /// The value the profile holds for a fact, for terminal `terminal`.

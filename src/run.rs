@@ -292,11 +292,18 @@ impl<'r> Session<'r> {
             Body::Escalate {
                 text, have_ready, ..
             } => {
-                let contact = f.party().and_then(|p| self.profile.contact(p)).cloned();
+                // The profile's contact, else the pack's, else none (the
+                // screen then says where to find the number).
+                let rules = self.walk.rules();
+                let contact = f
+                    .party()
+                    .and_then(|p| self.profile.contact_for(p, rules, lang));
                 answerer.show_escalation(f, contact.as_ref(), lang)?;
+                let mut facts = self.prefill(have_ready);
+                facts.extend(self.pack_facts(f.node));
                 let mut form = FactsForm {
                     lang,
-                    facts: self.prefill(have_ready),
+                    facts,
                     save: Vec::new(),
                     can_save: self.profile_path.is_some(),
                 };
@@ -374,6 +381,20 @@ impl<'r> Session<'r> {
                         .or_else(|| self.profile.fact(*f, &self.terminal, lang)),
                     _ => learned(*f).or_else(|| self.profile.fact(*f, &self.terminal, lang)),
                 },
+            })
+            .collect()
+    }
+
+    /// The facts a pack defines that this escalation asks for, filled from
+    /// the profile (`profile set fact.ID`).
+    fn pack_facts(&self, node: &crate::rules::Node) -> Vec<FactValue> {
+        node.pack_facts
+            .iter()
+            .filter_map(|id| self.walk.rules().facts.get(id))
+            .map(|f| FactValue {
+                fact: f.id.clone(),
+                label: f.label.get(self.lang).to_owned(),
+                value: self.profile.pack_fact(&f.id, &self.terminal),
             })
             .collect()
     }

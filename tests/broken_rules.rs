@@ -1,6 +1,7 @@
 //! The broken-rules corpus (tests/broken/): every file gives exit 1 and a
 //! message that names the file (with line and column where there is one),
-//! never a panic — through `validate` and through `run --rules`.
+//! never a panic — through `validate` and through `run --strict-packs`;
+//! a plain `run` leaves the file out with one warning and goes on.
 
 mod common;
 
@@ -9,13 +10,17 @@ use std::path::Path;
 
 /// (file, what the message must say, whether it has a line:column)
 const CORPUS: &[(&str, &str, bool)] = &[
-    ("bad-yaml.yaml", "invalid type: sequence", true),
+    ("bad-yaml.yaml", "a `[` or `{` here is never closed", true),
     (
         "tab-indent.yaml",
         "YAML indentation must use spaces, not tabs",
         true,
     ),
-    ("wrong-type.yaml", "expected a sequence", true),
+    (
+        "wrong-type.yaml",
+        "`nodes` of tree `t` must be a list",
+        true,
+    ),
     ("unknown-field.yaml", "did you mean `next`?", true),
     ("dangling-reference.yaml", "has no node `dnoe`", true),
     ("duplicate-id.yaml", "duplicate node id `done`", true),
@@ -32,7 +37,7 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ("empty.yaml", "the file is empty", false),
     ("binary-garbage.yaml", "not UTF-8 text", true),
     ("deep-nesting.yaml", "nests values too deeply", true),
-    ("alias-bomb.yaml", "invalid type", true),
+    ("alias-bomb.yaml", "node 1 must be a mapping", true),
     ("non-utf8.yaml", "not UTF-8 text", true),
     ("missing-start.yaml", "missing field `start`", true),
     ("start-dangling.yaml", "has no node `begin`", true),
@@ -130,14 +135,32 @@ fn validate_rejects_every_broken_file() {
 }
 
 #[test]
-fn run_refuses_a_pack_with_any_broken_file() {
+fn run_leaves_a_broken_file_out_and_strict_packs_refuses_it() {
     let env = Env::new();
     for (file, expect, pos) in CORPUS {
+        // At the counter: one warning naming the file and its first error;
+        // the built-in tree still runs (exit 4: it needs an answer).
         let out = env
             .cmd()
             .arg("--rules")
             .arg(corpus(file))
-            .args(["run", "no-power", "--no-input"])
+            .args(["run", "no-power", "--no-input", "--no-log"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{file}: {err}");
+        let warnings: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("warning: left out"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{file}: {err}");
+        assert!(warnings[0].contains(file), "{file}: {err}");
+        // For support scripts: any error is fatal.
+        let out = env
+            .cmd()
+            .args(["--strict-packs", "--rules"])
+            .arg(corpus(file))
+            .args(["run", "no-power", "--no-input", "--no-log"])
             .output()
             .unwrap();
         assert_clean_failure(&out, file, expect, *pos);
@@ -243,6 +266,19 @@ fn missing_pack_and_unreadable_answers_are_errors() {
     let out = env
         .cmd()
         .args(["--rules", "/no/such/pack", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the built-in trees are still listed"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "warning: left out /no/such/pack — cannot read the rule pack: no such file or folder"
+    ));
+    let out = env
+        .cmd()
+        .args(["--strict-packs", "--rules", "/no/such/pack", "list"])
         .output()
         .unwrap();
     assert_clean_failure(

@@ -69,7 +69,7 @@ fn checklists_say_the_terminal_works_and_what_to_tell_the_customer() {
             "en",
             "THE TERMINAL WORKS — tell the customer: Your bank declined this card.",
         ),
-        ("zh", "终端正常——请告诉顾客：您的银行拒绝了这张卡。"),
+        ("zh", "POS机正常——请告诉顾客：您的银行拒绝了这张卡。"),
     ] {
         for format in ["text", "markdown", "html"] {
             let a = env

@@ -1184,3 +1184,45 @@ fn a_chinese_keyboard_types_codes_and_answers_full_width() {
     let yes = env.run_json("no-power", &["danger=ｙｅｓ"], 3);
     assert_eq!(yes["escalation"]["node"], "stop-danger", "{yes}");
 }
+
+#[test]
+fn a_broken_pack_file_with_a_hostile_name_is_left_out_without_escapes() {
+    let env = Env::new();
+    let pack = evil_pack(&env);
+    // A second file that does not load: its warning names it.
+    std::fs::write(
+        pack.join("broken\u{1b}]52;c;cHduZWQ=\u{7}.yaml"),
+        "trees:\n  - id: x\n    nxt: 1\n",
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "run",
+            "no-power",
+            "--no-input",
+            "--answer",
+            "danger=yes",
+            "--no-log",
+        ],
+        vec!["list"],
+        vec!["run", "no-such-tree", "--no-input", "--no-log"],
+        vec!["--json", "run", "no-such-tree", "--no-input", "--no-log"],
+    ] {
+        let out = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(args.iter().filter(|a| **a != "--json"))
+            .args(args.iter().filter(|a| **a == "--json"))
+            .output()
+            .unwrap();
+        let what = args.join(" ");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("left out"),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_clean(&format!("{what} stdout"), &out.stdout);
+        assert_clean(&format!("{what} stderr"), &out.stderr);
+    }
+}

@@ -2,7 +2,7 @@
 
 use anyhow::{anyhow, Result};
 
-use super::{find_tree, load_rules, print_out, profile_for_run, today, Ctx};
+use super::{load_rules, print_out, profile_for_run, shell_word, today, tree_or_explain, Ctx};
 use crate::cli::ChecklistFormat;
 use crate::paths::Dirs;
 use crate::term::Stream;
@@ -21,7 +21,7 @@ pub fn checklist(
         rules.trees().iter().collect()
     } else {
         ids.iter()
-            .map(|id| find_tree(&rules, id))
+            .map(|id| tree_or_explain(ctx, &rules, id, &format!("checklist {}", shell_word(id))))
             .collect::<Result<_>>()?
     };
     let date = today();

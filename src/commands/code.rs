@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{load_rules, print_json, print_out, Ctx};
+use super::{load_rules, print_json, print_out, shell_word, Ctx, Failure};
 use crate::i18n::{fill, Msg};
 use crate::term::{use_color_for, Stream};
 
@@ -13,14 +13,11 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
         // The input is echoed: masked and with its controls made visible.
         let shown = crate::sanitize::visible(&crate::privacy::mask(input.trim())).into_owned();
         let msg = fill(Msg::UnknownCode.get(lang), &[("code", &shown)]);
-        use colored::Colorize;
-        use_color_for(ctx.color, Stream::Stderr);
-        super::print_err(&format!(
-            "{} {msg}\n  {}",
-            "error:".red().bold(),
-            Msg::UnknownCodeHint.get(lang)
-        ));
-        return Ok(1);
+        let hint = fill(
+            Msg::UnknownCodeHint.get(lang),
+            &[("command", &ctx.suggest("run transaction-failed"))],
+        );
+        return Err(Failure::new("unknown_code", msg).with_hint(hint).into());
     };
     if json {
         #[derive(serde::Serialize)]
@@ -41,7 +38,7 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
             owner_name: code.owner.name(lang),
             action: code.action.get(lang),
             customer: code.customer.as_ref().map(|c| c.get(lang)),
-            tree: code.tree.as_deref(),
+            tree: code.tree.as_deref().filter(|t| rules.tree(t).is_some()),
         })?;
     } else {
         use colored::Colorize;
@@ -80,9 +77,9 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
         }
         if let Some(t) = code.tree.as_deref().and_then(|t| rules.tree(t)) {
             text.push_str(&format!(
-                "{}posdoctor run {} ({})\n",
+                "{}{} ({})\n",
                 m(Msg::CodeNext).bold(),
-                t.id,
+                ctx.suggest(&format!("run {}", shell_word(&t.id))),
                 t.title.get(lang)
             ));
         }

@@ -7,11 +7,13 @@ pub mod checklist;
 pub mod code;
 pub mod graph;
 pub mod list;
+pub mod paths;
 pub mod pick;
 pub mod profile;
 pub mod report;
 pub mod run;
 pub mod search;
+pub mod test;
 pub mod validate;
 
 use std::io::Write;
@@ -31,17 +33,236 @@ use crate::term::{use_color_for, ColorChoice, Stream};
 #[error("the rules have errors (shown above)")]
 pub struct RulesBroken;
 
+/// An error a script can read: `--json` prints it as `{"error": {...}}` on
+/// standard output (the exit code is the same as without `--json`).
+#[derive(Clone, Debug, Default, thiserror::Error, serde::Serialize)]
+#[error("{message}")]
+pub struct Failure {
+    /// What went wrong, for a script to branch on: `unknown_tree`,
+    /// `invalid_answer`, `answers_file`, `rules`, `unknown_code`, `usage`,
+    /// `io`, `error`.
+    pub kind: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Vec<String>>,
+    /// What to do about it (printed on the next line; in JSON too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+            ..Failure::default()
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// A finding in a file, with its place.
+    pub fn at(mut self, d: &Diagnostic) -> Failure {
+        self.file = Some(d.file_name.clone());
+        if d.line > 0 {
+            self.line = Some(d.line);
+            self.column = Some(d.col);
+        }
+        self
+    }
+
+    /// Any error as a script reads it.
+    pub fn of(e: &anyhow::Error) -> Failure {
+        if let Some(f) = e.downcast_ref::<Failure>() {
+            return f.clone();
+        }
+        let mut message = e.to_string();
+        for cause in e.chain().skip(1) {
+            message.push_str(&format!(": {cause}"));
+        }
+        if let Some(engine) = e.downcast_ref::<crate::engine::EngineError>() {
+            use crate::engine::EngineError::*;
+            return match engine {
+                UnknownTree { .. } => Failure::new("unknown_tree", message),
+                InvalidAnswer { node, valid, .. } => Failure {
+                    node: Some(node.clone()),
+                    valid: Some(valid.clone()),
+                    ..Failure::new("invalid_answer", message)
+                },
+                MissingNode { node, .. } => Failure {
+                    node: Some(node.clone()),
+                    ..Failure::new("rules", message)
+                },
+                LinkLoop { .. } => Failure::new("rules", message),
+            };
+        }
+        if e.downcast_ref::<RulesBroken>().is_some() {
+            return Failure::new("rules", message);
+        }
+        if e.chain()
+            .any(|c| c.downcast_ref::<std::io::Error>().is_some())
+        {
+            return Failure::new("io", message);
+        }
+        Failure::new("error", message)
+    }
+}
+
+/// The global options that a suggested command must repeat to work when
+/// pasted: the packs and `--no-builtin` from the command line (those from
+/// `POSDOCTOR_RULES` are still in the environment), and the language when
+/// it was chosen with `--lang` or `POSDOCTOR_LANG`.
+#[derive(Clone, Debug, Default)]
+pub struct Again {
+    pub rules: Vec<std::path::PathBuf>,
+    pub no_builtin: bool,
+    pub lang: Option<Lang>,
+}
+
 /// What every command knows from the global options.
 pub struct Ctx {
     pub lang: Lang,
     pub color: ColorChoice,
     pub load: LoadOptions,
     pub terminal: Option<String>,
+    /// `--strict-packs`: a pack file with errors stops every command.
+    pub strict_packs: bool,
+    pub again: Again,
 }
 
-/// Loads the rules for a command that needs them whole: any error finding
-/// is printed and ends the command with exit 1.
+/// A word for a shell command line, quoted when it needs to be.
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_owned();
+    }
+    shlex::try_quote(s).map_or_else(|_| s.replace('\0', ""), |q| q.into_owned())
+}
+
+impl Ctx {
+    /// `posdoctor [--no-builtin] [--rules DIR]… [--lang L] ARGS`: a command
+    /// to suggest that works when pasted (`args` already shell-quoted).
+    pub fn suggest(&self, args: &str) -> String {
+        let mut s = String::from("posdoctor");
+        if self.again.no_builtin {
+            s.push_str(" --no-builtin");
+        }
+        for r in &self.again.rules {
+            s.push_str(" --rules ");
+            s.push_str(&shell_word(&r.display().to_string()));
+        }
+        if let Some(l) = self.again.lang {
+            s.push_str(" --lang ");
+            s.push_str(l.code());
+        }
+        if !args.is_empty() {
+            s.push(' ');
+            s.push_str(args);
+        }
+        s
+    }
+
+    /// Where the rules came from, for "no tree called X": "the built-in
+    /// rules, my-pack".
+    pub fn loaded_from(&self) -> String {
+        let mut v = Vec::new();
+        if self.load.builtin {
+            v.push(Msg::BuiltinRules.get(self.lang).to_owned());
+        }
+        v.extend(self.load.packs.iter().map(|p| p.display().to_string()));
+        if v.is_empty() {
+            v.push(Msg::NoRulesLoaded.get(self.lang).to_owned());
+        }
+        v.join(Msg::ListSep.get(self.lang))
+    }
+}
+
+/// Loads the rules for a command used at the counter. A pack file with
+/// errors is left out with one warning (on stderr) naming the file and its
+/// first error, and the rest works; with `--strict-packs`, any error is
+/// printed and ends the command with exit 1.
 pub fn load_rules(ctx: &Ctx) -> Result<RuleSet> {
+    load_rules_noting(ctx).map(|(rules, _)| rules)
+}
+
+/// As [`load_rules`], also returning the warnings printed (for `--json`).
+pub fn load_rules_noting(ctx: &Ctx) -> Result<(RuleSet, Vec<String>)> {
+    if ctx.strict_packs {
+        return load_rules_whole(ctx).map(|r| (r, Vec::new()));
+    }
+    let loaded = crate::rules::counter::load(&ctx.load);
+    if !loaded.fatal.is_empty() {
+        return Err(report_errors(ctx, &loaded.fatal.iter().collect::<Vec<_>>()));
+    }
+    let lang = ctx.lang;
+    let mut warnings = Vec::new();
+    for l in &loaded.left_out {
+        let d = &l.first;
+        let location = if d.line > 0 {
+            format!("{}:{}:{}", d.file_name, d.line, d.col)
+        } else {
+            d.file_name.clone()
+        };
+        let mut more = String::new();
+        if let Some(n) = &l.needs {
+            more.push_str(&fill(Msg::LeftOutNeeds.get(lang), &[("file", n)]));
+        }
+        if !l.restored.is_empty() {
+            let ids: Vec<String> = l.restored.iter().map(|t| format!("`{t}`")).collect();
+            more.push_str(&fill(
+                Msg::LeftOutRestored.get(lang),
+                &[("trees", &ids.join(", "))],
+            ));
+        }
+        let command = ctx.suggest(&format!("validate {}", shell_word(&l.file)));
+        let w = fill(
+            Msg::LeftOut.get(lang),
+            &[
+                ("file", &location),
+                ("error", &d.message),
+                ("more", &more),
+                ("command", &command),
+            ],
+        );
+        warnings.push(w);
+    }
+    for d in &loaded.dropped {
+        let command = ctx.suggest(&format!("validate {}", shell_word(&d.file_name)));
+        warnings.push(fill(
+            Msg::SoftDropped.get(lang),
+            &[
+                ("file", &format!("{}:{}:{}", d.file_name, d.line, d.col)),
+                ("error", &d.message),
+                ("command", &command),
+            ],
+        ));
+    }
+    let color = use_color_for(ctx.color, Stream::Stderr);
+    for w in &warnings {
+        use colored::Colorize;
+        print_err(&if color {
+            w.yellow().to_string()
+        } else {
+            w.clone()
+        });
+    }
+    Ok((loaded.rules, warnings))
+}
+
+/// Loads the rules whole: any error finding is printed and ends the
+/// command with exit 1 (`--strict-packs`).
+pub fn load_rules_whole(ctx: &Ctx) -> Result<RuleSet> {
     let Loaded {
         rules,
         mut diagnostics,
@@ -51,15 +272,30 @@ pub fn load_rules(ctx: &Ctx) -> Result<RuleSet> {
     if errors.is_empty() {
         return Ok(rules);
     }
+    Err(report_errors(ctx, &errors))
+}
+
+/// Prints every error finding and returns the error that ends the command.
+fn report_errors(ctx: &Ctx, errors: &[&Diagnostic]) -> anyhow::Error {
     let color = use_color_for(ctx.color, Stream::Stderr);
-    for d in &errors {
+    for d in errors {
         eprintln!("{}\n", d.render(color));
     }
-    eprintln!(
-        "{} error(s) in the rules; fix them or check them with `posdoctor validate`",
-        errors.len()
-    );
-    Err(RulesBroken.into())
+    let mut f = Failure::new(
+        "rules",
+        fill(
+            Msg::RulesHaveErrors.get(ctx.lang),
+            &[("n", &errors.len().to_string())],
+        ),
+    )
+    .with_hint(fill(
+        Msg::SeeThemAll.get(ctx.lang),
+        &[("command", &ctx.suggest("validate"))],
+    ));
+    if let Some(first) = errors.first() {
+        f = f.at(first);
+    }
+    f.into()
 }
 
 /// Writes `value` as JSON to stdout: C1 controls and bidi characters are
@@ -145,6 +381,72 @@ pub fn find_tree<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::T
         }
         .into()
     })
+}
+
+/// The tree called `id`, or an error that says which rules were loaded and
+/// how to load a pack's tree (with the command to paste).
+pub fn tree_or_explain<'r>(
+    ctx: &Ctx,
+    rules: &'r RuleSet,
+    id: &str,
+    retry: &str,
+) -> Result<&'r crate::rules::Tree> {
+    match rules.tree(id) {
+        Some(t) => Ok(t),
+        None => Err(unknown_tree(ctx, rules, id, retry).into()),
+    }
+}
+
+/// "No tree is called `x`; did you mean `y`? Loaded: …" with a hint at
+/// `--rules`. `retry` is the command (after the global options) that would
+/// work with the right pack: `run x`.
+pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failure {
+    let lang = ctx.lang;
+    let mut message = fill(Msg::NoTreeCalled.get(lang), &[("id", id)]);
+    // The tree is in a pack file that was left out for its errors.
+    let left_out = rules
+        .left_out
+        .iter()
+        .find(|(_, trees)| trees.iter().any(|t| t == id))
+        .map(|(f, _)| f.clone());
+    if let Some(file) = left_out {
+        message.push_str(&fill(Msg::TreeLeftOut.get(lang), &[("file", &file)]));
+        return Failure::new("unknown_tree", message).with_hint(fill(
+            Msg::SeeThemAll.get(lang),
+            &[(
+                "command",
+                &ctx.suggest(&format!("validate {}", shell_word(&file))),
+            )],
+        ));
+    }
+    if let Some(best) = crate::diag::did_you_mean(id, rules.tree_ids()) {
+        message.push_str(Msg::ListSep.get(lang));
+        message.push_str(&fill(Msg::DidYouMean.get(lang), &[("name", best)]));
+    }
+    message.push_str(&fill(
+        Msg::LoadedFrom.get(lang),
+        &[("list", &ctx.loaded_from())],
+    ));
+    if !rules.left_out.is_empty() {
+        let files: Vec<&str> = rules.left_out.iter().map(|(f, _)| f.as_str()).collect();
+        message.push_str(&fill(
+            Msg::FilesLeftOut.get(lang),
+            &[("files", &files.join(", "))],
+        ));
+    }
+    let mut again = Ctx {
+        lang,
+        color: ctx.color,
+        load: ctx.load.clone(),
+        terminal: None,
+        strict_packs: false,
+        again: ctx.again.clone(),
+    };
+    again.again.rules.push("DIR".into());
+    Failure::new("unknown_tree", message).with_hint(fill(
+        Msg::PackTreeHint.get(lang),
+        &[("command", &again.suggest(retry))],
+    ))
 }
 
 /// The date printed on a checklist: now in the local zone with its offset,

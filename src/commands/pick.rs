@@ -18,9 +18,13 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
         let mut cmd = Cli::command();
         cmd.error(
             clap::error::ErrorKind::MissingSubcommand,
-            "no command given, and standard input is not a terminal to ask on.\n\
-             For scripts use: posdoctor run TREE --no-input [--answer NODE=VALUE]... [--json]\n\
-             To see the trees: posdoctor list",
+            format!(
+                "no command given, and standard input is not a terminal to ask on.\n\
+                 For scripts use: {}\n\
+                 To see the trees: {}",
+                ctx.suggest("run TREE --no-input [--answer NODE=VALUE]... [--json]"),
+                ctx.suggest("list")
+            ),
         )
         .exit();
     }

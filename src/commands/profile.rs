@@ -44,6 +44,17 @@ pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
                 print_out(&text)?;
             }
         }
+        ProfileCmd::Set { key, value } if key.starts_with("fact.") => {
+            let fact = pack_fact(ctx, &key)?;
+            if profile.set_fact(&fact, &value, &terminal)? {
+                eprintln!("{}", Msg::Masked.get(ctx.lang));
+            }
+            profile.save(&path)?;
+        }
+        ProfileCmd::Unset { key } if key.starts_with("fact.") => {
+            profile.unset_fact(key.trim_start_matches("fact."), &terminal);
+            profile.save(&path)?;
+        }
         ProfileCmd::Set { key, value } => {
             if profile.set(&key, &value, &terminal)? {
                 eprintln!("{}", Msg::Masked.get(ctx.lang));
@@ -56,4 +67,28 @@ pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// The definition of `fact.ID` in the loaded packs, or an error that lists
+/// the facts they define.
+fn pack_fact(ctx: &Ctx, key: &str) -> Result<crate::rules::PackFact> {
+    let id = key.trim_start_matches("fact.");
+    let rules = super::load_rules(ctx)?;
+    if let Some(f) = rules.facts.get(id) {
+        return Ok(f.clone());
+    }
+    let known: Vec<String> = rules.facts.keys().map(|k| format!("fact.{k}")).collect();
+    let mut msg = format!("no loaded pack defines the fact `{id}`");
+    if let Some(best) = crate::diag::did_you_mean(id, rules.facts.keys().map(String::as_str)) {
+        msg.push_str(&format!("; did you mean `fact.{best}`?"));
+    }
+    let hint = if known.is_empty() {
+        format!(
+            "load the pack that defines it: {}",
+            ctx.suggest(&format!("--rules DIR profile set {key} VALUE"))
+        )
+    } else {
+        format!("the loaded packs define {}", known.join(", "))
+    };
+    Err(super::Failure::new("usage", msg).with_hint(hint).into())
 }

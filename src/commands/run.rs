@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use super::{load_rules, print_json, print_out, profile_for_run, read_log, Ctx};
+use super::{
+    load_rules_noting, print_json, print_out, profile_for_run, read_log, shell_word,
+    tree_or_explain, Ctx, Failure,
+};
 use crate::answers::Answers;
 use crate::cli::RunArgs;
 use crate::engine::Walk;
@@ -21,16 +24,26 @@ use crate::ui::{Answerer, Ending, Scripted, SessionLog};
 pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     use crate::session::Event;
     let lang = ctx.lang;
-    let rules = load_rules(ctx)?;
+    let (rules, left_out) = load_rules_noting(ctx)?;
     let mut answers = match &args.answers {
         Some(path) => Answers::from_file(path).map_err(|d| {
             let color = use_color_for(ctx.color, Stream::Stderr);
             eprintln!("{}", d.render(color));
-            anyhow!("cannot use the answers file {}", path.display())
+            Failure::new(
+                "answers_file",
+                format!(
+                    "cannot use the answers file {}: {}",
+                    path.display(),
+                    d.message
+                ),
+            )
+            .at(&d)
         })?,
         None => Answers::default(),
     };
-    answers.add_flags(&args.answer).map_err(|e| anyhow!(e))?;
+    answers
+        .add_flags(&args.answer)
+        .map_err(|e| Failure::new("usage", e))?;
     if answers.masked {
         eprintln!("{}", Msg::Masked.get(lang));
     }
@@ -46,10 +59,13 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             let session = crate::session::last_session(&events).to_vec();
             if let (Some(Event::Start { tree, .. }), Some(asked)) = (session.first(), &args.tree) {
                 if tree != asked {
+                    let again = ctx.suggest(&format!(
+                        "run --resume {}",
+                        shell_word(&path.display().to_string())
+                    ));
                     bail!(
-                        "{} is a session of `{tree}`, not `{asked}`: run `posdoctor run --resume {}`",
+                        "{} is a session of `{tree}`, not `{asked}`: run `{again}`",
                         path.display(),
-                        path.display()
                     );
                 }
             }
@@ -74,6 +90,8 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                 .tree
                 .as_deref()
                 .ok_or_else(|| anyhow!("name the tree to walk: posdoctor run TREE"))?;
+            let retry = format!("run {}", shell_word(tree));
+            tree_or_explain(ctx, &rules, tree, &retry)?;
             (Walk::start(&rules, tree)?, None)
         }
     };
@@ -96,10 +114,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             Ok(w) => Some(w),
             Err(e) => {
                 use_color_for(ctx.color, Stream::Stderr);
-                eprintln!(
-                    "{}",
-                    fill(Msg::WarnLog.get(lang), &[("reason", &e.to_string())])
-                );
+                super::print_err(&fill(Msg::WarnLog.get(lang), &[("reason", &e.to_string())]));
                 None
             }
         }
@@ -147,7 +162,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     };
     let ending = session.drive(answerer.as_mut())?;
     let walk = &session.walk;
-    let mut warnings = Vec::new();
+    let mut warnings = left_out;
     if let Some(e) = &session.log.failure {
         warnings.push(fill(
             Msg::WarnLog.get(lang),
@@ -155,7 +170,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         ));
     }
     for w in &session.warnings {
-        eprintln!("{w}");
+        super::print_err(w);
         warnings.push(w.clone());
     }
     for (node, count, asked) in unused_answers(answerer.as_ref()) {
@@ -180,7 +195,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             }
             w
         };
-        eprintln!("{w}");
+        super::print_err(&w);
         warnings.push(w);
     }
     let log_path = session.log.path().map(|p| p.display().to_string());
@@ -193,7 +208,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                 Ok(p) => report_path = Some(p.display().to_string()),
                 Err(e) => {
                     let w = fill(Msg::ReportFailed.get(lang), &[("reason", &e.to_string())]);
-                    eprintln!("{w}");
+                    super::print_err(&w);
                     warnings.push(w);
                 }
             }
@@ -320,18 +335,6 @@ fn resume_command(ctx: &Ctx, log: &std::path::Path, dirs: Option<&Dirs>) -> Stri
         cmd.push(shell_word(&log.display().to_string()));
     }
     cmd.join(" ")
-}
-
-/// A word as a POSIX shell reads it: quoted only when it must be.
-fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 /// Saves the escalation report into the data folder, named like the log.

@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use super::{load_rules, print_json, print_out, Ctx};
-use crate::i18n::Msg;
+use super::{load_rules, print_json, print_out, shell_word, Ctx};
+use crate::i18n::{fill, Msg};
 use crate::term::{use_color_for, Stream};
 
 pub fn search(ctx: &Ctx, query: &str, json: bool) -> Result<u8> {
@@ -29,7 +29,10 @@ pub fn search(ctx: &Ctx, query: &str, json: bool) -> Result<u8> {
             .collect();
         print_json(&out)?;
     } else if hits.is_empty() {
-        eprintln!("{}", Msg::NoMatch.get(ctx.lang));
+        super::print_err(&fill(
+            Msg::NoMatch.get(ctx.lang),
+            &[("command", &ctx.suggest("list"))],
+        ));
     } else {
         use colored::Colorize;
         use_color_for(ctx.color, Stream::Stdout);
@@ -53,7 +56,8 @@ pub fn search(ctx: &Ctx, query: &str, json: bool) -> Result<u8> {
             ));
         }
         if let Some(best) = hits.first() {
-            text.push_str(&format!("\n→ posdoctor run {}\n", best.tree.id));
+            let run = ctx.suggest(&format!("run {}", shell_word(&best.tree.id)));
+            text.push_str(&format!("\n→ {run}\n"));
         }
         print_out(&text)?;
     }

@@ -18,6 +18,7 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
         mut diagnostics,
     } = load(&opts);
     diagnostics.extend(validate::check(&rules));
+    diagnostics.extend(validate::check_wording(&rules));
     if !paths.is_empty() {
         // Report on the given files only; the rest is context for references.
         let wanted: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -25,12 +26,18 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
     }
     if strict {
         for d in &mut diagnostics {
-            d.severity = crate::diag::Severity::Error;
+            if d.severity == crate::diag::Severity::Warning {
+                d.severity = crate::diag::Severity::Error;
+            }
         }
     }
     diagnostics.sort_by(|a, b| (&a.file_name, a.line, a.col).cmp(&(&b.file_name, b.line, b.col)));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    let notes = diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Note)
+        .count();
+    let warnings = diagnostics.len() - errors - notes;
     let trees = rules.trees().len();
     if json {
         #[derive(serde::Serialize)]
@@ -39,6 +46,7 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
             trees: usize,
             errors: usize,
             warnings: usize,
+            notes: usize,
             findings: Vec<DiagnosticJson<'a>>,
         }
         print_json(&Out {
@@ -46,6 +54,7 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
             trees,
             errors,
             warnings,
+            notes,
             findings: diagnostics.iter().map(DiagnosticJson::from).collect(),
         })?;
     } else {
@@ -55,8 +64,13 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
             text.push_str(&d.render(color));
             text.push_str("\n\n");
         }
+        let notes = if notes > 0 {
+            format!(", {notes} note(s)")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{trees} trees checked: {errors} error(s), {warnings} warning(s)\n"
+            "{trees} trees checked: {errors} error(s), {warnings} warning(s){notes}\n"
         ));
         print_out(&text)?;
     }

@@ -147,23 +147,12 @@ fn first_sentence(s: &str) -> String {
     end.map_or(s, |e| &s[..e]).trim().to_owned()
 }
 
-/// A pattern as a person reads it: `0?5|51` → `05, 51`.
+/// A pattern as a person reads it (English). Kept for callers on other
+/// branches; new code uses `render::pattern::route_words`, which also
+/// honours a route's `label`.
+#[allow(dead_code)]
 pub(crate) fn pattern_words(p: &str) -> String {
-    let words: Vec<String> = p
-        .split('|')
-        .map(|w| {
-            w.replace(".*", "")
-                .replace(['?', '(', ')', '\\', '^', '$'], "")
-                .trim()
-                .to_owned()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut shown: Vec<String> = words.iter().take(6).cloned().collect();
-    if words.len() > 6 {
-        shown.push("…".into());
-    }
-    shown.join(", ")
+    super::pattern::describe(p, Lang::En).unwrap_or_else(|| Msg::PatOther.get(Lang::En).into())
 }
 
 /// The label of the branch an engine answer takes.
@@ -183,7 +172,7 @@ fn when(node: &Node, answer: &str, lang: Lang) -> String {
         (Body::Text { .. }, "otherwise") => m(Msg::ClOtherwise),
         (Body::Text { .. }, a) => fill(
             Msg::ClIfMatches.get(lang),
-            &[("list", &pattern_words(a.trim_start_matches("match:")))],
+            &[("list", &super::pattern::edge_words(node, a, lang))],
         ),
         _ => m(Msg::ClThen),
     }
@@ -392,8 +381,12 @@ pub fn build(
             .map(|p| Contact {
                 party: p.id(),
                 name: p.name(lang).to_owned(),
-                how_to_reach: match prefill.and_then(|f| f.profile.contact(*p)) {
-                    Some(c) => contact_line(c, lang),
+                // The profile's contact, else a pack's, else where to find one.
+                how_to_reach: match prefill
+                    .and_then(|f| f.profile.contact(*p).cloned())
+                    .or_else(|| rules.contact(*p, lang))
+                {
+                    Some(c) => contact_line(&c, lang),
                     None => p.where_to_find(lang).to_owned(),
                 },
             })
@@ -408,9 +401,27 @@ pub fn build(
                 },
                 value: prefill.and_then(|f| f.profile.fact(fact, f.terminal, lang)),
             })
+            // The facts this tree's pack asks for at its escalations.
+            .chain(
+                pack_facts(tree)
+                    .filter_map(|id| rules.facts.get(id))
+                    .map(|f| FillIn {
+                        label: f.label.get(lang).to_owned(),
+                        value: prefill.and_then(|p| p.profile.pack_fact(&f.id, p.terminal)),
+                    }),
+            )
             .collect(),
         footer: fill(Msg::ClFooter.get(lang), &[("id", &tree.id), ("date", date)]),
     }
+}
+
+/// The pack facts a tree's escalations ask for, each once, in file order.
+fn pack_facts(tree: &Tree) -> impl Iterator<Item = &String> {
+    let mut seen = std::collections::HashSet::new();
+    tree.nodes
+        .iter()
+        .flat_map(|n| n.pack_facts.iter())
+        .filter(move |id| seen.insert(id.as_str()))
 }
 
 // ---- text ---------------------------------------------------------------
@@ -657,16 +668,6 @@ pub fn html(lists: &[Checklist], lang: Lang) -> Result<String, minijinja::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn patterns_read_as_words() {
-        assert_eq!(
-            pattern_words("0?5|51|do not hono(u)?r"),
-            "05, 51, do not honour"
-        );
-        assert_eq!(pattern_words("pick ?up.*"), "pick up");
-        assert!(pattern_words("a|b|c|d|e|f|g").ends_with('…'));
-    }
 
     #[test]
     fn first_sentence_in_both_languages() {

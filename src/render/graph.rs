@@ -71,7 +71,7 @@ fn edge_words(node: &Node, answer: &str, lang: Lang) -> String {
             .map_or(id, |c| c.label.get(lang))
             .to_owned(),
         (Body::Text { .. }, "otherwise") => Msg::ClOtherwise.get(lang).to_owned(),
-        (Body::Text { .. }, a) => super::checklist::pattern_words(a.trim_start_matches("match:")),
+        (Body::Text { .. }, a) => super::pattern::edge_words(node, a, lang),
         _ => String::new(),
     }
 }

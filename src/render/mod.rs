@@ -2,6 +2,8 @@
 
 pub mod checklist;
 pub mod graph;
+pub mod pattern;
+pub mod test_report;
 
 use colored::Colorize;
 use serde::Serialize;
@@ -37,8 +39,8 @@ pub struct PendingJson {
 
 #[derive(Serialize)]
 pub struct FactJson {
-    pub fact: &'static str,
-    pub label: &'static str,
+    pub fact: String,
+    pub label: String,
 }
 
 #[derive(Serialize)]
@@ -163,9 +165,15 @@ pub fn run_json(
                     have_ready: have_ready
                         .iter()
                         .map(|fa| FactJson {
-                            fact: fa.id(),
-                            label: fa.label(lang),
+                            fact: fa.id().to_owned(),
+                            label: fa.label(lang).to_owned(),
                         })
+                        .chain(
+                            pack_fact_labels(walk, f.node, lang).map(|(id, label)| FactJson {
+                                fact: id.to_owned(),
+                                label: label.to_owned(),
+                            }),
+                        )
                         .collect(),
                     facts: report.map(|r| r.facts.clone()).unwrap_or_default(),
                     contact: report.and_then(|r| r.contact.clone()),
@@ -341,6 +349,9 @@ pub fn run_text_with(
                         for fact in have_ready {
                             out.push_str(&format!("  □ {}\n", fact.label(lang)));
                         }
+                        for (_, label) in pack_fact_labels(walk, f.node, lang) {
+                            out.push_str(&format!("  □ {label}\n"));
+                        }
                     }
                 }
             }
@@ -388,6 +399,18 @@ pub fn run_text_with(
 pub fn caution_line(text: &str, lang: Lang, width: Option<usize>, indent: &str) -> String {
     let line = format!("⚠ {}{text}", Msg::Caution.get(lang));
     wrap(&line, width, indent).yellow().bold().to_string()
+}
+
+/// (id, label) of the pack facts an escalation node asks for.
+fn pack_fact_labels<'a>(
+    walk: &'a Walk,
+    node: &'a crate::rules::Node,
+    lang: Lang,
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    node.pack_facts
+        .iter()
+        .filter_map(|id| walk.rules().facts.get(id))
+        .map(move |f| (f.id.as_str(), f.label.get(lang)))
 }
 
 fn first_line(s: &str) -> &str {

@@ -3,7 +3,7 @@
 //! replacing an earlier one. Each file is read with a size limit, checked for
 //! UTF-8 and parsed; each node is checked for the fields its kind uses.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use include_dir::{include_dir, Dir};
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
+use super::{PackContact, PackFact};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
 use crate::i18n::{Lang, Text};
 
@@ -52,19 +53,44 @@ struct Parsed {
 pub const BUILTIN_PACK: usize = 0;
 
 pub fn load(opts: &LoadOptions) -> Loaded {
+    finish(read_sources(opts))
+}
+
+/// Every rule of `sources` together, with the findings of reading,
+/// parsing and putting them together.
+fn finish(sources: Sources) -> Loaded {
+    let mut loaded = sources.compose(&HashSet::new());
+    let mut diags = sources.diagnostics.clone();
+    diags.append(&mut loaded.diagnostics);
+    loaded.diagnostics = diags;
+    loaded
+}
+
+/// Every rule file read and parsed once, so that the rules can be put
+/// together again without some of them (a broken pack file at the counter).
+pub struct Sources {
+    parsed: Vec<Parsed>,
+    /// Findings made while reading and parsing: a file with one of these
+    /// errors is not in `parsed`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that are YAML but not valid rules: the ids they meant to define.
+    unparsed: Vec<(String, Defines)>,
+}
+
+pub fn read_sources(opts: &LoadOptions) -> Sources {
     let mut diags = Vec::new();
     let mut inputs = Vec::new();
     if opts.builtin {
         builtin_inputs(&BUILTIN, &mut inputs);
     }
     // The same pack named twice (`--rules x validate x`) is loaded once.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for (i, pack) in opts.packs.iter().enumerate() {
         if seen.insert(std::fs::canonicalize(pack).unwrap_or_else(|_| pack.clone())) {
             pack_inputs(pack, i + 1, &mut inputs, &mut diags);
         }
     }
-    finish(inputs, diags)
+    parse_inputs(inputs, diags)
 }
 
 /// Loads rule files held in memory, each as one pack named by its file
@@ -80,25 +106,141 @@ pub fn load_bytes(files: Vec<(String, Vec<u8>)>) -> Loaded {
             bytes,
         })
         .collect();
-    finish(inputs, Vec::new())
+    finish(parse_inputs(inputs, Vec::new()))
 }
 
-/// Parses, checks and combines the raw files.
-fn finish(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Loaded {
+/// Parses the raw files (findings for those that do not parse).
+fn parse_inputs(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Sources {
+    let mut unparsed = Vec::new();
     let parsed: Vec<Parsed> = inputs
         .into_iter()
-        .filter_map(|inp| parse_input(inp, &mut diags))
+        .filter_map(|inp| parse_input(inp, &mut diags, &mut unparsed))
         .collect();
-    let checks = collect_checks(&parsed, &mut diags);
-    let trees = collect_trees(&parsed, &checks, &mut diags);
-    let codes = collect_codes(&parsed, &mut diags);
-    Loaded {
-        rules: RuleSet::from_parts(trees, checks, codes),
+    Sources {
+        parsed,
         diagnostics: diags,
+        unparsed,
+    }
+}
+
+/// What one parsed file defines.
+#[derive(Clone, Debug, Default)]
+pub struct Defines {
+    pub trees: Vec<String>,
+    pub checks: Vec<String>,
+    pub facts: Vec<String>,
+}
+
+impl Sources {
+    /// The names of the files that parsed, with whether they are built in.
+    pub fn files(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.parsed
+            .iter()
+            .map(|p| (p.file.name.as_str(), p.pack == BUILTIN_PACK))
+    }
+
+    /// The ids a file defines (empty for a file that did not parse).
+    pub fn defines(&self, file: &str) -> Defines {
+        let mut d = Defines::default();
+        for (_, u) in self.unparsed.iter().filter(|(f, _)| f == file) {
+            d.trees.extend(u.trees.iter().cloned());
+            d.checks.extend(u.checks.iter().cloned());
+            d.facts.extend(u.facts.iter().cloned());
+        }
+        for p in self.parsed.iter().filter(|p| p.file.name == file) {
+            d.trees.extend(p.def.trees.iter().map(|t| t.id.clone()));
+            d.checks.extend(p.def.checks.iter().map(|c| c.id.clone()));
+            d.facts.extend(p.def.facts.iter().map(|f| f.id.clone()));
+        }
+        d
+    }
+
+    /// The rules from every parsed file except those named in `skip`, with
+    /// the findings of putting them together (not those of parsing).
+    pub fn compose(&self, skip: &HashSet<String>) -> Loaded {
+        let parsed: Vec<&Parsed> = self
+            .parsed
+            .iter()
+            .filter(|p| !skip.contains(&p.file.name))
+            .collect();
+        let mut diags = Vec::new();
+        let builtin_contacts = parsed
+            .iter()
+            .filter(|p| p.pack == BUILTIN_PACK && !p.def.contacts.entries().is_empty());
+        for p in builtin_contacts {
+            diags.push(
+                root_place(p, "contacts".into())
+                    .key()
+                    .error("the built-in rules must not define contacts")
+                    .with_hint("a number comes from the shop's profile or a pack, never from the built-in rules"),
+            );
+        }
+        let (checks, replaced_checks) = collect_checks(&parsed, &mut diags);
+        let facts = collect_facts(&parsed, &mut diags);
+        // Ids defined by files that did not load (skipped or broken): a
+        // reference to one says where it is.
+        let mut unloaded = HashMap::new();
+        let skipped = self
+            .parsed
+            .iter()
+            .filter(|p| skip.contains(&p.file.name))
+            .map(|p| (p.file.name.clone(), self.defines(&p.file.name)));
+        let gone: Vec<(String, Defines)> = self.unparsed.iter().cloned().chain(skipped).collect();
+        for (file, d) in &gone {
+            for id in d.checks.iter().chain(&d.facts) {
+                unloaded.entry(id.clone()).or_insert_with(|| file.clone());
+            }
+        }
+        let known = Known {
+            checks: &checks,
+            facts: &facts,
+            unloaded: &unloaded,
+        };
+        let trees = collect_trees(&parsed, &known, &mut diags);
+        for (id, builtin) in replaced_checks {
+            let Some(check) = checks.get(&id) else {
+                continue;
+            };
+            let mut users: Vec<String> = trees
+                .iter()
+                .filter(|t| t.origin == Origin::Builtin)
+                .filter(|t| {
+                    t.nodes
+                        .iter()
+                        .any(|n| matches!(&n.body, Body::Check { uses: Some(u), .. } if *u == id))
+                })
+                .map(|t| format!("`{}`", t.id))
+                .collect();
+            users.sort();
+            let mut d = check.place.child("id").note(format!(
+                "check `{id}` replaces the built-in one ({})",
+                builtin.locate()
+            ));
+            if !users.is_empty() {
+                d = d.with_hint(format!(
+                    "the built-in trees {} use it and show this pack's text",
+                    users.join(", ")
+                ));
+            }
+            diags.push(d);
+        }
+        let codes = collect_codes(&parsed, &mut diags);
+        let contacts = collect_contacts(&parsed, &mut diags);
+        let mut rules = RuleSet::from_parts(trees, checks, codes);
+        rules.contacts = contacts;
+        rules.facts = facts;
+        rules.left_out = gone.into_iter().map(|(f, d)| (f, d.trees)).collect();
+        Loaded {
+            rules,
+            diagnostics: diags,
+        }
     }
 }
 
 fn builtin_inputs(dir: &Dir<'static>, out: &mut Vec<Input>) {
+    if is_scenario_dir(dir.path()) {
+        return;
+    }
     let mut files: Vec<_> = dir.files().collect();
     files.sort_by_key(|f| f.path());
     for f in files {
@@ -118,12 +260,84 @@ fn builtin_inputs(dir: &Dir<'static>, out: &mut Vec<Input>) {
     }
 }
 
-fn is_rule_file(p: &Path) -> bool {
+fn is_yaml(p: &Path) -> bool {
     let hidden = p
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.'));
     !hidden && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// A `.yaml`/`.yml` file that holds rules: not hidden, not a scenario file.
+pub fn is_rule_file(p: &Path) -> bool {
+    is_yaml(p) && !is_scenario_name(p)
+}
+
+/// `NAME.test.yaml` (or `.test.yml`): a scenario file wherever it is.
+fn is_scenario_name(p: &Path) -> bool {
+    p.file_stem()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".test"))
+}
+
+/// A folder called `tests` holds scenario files (`posdoctor test`), never rules.
+pub fn is_scenario_dir(p: &Path) -> bool {
+    p.file_name().is_some_and(|n| n == "tests")
+}
+
+/// A scenario file given by name: `NAME.test.yaml`, or a `.yaml` whose
+/// folder is called `tests`.
+pub fn is_scenario_file(p: &Path) -> bool {
+    is_yaml(p) && (is_scenario_name(p) || p.parent().is_some_and(is_scenario_dir))
+}
+
+/// The scenario files of a pack folder (sorted), or the file itself when
+/// `pack` is a scenario file.
+pub fn scenario_files(pack: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, in_tests: bool, out: &mut Vec<PathBuf>, depth: usize) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if depth > 16 || entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, in_tests || is_scenario_dir(&path), out, depth + 1);
+            } else if is_yaml(&path) && (in_tests || is_scenario_name(&path)) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if pack.is_dir() {
+        walk(pack, false, &mut out, 0);
+    } else if is_yaml(pack) {
+        out.push(pack.to_path_buf());
+    }
+    out.sort();
+    out
+}
+
+/// The built-in scenario files (`rules/tests/`): (name, text).
+pub fn builtin_scenarios() -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = BUILTIN
+        .get_dir("tests")
+        .map(|d| {
+            d.files()
+                .filter(|f| is_yaml(f.path()))
+                .filter_map(|f| {
+                    Some((
+                        format!("builtin:rules/{}", f.path().display()),
+                        f.contents_utf8()?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
@@ -192,7 +406,9 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, 
             continue;
         }
         if path.is_dir() {
-            collect_dir(&path, out, diags, depth + 1);
+            if !is_scenario_dir(&path) {
+                collect_dir(&path, out, diags, depth + 1);
+            }
         } else if is_rule_file(&path) {
             out.push(path);
         }
@@ -222,7 +438,11 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+fn parse_input(
+    inp: Input,
+    diags: &mut Vec<Diagnostic>,
+    unparsed: &mut Vec<(String, Defines)>,
+) -> Option<Parsed> {
     let text = match yaml::decode(&inp.name, inp.bytes) {
         Ok(t) => t,
         Err(d) => {
@@ -234,10 +454,31 @@ fn parse_input(inp: Input, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         name: inp.name,
         text,
     });
-    let def: RuleFile = match yaml::parse(&file) {
+    let def: RuleFile = match yaml::parse_checked(&file) {
         Ok(d) => d,
-        Err(d) => {
-            diags.push(d);
+        Err(mut found) => {
+            diags.append(&mut found);
+            // What the file meant to define, so that a reference to it says
+            // where the thing is ("no tree called X" → it is in this file).
+            let root = yaml::YNode::parse(&file.text);
+            let ids = |section: &str| -> Vec<String> {
+                match root.as_ref().and_then(|r| r.get(section)) {
+                    Some(yaml::YNode::Seq { items, .. }) => items
+                        .iter()
+                        .filter_map(|t| t.get("id").and_then(yaml::YNode::as_str))
+                        .map(str::to_owned)
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            };
+            unparsed.push((
+                file.name.clone(),
+                Defines {
+                    trees: ids("trees"),
+                    checks: ids("checks"),
+                    facts: ids("facts"),
+                },
+            ));
             return None;
         }
     };
@@ -409,7 +650,8 @@ fn check_id(id: &str, place: &Place, what: &str, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Later packs replace earlier ones by id; two definitions in one pack are an
-/// error, and two user packs defining the same id get a warning.
+/// error, and two user packs defining the same id get a warning. Returns the
+/// place of the built-in definition this one replaced, if any.
 fn place_by_id<T>(
     map: &mut HashMap<String, (T, usize, Place)>,
     id: String,
@@ -418,19 +660,21 @@ fn place_by_id<T>(
     place: Place,
     what: &str,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Option<Place> {
+    let mut replaced = None;
     if let Some((_, old_pack, old_place)) = map.get(&id) {
-        let first = old_place.error("").headline();
-        let first = first.split(": error").next().unwrap_or("").to_owned();
+        let first = old_place.locate();
         if *old_pack == pack {
             diags.push(
                 place
                     .error(format!("duplicate {what} id `{id}`"))
                     .with_hint(format!("it is already defined at {first}")),
             );
-            return;
+            return None;
         }
-        if *old_pack != BUILTIN_PACK {
+        if *old_pack == BUILTIN_PACK {
+            replaced = Some(old_place.clone());
+        } else {
             diags.push(
                 place
                     .warning(format!("{what} `{id}` is defined by two packs; this one replaces the one at {first}"))
@@ -439,16 +683,36 @@ fn place_by_id<T>(
         }
     }
     map.insert(id, (item, pack, place));
+    replaced
 }
 
-fn collect_checks(parsed: &[Parsed], diags: &mut Vec<Diagnostic>) -> HashMap<String, Check> {
+/// The shared checks, and the ids of built-in checks a pack replaced (with
+/// the built-in's place).
+fn collect_checks(
+    parsed: &[&Parsed],
+    diags: &mut Vec<Diagnostic>,
+) -> (HashMap<String, Check>, Vec<(String, Place)>) {
     let mut map: HashMap<String, (Check, usize, Place)> = HashMap::new();
+    let mut replaced = Vec::new();
     for p in parsed {
         for (i, def) in p.def.checks.iter().enumerate() {
             let place = root_place(p, format!("checks.{i}"));
             check_id(&def.id, &place.child("id"), "check", diags);
+            if def.destructive && def.caution.is_none() {
+                diags.push(
+                    place
+                        .child("id")
+                        .error(format!(
+                            "shared check `{}` is destructive but has no `caution`",
+                            def.id
+                        ))
+                        .with_hint(
+                            "add a `caution` that says what it erases, e.g. \"A factory reset can erase unsent transactions and settings\"",
+                        ),
+                );
+            }
             let check = compile_check(def, place.clone(), p.pack);
-            place_by_id(
+            if let Some(old) = place_by_id(
                 &mut map,
                 def.id.clone(),
                 check,
@@ -456,14 +720,133 @@ fn collect_checks(parsed: &[Parsed], diags: &mut Vec<Diagnostic>) -> HashMap<Str
                 place.child("id"),
                 "check",
                 diags,
+            ) {
+                replaced.retain(|(id, _)| id != &def.id);
+                replaced.push((def.id.clone(), old));
+            }
+        }
+    }
+    (
+        map.into_iter().map(|(k, (c, _, _))| (k, c)).collect(),
+        replaced,
+    )
+}
+
+/// The facts packs define (`facts:`).
+fn collect_facts(parsed: &[&Parsed], diags: &mut Vec<Diagnostic>) -> BTreeMap<String, PackFact> {
+    let mut map: HashMap<String, (PackFact, usize, Place)> = HashMap::new();
+    for p in parsed {
+        for (i, def) in p.def.facts.iter().enumerate() {
+            let place = root_place(p, format!("facts.{i}"));
+            let id_place = place.child("id");
+            let simple = def
+                .id
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && def
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !simple {
+                diags.push(
+                    id_place
+                        .error(format!("the fact id `{}` is not allowed", def.id))
+                        .with_hint("use lower-case letters, digits and `_` (it becomes the profile key `fact.ID`)"),
+                );
+                continue;
+            }
+            if super::fact_by_id(&def.id).is_some() {
+                diags.push(
+                    id_place
+                        .error(format!(
+                            "`{}` is a built-in fact; a pack cannot define it again",
+                            def.id
+                        ))
+                        .with_hint(
+                            "use the built-in one in `have_ready`, or give yours another id",
+                        ),
+                );
+                continue;
+            }
+            let fact = PackFact {
+                id: def.id.clone(),
+                label: clean(&def.label),
+                kind: def.kind,
+                scope: def.scope,
+                place: place.clone(),
+            };
+            place_by_id(
+                &mut map,
+                def.id.clone(),
+                fact,
+                p.pack,
+                id_place,
+                "fact",
+                diags,
             );
         }
     }
-    map.into_iter().map(|(k, (c, _, _))| (k, c)).collect()
+    map.into_iter().map(|(k, (f, _, _))| (k, f)).collect()
+}
+
+/// The packs' contacts by party: checked like the profile's, a later pack's
+/// replacing an earlier one's.
+fn collect_contacts(
+    parsed: &[&Parsed],
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<super::Party, PackContact> {
+    let mut map: HashMap<String, (PackContact, usize, Place)> = HashMap::new();
+    for p in parsed {
+        for (party, def) in p.def.contacts.entries() {
+            let place = root_place(p, format!("contacts.{}", party.id()));
+            if def.name.is_none() && def.phone.is_none() {
+                diags.push(
+                    place
+                        .key()
+                        .error(format!("the `{}` contact needs a `name` or a `phone`", party.id()))
+                        .with_hint("add the number the shop really calls as `phone: \"...\"`, or a `name` to ask for"),
+                );
+            }
+            let mut phone = None;
+            if let Some(v) = &def.phone {
+                match crate::profile::check_value(&format!("contact.{}.phone", party.id()), v) {
+                    Ok(c) => phone = Some(c.value),
+                    Err(e) => diags.push(place.child("phone").error(e.to_string())),
+                }
+            }
+            let web = def.web.as_deref().map(str::trim).filter(|w| !w.is_empty());
+            if web.is_some_and(|w| w.chars().count() > 200 || w.contains(char::is_whitespace)) {
+                diags.push(
+                    place.child("web").error(
+                        "`web` must be one web address, without spaces, up to 200 characters",
+                    ),
+                );
+            }
+            let contact = PackContact {
+                party,
+                name: def.name.as_ref().map(clean),
+                phone,
+                hours: def.hours.as_ref().map(clean),
+                web: web.map(sanitize),
+                place: place.clone(),
+            };
+            place_by_id(
+                &mut map,
+                party.id().to_owned(),
+                contact,
+                p.pack,
+                place.key(),
+                "contact",
+                diags,
+            );
+        }
+    }
+    map.into_values().map(|(c, _, _)| (c.party, c)).collect()
 }
 
 fn collect_codes(
-    parsed: &[Parsed],
+    parsed: &[&Parsed],
     diags: &mut Vec<Diagnostic>,
 ) -> std::collections::BTreeMap<String, super::Code> {
     let mut map: HashMap<String, (super::Code, usize, Place)> = HashMap::new();
@@ -516,18 +899,32 @@ fn compile_check(def: &CheckDef, place: Place, pack: usize) -> Check {
     }
 }
 
-fn collect_trees(
-    parsed: &[Parsed],
-    checks: &HashMap<String, Check>,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Tree> {
+/// What a node may refer to besides its own tree.
+struct Known<'a> {
+    checks: &'a HashMap<String, Check>,
+    facts: &'a BTreeMap<String, PackFact>,
+    /// Check and fact ids of files that did not load, and those files.
+    unloaded: &'a HashMap<String, String>,
+}
+
+impl Known<'_> {
+    /// "`x` is defined in FILE, which has errors" for an id of a file that
+    /// did not load.
+    fn unloaded_hint(&self, id: &str) -> Option<String> {
+        self.unloaded
+            .get(id)
+            .map(|f| format!("`{id}` is defined in {f}, which has errors (fix those first)"))
+    }
+}
+
+fn collect_trees(parsed: &[&Parsed], known: &Known, diags: &mut Vec<Diagnostic>) -> Vec<Tree> {
     let mut map: HashMap<String, (Tree, usize, Place)> = HashMap::new();
     for p in parsed {
         for (i, def) in p.def.trees.iter().enumerate() {
             let place = root_place(p, format!("trees.{i}"));
             check_id(&def.id, &place.child("id"), "tree", diags);
-            let tree = compile_tree(def, place.clone(), p, checks, diags);
-            place_by_id(
+            let tree = compile_tree(def, place.clone(), p, known, diags);
+            let replaced = place_by_id(
                 &mut map,
                 def.id.clone(),
                 tree,
@@ -536,6 +933,13 @@ fn collect_trees(
                 "tree",
                 diags,
             );
+            if let Some(old) = replaced {
+                diags.push(place.child("id").note(format!(
+                    "tree `{}` replaces the built-in one ({})",
+                    def.id,
+                    old.locate()
+                )));
+            }
         }
     }
     map.into_values().map(|(t, _, _)| t).collect()
@@ -545,7 +949,7 @@ fn compile_tree(
     def: &TreeDef,
     place: Place,
     p: &Parsed,
-    checks: &HashMap<String, Check>,
+    known: &Known,
     diags: &mut Vec<Diagnostic>,
 ) -> Tree {
     let mut nodes = Vec::with_capacity(def.nodes.len());
@@ -555,8 +959,7 @@ fn compile_tree(
         check_id(&nd.id, &np.child("id"), "node", diags);
         if let Some(&first) = index.get(&nd.id) {
             let first: &Node = &nodes[first];
-            let at = first.place.child("id").error("").headline();
-            let at = at.split(": error").next().unwrap_or("").to_owned();
+            let at = first.place.child("id").locate();
             diags.push(
                 np.child("id")
                     .error(format!(
@@ -569,7 +972,7 @@ fn compile_tree(
             );
             continue;
         }
-        let node = compile_node(nd, np, checks, diags);
+        let node = compile_node(nd, np, known, diags);
         index.insert(node.id.clone(), nodes.len());
         nodes.push(node);
     }
@@ -679,14 +1082,11 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
     }
 }
 
-fn compile_node(
-    d: &NodeDef,
-    place: Place,
-    checks: &HashMap<String, Check>,
-    diags: &mut Vec<Diagnostic>,
-) -> Node {
+fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagnostic>) -> Node {
+    let checks = known.checks;
     let kind = d.kind;
     let allowed = allowed_fields(kind);
+    let mut pack_facts = Vec::new();
     for (name, present) in (Fields { def: d }).present() {
         if present && !allowed.contains(&name) {
             diags.push(
@@ -726,6 +1126,15 @@ fn compile_node(
                 .as_ref()
                 .map(clean)
                 .or_else(|| shared.and_then(|c| c.ask.clone()));
+            if d.use_check.is_some() && d.action.is_some() && kind == NodeKind::Check {
+                diags.push(
+                    place
+                        .child("do")
+                        .key()
+                        .error("a `check` node takes `do` or `use`, not both: `do` would hide the shared check's action")
+                        .with_hint("keep `use` (and write `ask:` to change only the question), or drop `use` and keep `do`"),
+                );
+            }
             if kind == NodeKind::Check && d.use_check.is_none() && d.action.is_none() {
                 diags.push(
                     place.error("a `check` node needs `do` (what to do) or `use` (a shared check)"),
@@ -739,7 +1148,9 @@ fn compile_node(
                     let mut e = place
                         .child("use")
                         .error(format!("no shared check is called `{id}`"));
-                    if let Some(best) = did_you_mean(id, checks.keys().map(String::as_str)) {
+                    if let Some(hint) = known.unloaded_hint(id) {
+                        e = e.with_hint(hint);
+                    } else if let Some(best) = did_you_mean(id, checks.keys().map(String::as_str)) {
                         e = e.with_hint(format!("did you mean `{best}`?"));
                     }
                     diags.push(e);
@@ -753,7 +1164,11 @@ fn compile_node(
                 );
             }
             let caution_known = d.caution.is_some() || shared.is_some_and(|c| c.caution.is_some());
-            if destructive && !caution_known {
+            // A destructive shared check without a caution is reported once,
+            // at the check itself; this node is reported only when it made
+            // the step destructive on its own.
+            let own = d.destructive == Some(true) || !shared.is_some_and(|c| c.destructive);
+            if destructive && !caution_known && own {
                 diags.push(
                     place
                         .error("a destructive step needs a `caution` that says what it erases")
@@ -817,11 +1232,28 @@ fn compile_node(
         NodeKind::Text => {
             let mut routes = Vec::new();
             for (i, r) in d.routes.as_deref().unwrap_or_default().iter().enumerate() {
-                match Route::new(&r.pattern, &r.next) {
-                    Ok(route) => routes.push(route),
-                    Err(why) => diags.push(place.child("routes").child(i).child("match").error(
-                        format!("the pattern is not a valid regular expression: {why}"),
-                    )),
+                let at = place.child("routes").child(i).child("match");
+                match Route::check(&r.pattern) {
+                    Ok(()) => routes.push(
+                        Route::new(&r.pattern, &r.next)
+                            .expect("the pattern was just checked")
+                            .with_label(r.label.as_ref().map(clean)),
+                    ),
+                    Err(e) => {
+                        let mut d = Diagnostic::error(
+                            "",
+                            format!(
+                                "the pattern is not a valid regular expression: {}",
+                                e.message
+                            ),
+                        )
+                        .at(&at.file, pattern_span(&at, &r.pattern, e.span));
+                        d = d.with_hint(
+                            "`match` is a regular expression: write `\\.` for a dot, `\\(` for a bracket, or use `label` to say it in words",
+                        );
+                        diags.push(d);
+                        routes.push(Route::broken(&r.pattern, &r.next));
+                    }
                 }
             }
             Body::Text {
@@ -850,13 +1282,46 @@ fn compile_node(
                 );
                 super::Party::Vendor
             });
+            let mut have_ready = Vec::new();
+            for (i, f) in d.have_ready.iter().flatten().enumerate() {
+                if let Some(fact) = super::fact_by_id(&f.0) {
+                    have_ready.push(fact);
+                } else if known.facts.contains_key(&f.0) {
+                    pack_facts.push(f.0.clone());
+                } else {
+                    let builtin = super::Fact::ALL.map(|f| f.id());
+                    let all = builtin
+                        .iter()
+                        .copied()
+                        .chain(known.facts.keys().map(String::as_str));
+                    let hint = match (known.unloaded_hint(&f.0), did_you_mean(&f.0, all)) {
+                        (Some(h), _) => h,
+                        (None, Some(best)) => format!("did you mean `{best}`?"),
+                        (None, None) => format!(
+                            "the built-in facts are {}; a pack defines its own under `facts:`",
+                            builtin.map(|f| format!("`{f}`")).join(", ")
+                        ),
+                    };
+                    // The escalation works without it: the counter keeps
+                    // the file and asks for the other facts.
+                    diags.push(
+                        place
+                            .child("have_ready")
+                            .child(i)
+                            .error(format!("no fact is called `{}`", f.0))
+                            .with_hint(hint)
+                            .soft(),
+                    );
+                }
+            }
             Body::Escalate {
                 party,
                 text: text_or_report(d.text.as_ref(), &place, kind, diags),
-                have_ready: d
-                    .have_ready
-                    .clone()
-                    .unwrap_or_else(|| party.default_facts().to_vec()),
+                have_ready: if d.have_ready.is_some() {
+                    have_ready
+                } else {
+                    party.default_facts().to_vec()
+                },
             }
         }
         NodeKind::Link => Body::Link {
@@ -880,6 +1345,7 @@ fn compile_node(
         fact: d.fact,
         body,
         place,
+        pack_facts,
     }
 }
 
@@ -908,6 +1374,39 @@ pub fn merge_cautions(first: Option<&Text>, then: Option<Text>) -> Option<Text> 
         en: join(&first.en, &then.en),
         zh,
     })
+}
+
+/// Where in the file a problem inside a pattern is: the characters `chars`
+/// of the pattern, when the pattern is written as-is (plain or quoted
+/// without escapes); else the whole value.
+fn pattern_span(
+    at: &Place,
+    pattern: &str,
+    chars: Option<std::ops::Range<usize>>,
+) -> std::ops::Range<usize> {
+    let whole = at.span();
+    let text = &at.file.text;
+    let Some(chars) = chars else {
+        return whole;
+    };
+    let start = whole.start.min(text.len());
+    let rest = &text[start..];
+    let body = match rest.chars().next() {
+        Some(q @ ('\'' | '"')) => &rest[q.len_utf8()..],
+        _ => rest,
+    };
+    if !body.starts_with(pattern) {
+        return whole;
+    }
+    let base = text.len() - body.len();
+    let byte = |c: usize| {
+        pattern
+            .char_indices()
+            .nth(c)
+            .map_or(pattern.len(), |(b, _)| b)
+    };
+    let (a, b) = (byte(chars.start), byte(chars.end));
+    base + a..base + b.max(a + 1).min(pattern.len().max(a + 1))
 }
 
 /// A required reference; a missing one is reported and becomes "" (which

@@ -2,8 +2,10 @@
 //! typed nodes, plus the shared checks, loaded from the built-in `rules/`
 //! and the user's packs. Knows nothing about terminals.
 
+pub mod counter;
 pub mod load;
 pub mod model;
+pub mod schema_check;
 pub mod validate;
 pub mod yaml;
 
@@ -16,7 +18,9 @@ use regex::Regex;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::i18n::Text;
-pub use model::{fact_by_id, Category, Fact, Keywords, NodeKind, Owner, Party, Rung};
+pub use model::{
+    fact_by_id, Category, Fact, FactKind, FactScope, Keywords, NodeKind, Owner, Party, Rung,
+};
 use yaml::LazyIndex;
 
 /// Where a rule came from.
@@ -45,8 +49,13 @@ pub struct Place {
 
 impl Place {
     pub fn child(&self, key: impl std::fmt::Display) -> Place {
+        let path = if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        };
         Place {
-            path: format!("{}.{key}", self.path),
+            path,
             ..self.clone()
         }
     }
@@ -64,17 +73,32 @@ impl Place {
     }
 
     pub fn error(&self, message: impl Into<String>) -> Diagnostic {
-        self.locate(Diagnostic::error("", message))
+        self.attach(Diagnostic::error("", message))
     }
 
     pub fn warning(&self, message: impl Into<String>) -> Diagnostic {
-        self.locate(Diagnostic::warning("", message))
+        self.attach(Diagnostic::warning("", message))
     }
 
-    fn locate(&self, d: Diagnostic) -> Diagnostic {
+    /// `d` placed here: its line and column, and the lines it quotes.
+    fn attach(&self, d: Diagnostic) -> Diagnostic {
         d.at_with(&self.file, self.span(), |before| {
             self.index.line_of(before.len())
         })
+    }
+
+    pub fn note(&self, message: impl Into<String>) -> Diagnostic {
+        self.attach(Diagnostic::note("", message))
+    }
+
+    /// `file:line:col` of this place, for a message that names it.
+    pub fn locate(&self) -> String {
+        let d = self.error("");
+        if d.line > 0 {
+            format!("{}:{}:{}", d.file_name, d.line, d.col)
+        } else {
+            d.file_name
+        }
     }
 }
 
@@ -112,7 +136,12 @@ pub struct Route {
     pub pattern: String,
     regex: std::sync::OnceLock<Result<Regex, String>>,
     pub next: String,
+    /// How the route reads on paper (`label:`); none: the pattern in words.
+    pub label: Option<Text>,
 }
+
+/// What a route the loader refused says when compiled.
+const BROKEN: &str = "the pattern is not a regular expression";
 
 impl Route {
     fn anchored(pattern: &str) -> String {
@@ -127,22 +156,67 @@ impl Route {
                 "it is {n} characters long, more than the limit of {MAX_PATTERN_CHARS}"
             ));
         }
-        regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(&Route::anchored(pattern))
-            .map_err(|e| {
-                let msg = e.to_string();
-                msg.lines()
-                    .rfind(|l| !l.trim().is_empty())
-                    .unwrap_or("invalid")
-                    .trim()
-                    .to_owned()
-            })?;
+        Route::check(pattern).map_err(|e| e.message)?;
         Ok(Route {
             pattern: pattern.to_owned(),
             regex: std::sync::OnceLock::new(),
             next: next.to_owned(),
+            label: None,
+        })
+    }
+
+    /// A route whose pattern is not a regular expression (reported by the
+    /// loader): it keeps its edge, so that the rest of the tree is checked
+    /// as written, but never matches.
+    pub(crate) fn broken(pattern: &str, next: &str) -> Route {
+        Route {
+            pattern: pattern.to_owned(),
+            regex: std::sync::OnceLock::from(Err(BROKEN.to_owned())),
+            next: next.to_owned(),
+            label: None,
+        }
+    }
+
+    /// True for a route whose pattern the loader already refused.
+    pub fn is_broken(&self) -> bool {
+        matches!(self.regex.get(), Some(Err(e)) if e == BROKEN)
+    }
+
+    /// The route with a label for paper.
+    pub fn with_label(mut self, label: Option<Text>) -> Route {
+        self.label = label;
+        self
+    }
+
+    /// Checks that `pattern` is a regular expression; when it is not, says
+    /// why and where in the pattern (character offsets into `pattern`).
+    pub fn check(pattern: &str) -> Result<(), PatternError> {
+        let anchored = Route::anchored(pattern);
+        let prefix = "^(?:".len();
+        let err = match regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&anchored)
+        {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        let (kind, span) = match &err {
+            regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
+            regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
+            _ => (err.to_string(), None),
+        };
+        // Offsets of the anchored pattern, back into the pattern as written
+        // (an unclosed group is reported at the end).
+        let span = span.map(|s| {
+            let clamp = |o: usize| o.saturating_sub(prefix).min(pattern.len());
+            let (a, b) = (clamp(s.start.offset), clamp(s.end.offset));
+            let chars = |o: usize| pattern[..floor(pattern, o)].chars().count();
+            chars(a)..chars(b.max(a))
+        });
+        Err(PatternError {
+            message: kind,
+            span,
         })
     }
 
@@ -179,6 +253,21 @@ impl Route {
         let answer = crate::i18n::narrow(answer.trim());
         self.compiled().is_ok_and(|r| r.is_match(answer.trim()))
     }
+}
+
+/// Why a route's pattern is not a regular expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    pub message: String,
+    /// Characters of the pattern the problem is at, when known.
+    pub span: Option<Range<usize>>,
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// What a node does; each kind carries exactly the fields it uses.
@@ -232,6 +321,9 @@ pub struct Node {
     pub fact: Option<Fact>,
     pub body: Body,
     pub place: Place,
+    /// escalate: the pack-defined facts of `have_ready` (ids into
+    /// [`RuleSet::facts`]), asked for after the built-in ones.
+    pub pack_facts: Vec<String>,
 }
 
 /// An edge out of a node: the answer that takes it, and the target node.
@@ -386,6 +478,27 @@ pub fn normalize_code(s: &str) -> String {
     }
 }
 
+/// A pack's contact for a party (`contacts:`).
+#[derive(Clone, Debug)]
+pub struct PackContact {
+    pub party: Party,
+    pub name: Option<Text>,
+    pub phone: Option<String>,
+    pub hours: Option<Text>,
+    pub web: Option<String>,
+    pub place: Place,
+}
+
+/// A fact a pack defines (`facts:`).
+#[derive(Clone, Debug)]
+pub struct PackFact {
+    pub id: String,
+    pub label: Text,
+    pub kind: FactKind,
+    pub scope: FactScope,
+    pub place: Place,
+}
+
 /// Every loaded tree and check, after overrides.
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
@@ -394,6 +507,13 @@ pub struct RuleSet {
     pub checks: HashMap<String, Check>,
     /// Response codes by normalized code.
     pub codes: std::collections::BTreeMap<String, Code>,
+    /// The packs' contacts by party (a later pack's replaces an earlier one's).
+    pub contacts: HashMap<Party, PackContact>,
+    /// The packs' facts by id.
+    pub facts: std::collections::BTreeMap<String, PackFact>,
+    /// Pack files left out at the counter because of errors (see
+    /// `rules::counter`), and the trees they would have defined.
+    pub left_out: Vec<(String, Vec<String>)>,
 }
 
 impl RuleSet {
@@ -436,6 +556,24 @@ impl RuleSet {
             index,
             checks,
             codes,
+            contacts: HashMap::new(),
+            facts: std::collections::BTreeMap::new(),
+            left_out: Vec::new(),
         }
+    }
+
+    /// A pack's contact for `party`, in `lang`, as the profile stores one.
+    pub fn contact(
+        &self,
+        party: Party,
+        lang: crate::i18n::Lang,
+    ) -> Option<crate::profile::Contact> {
+        let c = self.contacts.get(&party)?;
+        Some(crate::profile::Contact {
+            name: c.name.as_ref().map(|t| t.get(lang).to_owned()),
+            phone: c.phone.clone(),
+            hours: c.hours.as_ref().map(|t| t.get(lang).to_owned()),
+            web: c.web.clone(),
+        })
     }
 }

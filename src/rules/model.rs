@@ -11,13 +11,17 @@ fn one() -> u32 {
     1
 }
 
-/// One rule file: shared checks and/or trees (and, later, more sections).
+/// One posdoctor rule file (YAML 1.2). It holds any of: shared checks,
+/// decision trees, transaction response codes, and — in a pack — the pack's
+/// own contacts and facts. Every section is optional; unknown fields are
+/// errors. `posdoctor validate FILE` checks a file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "posdoctor rule file (format version 1)")]
 pub struct RuleFile {
     /// Format version of this file. Only `1` exists.
     #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     /// Reusable checks (rungs of the ladder), used by nodes with `use:`.
     #[serde(default)]
@@ -25,9 +29,151 @@ pub struct RuleFile {
     /// Decision trees, one per symptom.
     #[serde(default)]
     pub trees: Vec<TreeDef>,
-    /// Transaction response codes (ISO 8583 field 39) and what to do.
+    /// Transaction response codes (ISO 8583 field 39) and what to do; a
+    /// pack's code replaces the built-in one with the same code.
     #[serde(default)]
     pub codes: Vec<CodeDef>,
+    /// A pack's own people to call, per party (shown at escalations and on
+    /// checklists when the shop's profile has none for that party). Only
+    /// real numbers: the built-in rules define none.
+    #[serde(default)]
+    pub contacts: ContactsDef,
+    /// Facts a pack's escalations ask for, beyond the built-in ones (a
+    /// kiosk number): usable in `have_ready` and saved with `posdoctor
+    /// profile set fact.ID VALUE`.
+    #[serde(default)]
+    pub facts: Vec<FactDef>,
+}
+
+/// A pack's contacts, one per party.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsDef {
+    /// Terminal vendor / service provider.
+    #[serde(default)]
+    pub vendor: Option<ContactDef>,
+    /// Acquirer / payment service provider.
+    #[serde(default)]
+    pub acquirer: Option<ContactDef>,
+    /// Card issuer (the cardholder calls their own bank).
+    #[serde(default)]
+    pub issuer: Option<ContactDef>,
+    /// Internet or mobile provider.
+    #[serde(default)]
+    pub isp: Option<ContactDef>,
+    /// Electricity supplier.
+    #[serde(default)]
+    pub power: Option<ContactDef>,
+}
+
+impl ContactsDef {
+    /// (party, contact) for every party given, in `Party::ALL` order.
+    pub fn entries(&self) -> Vec<(Party, &ContactDef)> {
+        [
+            (Party::Vendor, &self.vendor),
+            (Party::Acquirer, &self.acquirer),
+            (Party::Issuer, &self.issuer),
+            (Party::Isp, &self.isp),
+            (Party::Power, &self.power),
+        ]
+        .into_iter()
+        .filter_map(|(p, c)| c.as_ref().map(|c| (p, c)))
+        .collect()
+    }
+}
+
+/// How to reach a party: at least a name or a phone number.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDef {
+    /// Who to ask for ("Lotus POS service desk").
+    #[serde(default)]
+    pub name: Option<Text>,
+    /// The number to call: digits, spaces and `+ - ( ) .` (quote it).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// When they answer ("Mon–Sat 8:00–20:00").
+    #[serde(default)]
+    pub hours: Option<Text>,
+    /// A web address or support portal.
+    #[serde(default)]
+    pub web: Option<String>,
+}
+
+/// A fact a pack's escalations ask for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactDef {
+    /// Used in `have_ready` and as `fact.ID` in the profile: lower-case
+    /// letters, digits and `_`; not one of the built-in facts.
+    pub id: String,
+    /// What the person is asked for ("Kiosk number (sticker on the side)").
+    pub label: Text,
+    /// What a value looks like; `posdoctor profile set` checks it.
+    #[serde(default)]
+    pub kind: FactKind,
+    /// Whether the value belongs to one terminal (`--terminal NAME`) or to
+    /// the whole shop.
+    #[serde(default)]
+    pub scope: FactScope,
+}
+
+/// What a pack fact's value looks like.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FactKind {
+    /// Any text (card numbers are masked).
+    #[default]
+    Text,
+    /// Digits only (full-width digits are accepted and stored as 0–9).
+    Digits,
+    /// A date, YYYY-MM-DD.
+    Date,
+    /// A phone number.
+    Phone,
+}
+
+impl FactKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            FactKind::Text => "text",
+            FactKind::Digits => "digits",
+            FactKind::Date => "date",
+            FactKind::Phone => "phone",
+        }
+    }
+}
+
+/// Where a pack fact's value is kept in the profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FactScope {
+    /// One value per terminal (like `serial`).
+    #[default]
+    Terminal,
+    /// One value for the shop (like `mid`).
+    Shop,
+}
+
+/// An entry of `have_ready`: a built-in fact or a pack's fact id.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(transparent)]
+pub struct FactRef(pub String);
+
+impl JsonSchema for FactRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FactRef".into()
+    }
+    fn json_schema(gen: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let builtin = gen.subschema_for::<Fact>();
+        schemars::json_schema!({
+            "description": "A built-in fact, or the id of a fact defined under `facts:` by a loaded pack.",
+            "anyOf": [
+                builtin,
+                {"type": "string", "pattern": "^[a-z0-9][a-z0-9_]*$"}
+            ]
+        })
+    }
 }
 
 /// A transaction response code: what it usually means and what to do.
@@ -152,7 +298,12 @@ pub struct Keywords {
     pub zh: Vec<String>,
 }
 
-/// One node. `kind` says which other fields apply (docs/rules.md has the table).
+/// One node. `kind` says which other fields apply: check (`do` or `use`,
+/// `ask`, `caution`, `destructive`, `yes`, `no`, `skip`), question (`ask`,
+/// `caution`, `yes`, `no`), choice (`ask`, `choices`, `caution`, `fact`),
+/// text (`ask`, `routes`, `otherwise`, `caution`, `fact`), info (`text`,
+/// `next`, `caution`), resolved (`text`, `caution`, `customer`), escalate
+/// (`party`, `text`, `have_ready`, `caution`), link (`tree`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeDef {
@@ -213,9 +364,10 @@ pub struct NodeDef {
     /// escalate: who to call.
     #[serde(default)]
     pub party: Option<Party>,
-    /// escalate: what to have ready (default: the usual facts for the party).
+    /// escalate: what to have ready (default: the usual facts for the
+    /// party): built-in facts, and facts a pack defines under `facts:`.
     #[serde(default)]
-    pub have_ready: Option<Vec<Fact>>,
+    pub have_ready: Option<Vec<FactRef>>,
     /// link: the id of the tree to continue in.
     #[serde(default)]
     pub tree: Option<String>,
@@ -240,6 +392,10 @@ pub struct RouteDef {
     #[serde(rename = "match")]
     pub pattern: String,
     pub next: String,
+    /// How the answers this route takes read on a checklist or graph ("a
+    /// code starting with 5"). Without one, the pattern is put into words.
+    #[serde(default)]
+    pub label: Option<Text>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
@@ -448,7 +604,8 @@ impl Fact {
     }
 }
 
-/// Rungs of the check ladder (domain.md), cheapest and safest first.
+/// Rungs of the check ladder, cheapest and safest first: keep selling,
+/// look, restart, power, network, clean, test, settle, update, reset.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
 )]

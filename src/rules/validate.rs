@@ -4,7 +4,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::{Body, RuleSet, Tree};
+use super::{Body, NodeKind, RuleSet, Tree};
 use crate::diag::{did_you_mean, Diagnostic};
 
 /// Every finding about `rules` (errors and warnings, translations included).
@@ -14,14 +14,19 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         check_tree(tree, rules, &mut diags);
         check_translations(tree, &mut diags);
     }
+    check_aliases(rules, &mut diags);
     for code in rules.codes.values() {
         if let Some(t) = code.tree.as_deref().filter(|t| rules.tree(t).is_none()) {
+            // The code is still explained without it: the counter keeps it.
             let mut d = code
                 .place
                 .child("tree")
-                .error(format!("code `{}` names no tree called `{t}`", code.code));
+                .error(format!("code `{}` names no tree called `{t}`", code.code))
+                .soft();
             if let Some(best) = did_you_mean(t, rules.tree_ids()) {
                 d = d.with_hint(format!("did you mean `{best}`?"));
+            } else if let Some(hint) = in_unloaded(rules, t) {
+                d = d.with_hint(hint);
             }
             diags.push(d);
         }
@@ -58,6 +63,50 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
     diags
 }
 
+/// A code's alias that is also another code, or another code's alias:
+/// `posdoctor code` would never show one of them for it.
+fn check_aliases(rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
+    let mut owner: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for (key, code) in &rules.codes {
+        for (i, alias) in code.aliases.iter().enumerate() {
+            let a = super::normalize_code(alias);
+            let at = code.place.child("aliases").child(i);
+            if a == *key {
+                continue;
+            }
+            if let Some(other) = rules.codes.get(&a) {
+                diags.push(
+                    at.error(format!(
+                        "alias `{alias}` of code `{}` is also the code `{}`: `posdoctor code {alias}` shows code `{}`",
+                        code.code, other.code, other.code
+                    ))
+                    .with_hint("remove the alias, or the other code"),
+                );
+            } else if let Some(first) = owner.get(&a).filter(|c| **c != code.code) {
+                diags.push(
+                    at.error(format!(
+                        "alias `{alias}` of code `{}` is also an alias of code `{first}`",
+                        code.code
+                    ))
+                    .with_hint("an alias can lead to one code only: remove it from one of them"),
+                );
+            } else {
+                owner.insert(a, &code.code);
+            }
+        }
+    }
+}
+
+/// "it is defined in X, which has errors", when a file that did not load
+/// would have defined tree `id`.
+fn in_unloaded(rules: &RuleSet, id: &str) -> Option<String> {
+    rules
+        .left_out
+        .iter()
+        .find(|(_, trees)| trees.iter().any(|t| t == id))
+        .map(|(file, _)| format!("`{id}` is defined in {file}, which has errors (fix those first)"))
+}
+
 fn missing_zh(d: Diagnostic) -> Diagnostic {
     d.with_hint("write it as `{en: \"...\", zh: \"...\"}`")
 }
@@ -80,7 +129,8 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
     // `otherwise`.
     for node in &tree.nodes {
         if let Body::Text { routes, .. } = &node.body {
-            for (i, r) in routes.iter().enumerate() {
+            // A pattern the loader refused is reported there, once.
+            for (i, r) in routes.iter().enumerate().filter(|(_, r)| !r.is_broken()) {
                 if let Err(why) = r.compiled() {
                     diags.push(
                         node.place
@@ -95,7 +145,26 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
     }
     let mut broken = false;
     for node in &tree.nodes {
+        check_routes(node, diags);
         for edge in node.edges() {
+            // A check or a choice that leads straight back repeats the same
+            // step with nothing learned (a question may poll: "back yet?").
+            let repeats = matches!(node.kind, NodeKind::Check | NodeKind::Choice);
+            if edge.target == node.id && repeats {
+                diags.push(
+                    node.place
+                        .child(&edge.field)
+                        .error(format!(
+                            "{} of node `{}` leads straight back to `{}`",
+                            edge_name(node, &edge),
+                            node.id,
+                            node.id
+                        ))
+                        .with_hint(
+                            "asking the same thing again gets the same answer: point it at the next step",
+                        ),
+                );
+            }
             if !edge.target.is_empty() && tree.node(edge.target).is_none() {
                 dangling(edge.target, node.place.child(&edge.field), diags);
                 broken = true;
@@ -115,7 +184,9 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
                     .place
                     .child("tree")
                     .error(format!("no tree is called `{target}`"));
-                if let Some(best) = did_you_mean(target, rules.tree_ids()) {
+                if let Some(hint) = in_unloaded(rules, target) {
+                    d = d.with_hint(hint);
+                } else if let Some(best) = did_you_mean(target, rules.tree_ids()) {
                     d = d.with_hint(format!("did you mean `{best}`?"));
                 }
                 diags.push(d);
@@ -164,6 +235,10 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
     for node in &tree.nodes {
         // A node with no way out at all was already reported by the loader.
         let stuck = !node.is_outcome() && node.edges().is_empty();
+        // A check or choice whose every way out is itself was reported above.
+        let stuck = stuck
+            || (matches!(node.kind, NodeKind::Check | NodeKind::Choice)
+                && node.edges().iter().all(|e| e.target == node.id));
         if reachable.contains(node.id.as_str()) && !ends.contains(node.id.as_str()) && !stuck {
             diags.push(
                 node.place
@@ -195,6 +270,133 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
         seen.push(&next_tree.id);
         current = next_tree;
     }
+}
+
+/// How a finding names an edge: "`no`", "choice `wifi`", "route 2".
+fn edge_name(node: &super::Node, edge: &super::Edge) -> String {
+    match &node.body {
+        Body::Choice { .. } => format!("choice `{}`", edge.answer),
+        Body::Text { .. } if edge.answer != "otherwise" => {
+            let n = edge
+                .field
+                .split('.')
+                .nth(1)
+                .and_then(|i| i.parse::<usize>().ok())
+                .map_or(0, |i| i + 1);
+            format!("route {n}")
+        }
+        _ => format!("`{}`", edge.answer),
+    }
+}
+
+/// Answers that every catch-all pattern matches, and no sensible specific
+/// pattern matches all of.
+const PROBES: &[&str] = &[
+    "x",
+    "05",
+    "zz-no-route-matches-this",
+    "A long message, with SPACES: 123!",
+    "中文 提示",
+    "-",
+];
+
+/// True when a route's pattern takes every answer (`.*`, `.+`).
+pub fn is_catch_all(route: &super::Route) -> bool {
+    // Only a pattern with a bare wildcard can; that is known without
+    // compiling it, so loading stays fast.
+    crate::render::pattern::may_take_anything(&route.pattern)
+        && PROBES.iter().all(|p| route.is_match(p))
+}
+
+/// A route after a catch-all can never be taken; a catch-all last makes
+/// `otherwise` unreachable.
+fn check_routes(node: &super::Node, diags: &mut Vec<Diagnostic>) {
+    let Body::Text { routes, .. } = &node.body else {
+        return;
+    };
+    let Some(first) = routes.iter().position(is_catch_all) else {
+        return;
+    };
+    let shadowed = &routes[first + 1..];
+    for (i, r) in shadowed.iter().enumerate() {
+        let n = first + 1 + i;
+        diags.push(
+            node.place
+                .child("routes")
+                .child(n)
+                .child("match")
+                .error(format!(
+                    "route {} of node `{}` (`{}`) can never be taken: route {} (`{}`) before it matches every answer",
+                    n + 1,
+                    node.id,
+                    r.pattern,
+                    first + 1,
+                    routes[first].pattern
+                ))
+                .with_hint("routes are tried in order: move the catch-all last, or replace it with `otherwise`"),
+        );
+    }
+    if shadowed.is_empty() {
+        diags.push(
+            node.place
+                .child("routes")
+                .child(first)
+                .child("match")
+                .warning(format!(
+                    "route {} of node `{}` matches every answer, so `otherwise` is never used",
+                    first + 1,
+                    node.id
+                ))
+                .with_hint("drop the route and point `otherwise` at its target"),
+        );
+    }
+}
+
+/// How routes read on paper (for `validate` only: the counter needs none of
+/// it): a pattern too intricate for words needs a `label`, and a label needs
+/// its Chinese text.
+pub fn check_wording(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for node in rules.trees().iter().flat_map(|t| &t.nodes) {
+        let Body::Text { routes, .. } = &node.body else {
+            continue;
+        };
+        for (i, r) in routes.iter().enumerate() {
+            if r.label.is_none()
+                && crate::render::pattern::describe(&r.pattern, crate::i18n::Lang::En).is_none()
+                && super::Route::check(&r.pattern).is_ok()
+            {
+                diags.push(
+                    node.place
+                        .child("routes")
+                        .child(i)
+                        .child("match")
+                        .warning(format!(
+                            "route {} of node `{}`: the pattern `{}` cannot be put into words for a checklist",
+                            i + 1,
+                            node.id,
+                            r.pattern
+                        ))
+                        .with_hint("add `label: {en: \"...\", zh: \"...\"}` saying which answers it takes"),
+                );
+            }
+            if let Some(l) = r.label.as_ref().filter(|l| l.lacks_zh()) {
+                let _ = l;
+                diags.push(missing_zh(
+                    node.place
+                        .child("routes")
+                        .child(i)
+                        .child("label")
+                        .warning(format!(
+                            "node `{}`: the label of route {} has no Chinese (zh) text",
+                            node.id,
+                            i + 1
+                        )),
+                ));
+            }
+        }
+    }
+    diags
 }
 
 /// Node ids reachable from `start` within the tree.

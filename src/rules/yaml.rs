@@ -143,16 +143,142 @@ pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diagnosti
     serde_yaml::from_str(&file.text).map_err(|e| to_diagnostic(file, &e))
 }
 
+/// Parses a file whose type has a JSON Schema (a rule file). When serde
+/// stops at a problem in a file that is valid YAML, the whole file is
+/// checked against the schema so that every problem is reported, each at
+/// its own place.
+pub fn parse_checked<T: DeserializeOwned + schemars::JsonSchema>(
+    file: &Arc<SourceFile>,
+) -> Result<T, Vec<Diagnostic>> {
+    let first = match parse::<T>(file) {
+        Ok(v) => return Ok(v),
+        Err(d) => d,
+    };
+    let limits = ["aliases", "too deeply"];
+    if limits.iter().any(|l| first.message.contains(l)) {
+        return Err(vec![first]);
+    }
+    let root = match YNode::parse_or_error(&file.text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Err(vec![first]),
+        Err((at, why)) => return Err(vec![syntax_first(file, first, at, &why)]),
+    };
+    let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
+    let found = super::schema_check::check(file, &root, &schema);
+    if found.is_empty() {
+        Err(vec![first])
+    } else {
+        Err(found
+            .into_iter()
+            .map(|mut d| {
+                d.file_name.clone_from(&file.name);
+                d
+            })
+            .collect())
+    }
+}
+
+/// serde reads a file as a stream and may stop at a consequence of a
+/// syntax error further down (a key indented too little leaves a node
+/// "missing field `kind`"; a line indented too far becomes part of the
+/// value above it). When the file is not valid YAML at or just after
+/// serde's error, the syntax error is the finding, explained by indentation.
+fn syntax_first(file: &Arc<SourceFile>, first: Diagnostic, at: usize, why: &str) -> Diagnostic {
+    let semantic = [
+        "missing field",
+        "unknown variant",
+        "unknown field",
+        "invalid type",
+        "invalid value",
+        "duplicate field",
+    ];
+    let here = Diagnostic::error(&file.name, "").at(file, at..at);
+    if !semantic.iter().any(|m| first.message.starts_with(m))
+        || first.line == 0
+        || first.line > here.line
+    {
+        return first;
+    }
+    let lines: Vec<&str> = file.text.lines().collect();
+    let line = lines
+        .get(here.line.saturating_sub(1))
+        .copied()
+        .unwrap_or("");
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let prev = lines[..here.line.saturating_sub(1)]
+        .iter()
+        .rposition(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|i| (i + 1, lines[i]));
+    let key = line.trim_start().split(':').next().unwrap_or("").trim();
+    let line_start: usize = lines[..here.line.saturating_sub(1)]
+        .iter()
+        .map(|l| l.len() + 1)
+        .sum();
+    let key_at = (line_start + indent(line)).min(file.text.len());
+    let missing = first
+        .message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next());
+    let mut d = if missing == Some(key) && !key.is_empty() {
+        Diagnostic::error(
+            &file.name,
+            format!(
+                "`{key}:` is not lined up with the fields above it, so it belongs to no mapping{}",
+                first
+                    .message
+                    .split_once(" (in ")
+                    .map(|(_, r)| format!(" (it should be in {}", r))
+                    .unwrap_or_default()
+            ),
+        )
+        .at(file, key_at..key_at + key.len())
+        .with_hint(format!(
+            "indent `{key}:` to the same column as the other fields of that node (line {})",
+            first.line
+        ))
+    } else if let Some((n, p)) = prev.filter(|(_, p)| indent(line) > indent(p)) {
+        let above = p.trim_start().split(':').next().unwrap_or("").trim();
+        Diagnostic::error(
+            &file.name,
+            format!("this line is indented more than line {n} above it, so YAML reads it as part of the value of `{above}`"),
+        )
+        .at(file, key_at..key_at + key.len().max(1))
+        .with_hint("keys of the same mapping start at the same column: line them up")
+    } else if why.contains("flow") {
+        // An unclosed `[`/`{`: the YAML reader notices only at the end.
+        let open = first.span.clone().unwrap_or(at..at);
+        Diagnostic::error(
+            &file.name,
+            format!("a `[` or `{{` here is never closed (YAML: {why})"),
+        )
+        .at(file, open)
+        .with_hint("close it on the same line, or quote the text if the bracket is part of it")
+    } else {
+        Diagnostic::error(
+            &file.name,
+            format!("the file is not valid YAML here: {why}"),
+        )
+        .at(file, at..at)
+        .with_hint("check the indentation of this line and the one above it")
+    };
+    if line.contains('\t') {
+        d = d.with_hint("YAML indentation must use spaces, not tabs");
+    }
+    d
+}
+
 fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
-    // serde_yaml says "path: message at line L column C"; keep the message.
-    let mut msg = match full.rfind(" at line ") {
-        Some(i) if full[i..].contains(" column ") => full[..i].to_owned(),
-        _ => full.clone(),
-    };
-    if let Some((path, rest)) = msg.split_once(": ") {
-        if !path.contains(' ') && !path.is_empty() {
-            msg = format!("{rest} (in `{path}`)");
+    // serde_yaml says "path: message at line L column C" (a scanner's message
+    // may name a place inside too); keep the message, the place is ours.
+    let mut msg = regex::Regex::new(r" at line \d+ column \d+")
+        .map(|re| re.replace_all(&full, "").into_owned())
+        .unwrap_or_else(|_| full.clone());
+    let mut path = None;
+    if let Some((p, rest)) = msg.split_once(": ") {
+        if !p.contains(' ') && !p.is_empty() {
+            path = Some(p.to_owned());
+            msg = rest.to_owned();
         }
     }
     let mut hint = None;
@@ -177,23 +303,42 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
                 None => None,
             };
             if let Some(cut) = msg.find(", expected") {
-                let tail = msg[cut..]
-                    .find(" (in `")
-                    .map(|i| msg[cut + i..].to_owned())
-                    .unwrap_or_default();
                 msg.truncate(cut);
-                msg.push_str(&tail);
             }
         }
+    }
+    if msg.contains("expected struct ") {
+        // "invalid type: string "x", expected struct Keywords": say what
+        // the value should look like instead of naming a Rust type.
+        msg = msg.replace(
+            "expected struct Keywords",
+            "expected `{en: [...], zh: [...]}`",
+        );
+        if let Some(i) = msg.find("expected struct ") {
+            msg.truncate(i);
+            msg.push_str("expected a mapping");
+        }
+    }
+    if let Some(p) = path {
+        let named = YNode::parse_partial(&file.text)
+            .and_then(|root| super::schema_check::describe_serde_path(&root, &p));
+        msg = format!("{msg} (in {})", named.unwrap_or_else(|| format!("`{p}`")));
     }
     if msg.starts_with("repetition limit exceeded") {
         msg = "the file expands its aliases (`*name`) too many times".into();
         hint = Some("write the values out instead of nesting aliases".into());
     } else if msg.starts_with("recursion limit exceeded") {
         msg = "the file nests values too deeply (more than 128 levels)".into();
+    } else if msg.starts_with("mapping values are not allowed") {
+        hint = Some(
+            "a `key:` is indented more than the line above it, or a value holds `: ` — line the keys up, or quote the value".into(),
+        );
     }
-    if msg.contains("invalid type") && msg.contains("expected struct RuleFile") {
-        msg = "a rule file must be a mapping with `trees:` and/or `checks:`".into();
+    if msg.contains("invalid type")
+        && msg.contains("expected a mapping")
+        && full.contains("RuleFile")
+    {
+        msg = "a rule file must be a mapping with `trees:`, `checks:` and/or `codes:`".into();
         hint = Some("start the file with `trees:`; see docs/rules.md".into());
     }
     // A duplicate key is reported by serde_yaml at the mapping (or not at
@@ -439,6 +584,203 @@ impl MarkedEventReceiver for IndexBuilder<'_> {
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
             }
+            _ => {}
+        }
+    }
+}
+
+/// A YAML document as a tree of values with their places in the text, from
+/// yaml-rust2's events: every key as written (duplicates kept), every
+/// scalar as written and whether it was quoted. For the second look at a
+/// file serde could not read (`schema_check`), and for scenario files.
+#[derive(Clone, Debug)]
+pub enum YNode {
+    Scalar {
+        value: String,
+        /// Written without quotes (so `true`, `1`, `~` are typed values).
+        plain: bool,
+        span: Range<usize>,
+    },
+    Seq {
+        items: Vec<YNode>,
+        span: Range<usize>,
+    },
+    Map {
+        entries: Vec<YEntry>,
+        span: Range<usize>,
+    },
+    /// `*name`: not expanded (serde_yaml already guards alias bombs).
+    Alias { span: Range<usize> },
+}
+
+#[derive(Clone, Debug)]
+pub struct YEntry {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub value: YNode,
+}
+
+impl YNode {
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            YNode::Scalar { span, .. }
+            | YNode::Seq { span, .. }
+            | YNode::Map { span, .. }
+            | YNode::Alias { span } => span.clone(),
+        }
+    }
+
+    /// The value of `key` in a mapping (the first, if the key is repeated).
+    pub fn get(&self, key: &str) -> Option<&YNode> {
+        match self {
+            YNode::Map { entries, .. } => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            YNode::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// A plain `~`, `null` or empty value.
+    pub fn is_null(&self) -> bool {
+        matches!(self, YNode::Scalar { value, plain: true, .. }
+            if matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// Parses `text` into a tree; `None` when it is not valid YAML (serde
+    /// has said why) or holds no document.
+    pub fn parse(text: &str) -> Option<YNode> {
+        YNode::parse_or_error(text).ok().flatten()
+    }
+
+    /// Parses `text` into a tree, or says where (byte offset) and why it is
+    /// not valid YAML.
+    pub fn parse_or_error(text: &str) -> Result<Option<YNode>, (usize, String)> {
+        let mut b = TreeBuilder::new(text);
+        if let Err(e) = Parser::new_from_str(text).load(&mut b, false) {
+            let at = b.byte(e.marker());
+            return Err((at, e.info().to_owned()));
+        }
+        Ok(b.root)
+    }
+
+    /// As [`YNode::parse`], but keeps what was read before a syntax error
+    /// (to name the place of serde's own error).
+    pub fn parse_partial(text: &str) -> Option<YNode> {
+        let mut b = TreeBuilder::new(text);
+        let _ = Parser::new_from_str(text).load(&mut b, false);
+        while !b.stack.is_empty() {
+            b.close();
+        }
+        b.root
+    }
+}
+
+enum Open {
+    Seq(Vec<YNode>, usize),
+    /// Entries so far, the key awaiting its value, and where the map starts.
+    Map(Vec<YEntry>, Option<(String, Range<usize>)>, usize),
+}
+
+struct TreeBuilder {
+    char_to_byte: Vec<usize>,
+    len: usize,
+    stack: Vec<Open>,
+    root: Option<YNode>,
+}
+
+impl TreeBuilder {
+    fn byte(&self, m: &Marker) -> usize {
+        self.char_to_byte
+            .get(m.index())
+            .copied()
+            .unwrap_or(self.len)
+    }
+
+    /// Puts a finished value where it belongs: a sequence item, a mapping's
+    /// key or value, or the document.
+    fn place(&mut self, node: YNode) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Open::Seq(items, _)) => items.push(node),
+            Some(Open::Map(entries, pending, _)) => match pending.take() {
+                Some((key, key_span)) => entries.push(YEntry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+                None => {
+                    let key = match &node {
+                        YNode::Scalar { value, .. } => value.clone(),
+                        _ => "?".into(),
+                    };
+                    *pending = Some((key, node.span()));
+                }
+            },
+        }
+    }
+}
+
+impl TreeBuilder {
+    fn new(text: &str) -> TreeBuilder {
+        TreeBuilder {
+            char_to_byte: text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain([text.len()])
+                .collect(),
+            len: text.len(),
+            stack: Vec::new(),
+            root: None,
+        }
+    }
+
+    /// Ends the innermost open sequence or mapping.
+    fn close(&mut self) {
+        match self.stack.pop() {
+            Some(Open::Seq(items, start)) => self.place(YNode::Seq {
+                items,
+                span: start..start,
+            }),
+            Some(Open::Map(entries, _, start)) => {
+                // A mapping is located at its first key, as in `PosIndex`.
+                let start = entries.first().map_or(start, |e| e.key_span.start);
+                self.place(YNode::Map {
+                    entries,
+                    span: start..start,
+                });
+            }
+            None => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for TreeBuilder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = self.byte(&mark);
+        match ev {
+            Event::Scalar(value, style, ..) => {
+                let plain = matches!(style, yaml_rust2::scanner::TScalarStyle::Plain);
+                let end = (at + value.len()).min(self.len);
+                self.place(YNode::Scalar {
+                    value,
+                    plain,
+                    span: at..end,
+                });
+            }
+            Event::Alias(_) => self.place(YNode::Alias { span: at..at }),
+            Event::SequenceStart(..) => self.stack.push(Open::Seq(Vec::new(), at)),
+            Event::MappingStart(..) => self.stack.push(Open::Map(Vec::new(), None, at)),
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
             _ => {}
         }
     }

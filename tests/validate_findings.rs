@@ -1,0 +1,385 @@
+//! `validate` finds everything, once, at the right place: each finding is
+//! asserted with its line and column, as `validate --json` reports it.
+
+mod common;
+
+use common::*;
+
+const HEAD: &str = "trees:\n  - id: t\n    title: {en: T, zh: T}\n    category: power\n    keywords: {zh: [t]}\n    start: a\n    nodes:\n";
+
+/// (severity, line, column, message, hint) of every finding about `yaml`.
+fn findings(env: &Env, yaml: &str, builtin: bool) -> Vec<(String, u64, u64, String, String)> {
+    let path = env.write("pack/t.yaml", yaml);
+    let mut cmd = env.cmd();
+    if !builtin {
+        cmd.arg("--no-builtin");
+    }
+    let out = cmd
+        .args(["validate", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+                f["hint"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn one(env: &Env, yaml: &str) -> (String, u64, u64, String, String) {
+    let f = findings(env, yaml, false);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    f.into_iter().next().unwrap()
+}
+
+#[test]
+fn three_independent_errors_give_three_findings() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        &format!(
+            "{HEAD}      - id: a\n        kind: question\n        ask: Q\n        yes: b\n        nxt: b\n      - id: b\n        kind: escalate\n        party: vendr\n        text: x\n      - id: c\n        kind: check\n        do: x\n        destructive: yes\n        yes: b\n        no: b\n"
+        ),
+        false,
+    );
+    let at: Vec<(u64, u64, &str)> = f.iter().map(|x| (x.1, x.2, x.3.as_str())).collect();
+    assert_eq!(
+        at,
+        vec![
+            (12, 9, "unknown field `nxt` in node `a`"),
+            (15, 16, "unknown party `vendr` in node `b`"),
+            (
+                20,
+                22,
+                "`destructive` of node `c` must be `true` or `false`, not `yes`"
+            ),
+        ]
+    );
+    assert_eq!(f[0].4, "did you mean `next`?");
+    assert_eq!(f[1].4, "did you mean `vendor`?");
+}
+
+#[test]
+fn hints_list_only_allowed_values() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: escalate, party: bank, text: x}}\n"),
+    );
+    assert_eq!(
+        f.4,
+        "expected one of `vendor`, `acquirer`, `issuer`, `isp`, `power`"
+    );
+    assert!(!f.4.contains("nodes"), "{f:?}");
+}
+
+#[test]
+fn a_check_or_choice_leading_straight_back_to_itself() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: check, do: {{en: Restart, zh: 重启}}, yes: ok, no: a}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    assert_eq!((f.0.as_str(), f.1, f.2), ("error", 8, 70));
+    assert_eq!(f.3, "`no` of node `a` leads straight back to `a`");
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: choice\n        ask: {{en: Q, zh: 问}}\n        choices:\n          - {{id: again, label: {{en: Again, zh: 再}}, next: a}}\n          - {{id: done, label: {{en: Done, zh: 完}}, next: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    assert_eq!((f.1, f.2), (12, 58));
+    assert_eq!(f.3, "choice `again` of node `a` leads straight back to `a`");
+}
+
+#[test]
+fn a_route_after_a_catch_all() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - {{match: \".*\", next: ok, label: {{en: anything, zh: 任何}}}}\n          - {{match: \"05\", next: ok}}\n        otherwise: ok\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    assert_eq!((f.0.as_str(), f.1, f.2), ("error", 13, 21));
+    assert_eq!(
+        f.3,
+        "route 2 of node `a` (`05`) can never be taken: route 1 (`.*`) before it matches every answer"
+    );
+}
+
+#[test]
+fn a_code_alias_that_is_another_code() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        "codes:\n  - code: \"N7\"\n    aliases: [\"51\", cvv]\n    meaning: {en: m, zh: m}\n    owner: issuer\n    action: {en: a, zh: a}\n  - code: \"51\"\n    meaning: {en: m, zh: m}\n    owner: cardholder\n    action: {en: a, zh: a}\n",
+    );
+    assert_eq!((f.0.as_str(), f.1, f.2), ("error", 3, 15));
+    assert_eq!(
+        f.3,
+        "alias `51` of code `N7` is also the code `51`: `posdoctor code 51` shows code `51`"
+    );
+    let f = one(
+        &env,
+        "codes:\n  - {code: \"N7\", aliases: [cvv], meaning: {en: m, zh: m}, owner: issuer, action: {en: a, zh: a}}\n  - {code: \"N8\", aliases: [CVV], meaning: {en: m, zh: m}, owner: issuer, action: {en: a, zh: a}}\n",
+    );
+    assert_eq!((f.1, f.2), (3, 28));
+    assert_eq!(
+        f.3,
+        "alias `CVV` of code `N8` is also an alias of code `N7`"
+    );
+}
+
+#[test]
+fn do_together_with_use() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: check, use: restart-soft, do: Reboot, yes: ok, no: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+        true,
+    );
+    let errors: Vec<_> = f.iter().filter(|x| x.0 == "error").collect();
+    assert_eq!(errors.len(), 1, "{f:#?}");
+    assert_eq!((errors[0].1, errors[0].2), (8, 49));
+    assert!(errors[0]
+        .3
+        .starts_with("a `check` node takes `do` or `use`, not both"));
+}
+
+#[test]
+fn a_pack_replacing_a_builtin_tree_or_check_is_a_note_naming_both_files() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        "checks:\n  - id: restart-soft\n    rung: restart\n    do: {en: Reboot the kiosk, zh: 重启自助机}\ntrees:\n  - id: no-network\n    title: {en: N, zh: 网}\n    category: network\n    keywords: {zh: [网]}\n    start: a\n    nodes:\n      - {id: a, kind: resolved, text: {en: ok, zh: 好}}\n",
+        true,
+    );
+    let notes: Vec<_> = f.iter().filter(|x| x.0 == "note").collect();
+    assert_eq!(notes.len(), 2, "{f:#?}");
+    assert_eq!((notes[0].1, notes[0].2), (2, 9));
+    assert!(
+        notes[0].3.starts_with(
+            "check `restart-soft` replaces the built-in one (builtin:rules/checks.yaml:"
+        ),
+        "{notes:?}"
+    );
+    assert_eq!(
+        notes[0].4,
+        "the built-in trees `card-read`, `printer`, `qr-payment`, `sign-on`, `software` use it and show this pack's text"
+    );
+    assert_eq!((notes[1].1, notes[1].2), (6, 9));
+    assert!(notes[1].3.starts_with(
+        "tree `no-network` replaces the built-in one (builtin:rules/no-network.yaml:"
+    ));
+    // Notes never fail a run, not even with --strict.
+    let path = env.home().join("pack/t.yaml");
+    env.cmd()
+        .args(["validate", "--strict"])
+        .arg(&path)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_destructive_shared_check_without_caution_is_reported_at_the_check() {
+    let env = Env::new();
+    env.write(
+        "pack/checks.yaml",
+        "checks:\n  - id: wipe\n    rung: reset\n    do: {en: Wipe it, zh: 清除}\n    destructive: true\n",
+    );
+    let f = findings(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: check, use: wipe, yes: ok, no: ok, skip: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+        false,
+    );
+    // Only the scenario file's own findings are listed for t.yaml; the check's
+    // finding is in checks.yaml.
+    assert!(
+        f.iter().all(|x| !x.3.contains("caution")),
+        "not at the node: {f:#?}"
+    );
+    let out = env
+        .cmd()
+        .args(["validate", "--no-builtin", "--json"])
+        .arg(env.home().join("pack"))
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    let c: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("caution"))
+        .collect();
+    assert_eq!(c.len(), 1, "{v:#}");
+    assert!(c[0]["file"].as_str().unwrap().ends_with("checks.yaml"));
+    assert_eq!(
+        (c[0]["line"].as_u64(), c[0]["column"].as_u64()),
+        (Some(2), Some(9))
+    );
+    assert_eq!(
+        c[0]["message"],
+        "shared check `wipe` is destructive but has no `caution`"
+    );
+}
+
+#[test]
+fn a_bad_pattern_is_pointed_at_inside_the_pattern() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - match: \"5[0-9\"\n            label: {{en: fives, zh: 5}}\n            next: ok\n        otherwise: ok\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    // `          - match: "5[0-9"`: the pattern starts at column 21; the
+    // unclosed class at its second character.
+    assert_eq!((f.1, f.2), (12, 22));
+    assert!(
+        f.3.starts_with("the pattern is not a valid regular expression: unclosed character class"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_key_indented_too_little_is_named_for_what_it_is() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        "trees:\n  - id: t\n    title: T\n    category: power\n    start: reset\n    nodes:\n    - id: reset\n    kind: check\n",
+    );
+    assert_eq!((f.1, f.2), (8, 5));
+    assert_eq!(
+        f.3,
+        "`kind` is indented as a field of tree `t`, but it belongs to node `reset` (line 7), which has no `kind`"
+    );
+}
+
+#[test]
+fn keywords_written_as_a_string() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        "trees:\n  - id: t\n    title: T\n    category: power\n    keywords: \"x\"\n    start: a\n    nodes:\n      - {id: a, kind: resolved, text: ok}\n",
+    );
+    assert_eq!((f.1, f.2), (5, 15));
+    assert_eq!(
+        f.3,
+        "`keywords` of tree `t` must be a mapping with `en`, `zh`, not `x`"
+    );
+    assert_eq!(
+        f.4,
+        "keywords come per language: `keywords: {en: [x], zh: [...]}`"
+    );
+}
+
+#[test]
+fn a_repeated_key_is_reported_at_the_second_one() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: resolved\n        text: x\n        text: y\n"),
+    );
+    assert_eq!((f.1, f.2), (11, 9));
+    assert_eq!(f.3, "duplicate field `text` in node `a`");
+    assert_eq!(f.4, "it is already given on line 10; keep one of them");
+}
+
+#[test]
+fn version_zero_is_refused_by_the_loader_and_the_schema() {
+    let env = Env::new();
+    let f = one(&env, "version: 0\ntrees: []\n");
+    assert_eq!((f.1, f.2), (1, 10));
+    assert_eq!(f.3, "rule format version 0 is not known to this posdoctor");
+    let schema = env.cmd().arg("schema").output().unwrap();
+    let v = json(&schema.stdout);
+    assert_eq!(v["properties"]["version"]["minimum"], 1);
+    assert_eq!(v["properties"]["version"]["maximum"], 1);
+    let text = String::from_utf8_lossy(&schema.stdout);
+    assert!(
+        !text.contains("domain.md"),
+        "names no file that is not shipped"
+    );
+    assert!(v["description"]
+        .as_str()
+        .unwrap()
+        .contains("response codes"));
+}
+
+#[test]
+fn pack_contacts_and_facts_are_checked() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        "contacts:\n  vendor: {hours: \"8-20\"}\n  isp: {name: Net, phone: \"call us\"}\nfacts:\n  - {id: mid, label: M}\n  - {id: Kiosk No, label: K}\ntrees:\n  - id: t\n    title: {en: T, zh: T}\n    category: power\n    keywords: {zh: [t]}\n    start: a\n    nodes:\n      - {id: a, kind: escalate, party: vendor, text: {en: x, zh: x}, have_ready: [mid, kiosk_nr]}\n",
+        false,
+    );
+    let at: Vec<(u64, u64, &str)> = f
+        .iter()
+        .filter(|x| x.0 == "error")
+        .map(|x| (x.1, x.2, x.3.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (2, 3, "the `vendor` contact needs a `name` or a `phone`"),
+            (
+                3,
+                27,
+                "`call us` is not a phone number: digits, spaces and + - ( ) only"
+            ),
+            (
+                5,
+                10,
+                "`mid` is a built-in fact; a pack cannot define it again"
+            ),
+            (6, 10, "the fact id `Kiosk No` is not allowed"),
+            (14, 88, "no fact is called `kiosk_nr`"),
+        ],
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn indentation_that_breaks_the_yaml_is_explained() {
+    let env = Env::new();
+    // `kind:` one level too far left inside a list item: not valid YAML.
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: module\n      kind: choice\n        ask: x\n"),
+    );
+    assert_eq!((f.1, f.2), (9, 7));
+    assert_eq!(
+        f.3,
+        "`kind:` is not lined up with the fields above it, so it belongs to no mapping (it should be in node `module`)"
+    );
+    // A key indented further than the one above it.
+    let f = one(
+        &env,
+        &format!(
+            "{HEAD}      - id: reseat\n        kind: check\n          yes: fixed\n        no: x\n"
+        ),
+    );
+    assert_eq!((f.1, f.2), (10, 11));
+    assert_eq!(
+        f.3,
+        "this line is indented more than line 9 above it, so YAML reads it as part of the value of `kind`"
+    );
+}
+
+#[test]
+fn a_bad_pattern_does_not_make_the_rest_of_the_tree_unreachable() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - {{match: \"(5\", next: b, label: {{en: five, zh: 五}}}}\n        otherwise: ok\n      - {{id: b, kind: resolved, text: {{en: b, zh: 乙}}}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+        false,
+    );
+    assert_eq!(f.len(), 1, "only the pattern: {f:#?}");
+    assert!(f[0].3.contains("unclosed group"));
+}
