@@ -485,3 +485,20 @@ fn dispatch(cli: Cli) -> Result<u8> {
         }
     }
 }
+
+/// `--lang en|zh` (here rather than derived in `i18n`, which build.rs
+/// compiles without clap).
+impl clap::ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Lang::En, Lang::Zh]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(match self {
+            Lang::En => clap::builder::PossibleValue::new("en").help("English"),
+            Lang::Zh => {
+                clap::builder::PossibleValue::new("zh").help("Simplified Chinese (简体中文)")
+            }
+        })
+    }
+}

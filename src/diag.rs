@@ -14,7 +14,8 @@ use serde::Serialize;
 pub struct SourceFile {
     /// What the person sees as the file's name: a path, or `builtin:rules/x.yaml`.
     pub name: String,
-    pub text: String,
+    /// Borrowed for the built-in rules embedded in the binary.
+    pub text: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -161,7 +162,7 @@ impl Diagnostic {
             };
             // Only the lines of the span are quoted: giving the renderer the
             // whole file would cost the file's size for every finding.
-            let text = file.text.as_str();
+            let text: &str = &file.text;
             let from = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
             let to = text[span.end..]
                 .find('\n')
@@ -261,7 +262,7 @@ mod tests {
     fn file(text: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile {
             name: "x.yaml".into(),
-            text: text.into(),
+            text: text.to_owned().into(),
         })
     }
 

@@ -13,7 +13,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A language posdoctor can speak.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English
@@ -88,6 +88,10 @@ impl Text {
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        // The compiled rules (`rules::frozen`): a plain pair.
+        if !s.is_human_readable() {
+            return (&self.en, &self.zh).serialize(s);
+        }
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("en", &self.en)?;
         if let Some(zh) = &self.zh {
@@ -113,6 +117,10 @@ fn checked_len<E: de::Error>(v: &str) -> Result<String, E> {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        if !d.is_human_readable() {
+            let (en, zh) = <(String, Option<String>)>::deserialize(d)?;
+            return Ok(Text { en, zh });
+        }
         struct TextVisitor;
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text;

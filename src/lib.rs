@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod answers;
+pub mod builtin;
 pub mod cli;
 pub mod commands;
 pub mod diag;
@@ -18,6 +19,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod i18n;
+pub mod input;
 pub mod localtime;
 pub mod paths;
 pub mod privacy;
@@ -32,3 +34,4 @@ pub mod search;
 pub mod session;
 pub mod term;
 pub mod ui;
+pub mod values;

@@ -7,10 +7,13 @@
 //! is written to and never replaced, a read-only file is refused).
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
+
+pub use crate::input::read_regular;
+use crate::input::{kind_of, not_regular};
 use etcetera::BaseStrategy;
 
 #[derive(Clone, Debug)]
@@ -58,67 +61,6 @@ impl Dirs {
 /// A path as shown in a message: control characters made visible.
 pub fn shown(path: &Path) -> String {
     crate::sanitize::visible(&path.display().to_string()).into_owned()
-}
-
-/// What a non-regular file is, in words.
-fn kind_of(meta: &Metadata) -> &'static str {
-    let ft = meta.file_type();
-    if ft.is_dir() {
-        return "a folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-        if ft.is_char_device() || ft.is_block_device() {
-            return "a device";
-        }
-    }
-    "not a regular file"
-}
-
-fn not_regular(meta: &Metadata) -> io::Error {
-    if meta.is_dir() {
-        return io::Error::new(io::ErrorKind::IsADirectory, "it is a folder, not a file");
-    }
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("it is {}, not a regular file", kind_of(meta)),
-    )
-}
-
-/// Opens `path` for reading without waiting: on Unix with O_NONBLOCK, so
-/// opening a FIFO that nobody writes to returns at once instead of hanging.
-fn open_read_nonblocking(path: &Path) -> io::Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    opts.open(path)
-}
-
-/// Reads a regular file, at most `limit` bytes and one more (so a file
-/// over the limit is recognised without being read whole). The type is
-/// checked on the opened file itself, so nothing can be swapped in
-/// between the check and the read; a FIFO, a device, a socket or a folder
-/// is an error at once.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = open_read_nonblocking(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 fn readonly_error(path: &Path) -> anyhow::Error {
@@ -251,7 +193,7 @@ fn write_error(path: &Path, e: &io::Error) -> anyhow::Error {
     anyhow!(
         "cannot write {}: {}",
         shown(path),
-        crate::rules::load::io_reason(e)
+        crate::input::io_reason(e)
     )
 }
 
@@ -347,7 +289,7 @@ pub fn lock_exclusive(path: &Path) -> Result<File> {
             anyhow!(
                 "cannot create {}: {}",
                 shown(dir),
-                crate::rules::load::io_reason(&e)
+                crate::input::io_reason(&e)
             )
         })?;
     }
@@ -360,14 +302,14 @@ pub fn lock_exclusive(path: &Path) -> Result<File> {
             anyhow!(
                 "cannot lock {}: {}",
                 shown(path),
-                crate::rules::load::io_reason(&e)
+                crate::input::io_reason(&e)
             )
         })?;
     file.lock_exclusive().map_err(|e| {
         anyhow!(
             "cannot lock {}: {}",
             shown(path),
-            crate::rules::load::io_reason(&e)
+            crate::input::io_reason(&e)
         )
     })?;
     Ok(file)

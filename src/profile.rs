@@ -33,6 +33,20 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A loaded pack's contact for `party` in `lang`, as the profile
+    /// stores one.
+    pub fn from_pack(rules: &crate::rules::RuleSet, party: Party, lang: Lang) -> Option<Contact> {
+        let c = rules.contacts.get(&party)?;
+        Some(Contact {
+            name: c.name.as_ref().map(|t| t.get(lang).to_owned()),
+            phone: c.phone.clone(),
+            hours: c.hours.as_ref().map(|t| t.get(lang).to_owned()),
+            web: c.web.clone(),
+        })
+    }
+}
+
+impl Contact {
     pub fn is_empty(&self) -> bool {
         *self == Contact::default()
     }
@@ -135,105 +149,7 @@ pub fn all_keys() -> Vec<String> {
     keys
 }
 
-/// A value checked for its key. `masked` is true when a card number was
-/// removed from free text.
-pub struct Checked {
-    pub value: String,
-    pub masked: bool,
-}
-
-fn ok(value: &str) -> Checked {
-    Checked {
-        value: value.to_owned(),
-        masked: false,
-    }
-}
-
-/// Checks `value` for `key`: identifiers and dates by their form; free
-/// text for length and card numbers (masked, never stored).
-pub fn check_value(key: &str, value: &str) -> Result<Checked> {
-    let field = key.rsplit('.').next().unwrap_or(key);
-    // Identifiers, dates and phone numbers typed on a Chinese keyboard come
-    // in full-width forms (１２３, －, ＋): read them as the ASCII they mean.
-    let folded;
-    let value = if matches!(
-        field,
-        "mid" | "tid" | "serial" | "purchase_date" | "warranty_until" | "connection" | "phone"
-    ) {
-        folded = crate::i18n::narrow(value).into_owned();
-        folded.as_str()
-    } else {
-        value
-    };
-    let v = value.trim();
-    // What an error may echo: never a card number, never a control character.
-    let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
-    if v.is_empty() {
-        bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
-    }
-    let alnum = |min: usize, max: usize| {
-        v.len() >= min && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric())
-    };
-    // The shop's own identifiers are never masked, but a number that can
-    // only be a card (16–19 digits: a merchant ID has at most 15, ISO 8583
-    // field 42) is not stored as one.
-    if matches!(field, "mid" | "tid" | "serial") && crate::privacy::mask(v) != v {
-        let digits = v
-            .chars()
-            .filter(|c| crate::privacy::digit_value(*c).is_some())
-            .count();
-        if digits >= 16 {
-            bail!(
-                "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
-                match field {
-                    "mid" => "merchant ID",
-                    "tid" => "terminal ID",
-                    _ => "serial number",
-                }
-            );
-        }
-    }
-    match (key, field) {
-        ("mid", _) if !alnum(4, 20) => bail!("`{shown}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
-        ("tid", _) if !alnum(4, 16) => bail!("`{shown}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
-        ("mid" | "tid", _) => Ok(ok(v)),
-        ("serial", _) => {
-            let good = v.len() <= 40 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && v.chars().all(|c| c.is_ascii_alphanumeric() || " ._/-".contains(c));
-            if !good {
-                bail!("`{shown}` is not a serial number: letters, digits, spaces and . _ / - only, up to 40");
-            }
-            Ok(ok(v))
-        }
-        ("purchase_date" | "warranty_until", _) => {
-            let date: jiff::civil::Date = v.parse().map_err(|_| anyhow!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31"))?;
-            if date.to_string() != v {
-                bail!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31");
-            }
-            Ok(ok(v))
-        }
-        ("connection", _) => match v.to_lowercase().as_str() {
-            c @ ("wifi" | "mobile" | "ethernet" | "base") => Ok(ok(c)),
-            _ => bail!("`{shown}` is not a connection: use wifi, mobile, ethernet or base"),
-        },
-        (_, "phone") => {
-            let good = v.len() <= 40 && v.chars().filter(|c| c.is_ascii_digit()).count() >= 3 && v.chars().all(|c| c.is_ascii_digit() || " +-()./,extEXT".contains(c));
-            if !good {
-                bail!("`{shown}` is not a phone number: digits, spaces and + - ( ) only");
-            }
-            // A card number typed into the wrong box is still a card number.
-            let (value, masked) = mask_card_numbers(v);
-            Ok(Checked { value, masked })
-        }
-        _ => {
-            if v.chars().count() > 200 {
-                bail!("the value for `{key}` is longer than 200 characters");
-            }
-            let clean = crate::rules::load::sanitize(v);
-            let (value, masked) = mask_card_numbers(&clean);
-            Ok(Checked { value, masked })
-        }
-    }
-}
+pub use crate::values::{check_value, Checked};
 
 /// Reports an unknown key with the closest known one.
 fn unknown_key(key: &str) -> anyhow::Error {
@@ -331,7 +247,10 @@ impl Profile {
             Err(d) if d.message.contains("empty") => return Ok(Profile::default()),
             Err(d) => return Err(d),
         };
-        let file = Arc::new(SourceFile { name, text });
+        let file = Arc::new(SourceFile {
+            name,
+            text: text.into(),
+        });
         crate::rules::yaml::parse(&file)
     }
 
@@ -476,7 +395,7 @@ impl Profile {
     ) -> Option<Contact> {
         self.contact(party)
             .cloned()
-            .or_else(|| rules.contact(party, lang))
+            .or_else(|| Contact::from_pack(rules, party, lang))
     }
 
     /// The value saved for a pack's fact: the terminal's, else the shop's.

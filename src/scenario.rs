@@ -143,7 +143,7 @@ pub fn read(name: &str, text: &str) -> Result<Vec<Case>, Vec<Diagnostic>> {
     let text = yaml::decode(name, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
     let file = Arc::new(SourceFile {
         name: name.to_owned(),
-        text,
+        text: text.into(),
     });
     let defs: Vec<CaseDef> = yaml::parse_checked(&file)?;
     let root = YNode::parse(&file.text);

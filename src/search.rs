@@ -19,7 +19,9 @@
 //! device itself (POS机, 刷卡机, 机器…), which every tree shares, are set
 //! aside unless nothing else was typed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{RuleSet, Tree};
 
@@ -91,32 +93,45 @@ pub struct Hit<'r> {
 }
 
 /// One tree's searchable text.
-#[derive(Debug)]
-pub struct Entry<'r> {
-    pub tree: &'r Tree,
-    /// Latin words with their weight (the best weight a word has in the tree).
-    words: Vec<(String, f64)>,
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    /// The tree's id.
+    tree: String,
+    /// Latin words (numbers into [`Built::vocab`]) with their weight (the
+    /// best weight a word has in the tree).
+    words: Vec<(u32, f64)>,
     /// Whole phrases (keywords, titles) for multi-word matches.
     phrases: Vec<(String, f64)>,
     /// Chinese runs with their weight.
     cjk: Vec<(String, f64)>,
     /// Character pairs of the Chinese keywords, title, id and summary, with
     /// their best weight: what a long sentence is explained by.
-    pairs: HashMap<(char, char), f64>,
+    pairs: BTreeMap<(char, char), f64>,
     /// The characters of those runs.
-    chars: std::collections::HashSet<char>,
+    chars: BTreeSet<char>,
+}
+
+/// The index itself, without the rules it points into: built from the
+/// rules, or (for the built-in rules) by build.rs and read back frozen.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Built {
+    entries: Vec<Entry>,
+    /// Every Latin word of every entry, once: a query word is compared
+    /// with each (typos tolerated) once, not once per tree.
+    vocab: Vec<String>,
+    /// Response codes (normalized) and the tree each one leads to: a person
+    /// often types just the code on the screen.
+    codes: Vec<(String, String)>,
+    /// How rare each Chinese character is among the trees' keywords (its
+    /// inverse document frequency): 钱 says more than 不.
+    idf: BTreeMap<char, f64>,
 }
 
 /// The search index over every tree of a rule set.
 #[derive(Debug)]
 pub struct Index<'r> {
-    entries: Vec<Entry<'r>>,
-    /// Response codes (normalized) and the tree each one leads to: a person
-    /// often types just the code on the screen.
-    codes: Vec<(String, &'r str)>,
-    /// How rare each Chinese character is among the trees' keywords (its
-    /// inverse document frequency): 钱 says more than 不.
-    idf: HashMap<char, f64>,
+    rules: &'r RuleSet,
+    built: Built,
 }
 
 fn is_cjk(c: char) -> bool {
@@ -204,6 +219,20 @@ fn content_pairs(run: &str) -> Vec<(char, char)> {
 
 impl<'r> Index<'r> {
     pub fn new(rules: &'r RuleSet) -> Index<'r> {
+        Index {
+            rules,
+            built: Built::new(rules),
+        }
+    }
+
+    /// The index `built` (from these very rules) over `rules`.
+    pub fn with(rules: &'r RuleSet, built: Built) -> Index<'r> {
+        Index { rules, built }
+    }
+}
+
+impl Built {
+    pub fn new(rules: &RuleSet) -> Built {
         let codes = rules
             .codes
             .values()
@@ -212,31 +241,36 @@ impl<'r> Index<'r> {
                 let names = std::iter::once(&c.code).chain(&c.aliases);
                 Some(
                     names
-                        .map(move |n| (crate::rules::normalize_code(n), tree))
+                        .map(move |n| (crate::rules::normalize_code(n), tree.to_owned()))
                         .collect::<Vec<_>>(),
                 )
             })
             .flatten()
             .collect();
-        let mut entries: Vec<Entry> = rules.trees().iter().map(Entry::new).collect();
+        let mut vocab = Vocab::default();
+        let mut entries: Vec<Entry> = rules
+            .trees()
+            .iter()
+            .map(|t| Entry::new(t, &mut vocab))
+            .collect();
         // A code's screen wording is a keyword of the tree it leads to: a
         // cashier types what the screen says (过期的卡, 找不到原始交易).
         for code in rules.codes.values() {
             let Some(entry) = code
                 .tree
                 .as_deref()
-                .and_then(|t| entries.iter_mut().find(|e| e.tree.id == t))
+                .and_then(|t| entries.iter_mut().find(|e| e.tree == t))
             else {
                 continue;
             };
             for alias in code.aliases.iter().filter(|a| a.chars().any(is_cjk)) {
-                entry.add(alias, W_KEYWORD, true);
+                entry.add(alias, W_KEYWORD, true, &mut vocab);
             }
             if let Some(zh) = &code.meaning.zh {
-                entry.add(zh, W_SUMMARY, false);
+                entry.add(zh, W_SUMMARY, false, &mut vocab);
             }
         }
-        let mut df: HashMap<char, usize> = HashMap::new();
+        let mut df: BTreeMap<char, usize> = BTreeMap::new();
         for e in &entries {
             for c in &e.chars {
                 *df.entry(*c).or_default() += 1;
@@ -247,30 +281,50 @@ impl<'r> Index<'r> {
             .into_iter()
             .map(|(c, d)| (c, (n / d as f64).ln()))
             .collect();
-        Index {
+        Built {
             entries,
+            vocab: vocab.words,
             codes,
             idf,
         }
     }
 
+    /// How well each query word matches each word of the vocabulary: one
+    /// row per query word, zero where they do not match.
+    fn word_matches(&self, latin: &[String]) -> Vec<Vec<f64>> {
+        latin
+            .iter()
+            .map(|q| self.vocab.iter().map(|w| word_match(q, w)).collect())
+            .collect()
+    }
+
     /// The score of entry `e`: its matches, the codes typed, and (to break
     /// ties between long Chinese sentences) the rare characters it shares
     /// with the query.
-    fn entry_score(&self, e: &Entry, latin: &[String], cjk: &[String], phrase: &str) -> f64 {
-        let mut score = e.score(latin, cjk, phrase) + self.code_bonus(&e.tree.id, latin);
+    fn entry_score(&self, e: &Entry, q: &Query) -> f64 {
+        let mut score = e.score(q) + self.code_bonus(&e.tree, &q.latin);
         if score > 0.0 {
-            for q in cjk {
-                score += 0.15 * self.rare_chars(e, q);
+            for run in &q.cjk {
+                score += 0.15 * self.rare_chars(e, run);
             }
         }
         score
     }
 
+    fn query(&self, query: &str) -> Query {
+        let (latin, cjk) = tokens(&normalize_query(query));
+        Query {
+            phrase: latin.join(" "),
+            matches: self.word_matches(&latin),
+            latin,
+            cjk,
+        }
+    }
+
     /// The share (0 to 1) of the query run's information, counted in rare
     /// characters, that the entry's keywords hold.
     fn rare_chars(&self, e: &Entry, q: &str) -> f64 {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = BTreeSet::new();
         let (mut have, mut all) = (0.0, 0.0);
         for c in q.chars().filter(|c| !FILLER.contains(c)) {
             if !seen.insert(c) {
@@ -301,17 +355,30 @@ impl<'r> Index<'r> {
             .count();
         hits as f64 * W_KEYWORD
     }
+}
 
+/// A query, split and compared with the vocabulary once.
+struct Query {
+    latin: Vec<String>,
+    cjk: Vec<String>,
+    phrase: String,
+    /// [`Built::word_matches`] of `latin`.
+    matches: Vec<Vec<f64>>,
+}
+
+impl<'r> Index<'r> {
     /// Trees matching `query`, best first; ties keep id order.
     pub fn search(&self, query: &str) -> Vec<Hit<'r>> {
-        let (latin, cjk) = tokens(&normalize_query(query));
-        let phrase = latin.join(" ");
+        let q = self.built.query(query);
         let mut hits: Vec<Hit> = self
+            .built
             .entries
             .iter()
-            .map(|e| Hit {
-                tree: e.tree,
-                score: self.entry_score(e, &latin, &cjk, &phrase),
+            .filter_map(|e| {
+                Some(Hit {
+                    tree: self.rules.tree(&e.tree)?,
+                    score: self.built.entry_score(e, &q),
+                })
             })
             .filter(|h| h.score > 0.0)
             .collect();
@@ -321,44 +388,63 @@ impl<'r> Index<'r> {
 
     /// The score of one tree for `query` (for a type-to-filter list).
     pub fn score(&self, tree_id: &str, query: &str) -> f64 {
-        let (latin, cjk) = tokens(&normalize_query(query));
-        let phrase = latin.join(" ");
-        self.entries
+        let q = self.built.query(query);
+        self.built
+            .entries
             .iter()
-            .find(|e| e.tree.id == tree_id)
-            .map_or(0.0, |e| self.entry_score(e, &latin, &cjk, &phrase))
+            .find(|e| e.tree == tree_id)
+            .map_or(0.0, |e| self.built.entry_score(e, &q))
     }
 }
 
-impl<'r> Entry<'r> {
-    fn new(tree: &'r Tree) -> Entry<'r> {
+/// The Latin words of the index, each numbered once.
+#[derive(Default)]
+struct Vocab {
+    words: Vec<String>,
+    numbers: std::collections::HashMap<String, u32>,
+}
+
+impl Vocab {
+    fn number(&mut self, word: String) -> u32 {
+        if let Some(&n) = self.numbers.get(&word) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.words.push(word.clone());
+        self.numbers.insert(word, n);
+        n
+    }
+}
+
+impl Entry {
+    fn new(tree: &Tree, vocab: &mut Vocab) -> Entry {
         let mut e = Entry {
-            tree,
+            tree: tree.id.clone(),
             words: Vec::new(),
             phrases: Vec::new(),
             cjk: Vec::new(),
-            pairs: HashMap::new(),
-            chars: std::collections::HashSet::new(),
+            pairs: BTreeMap::new(),
+            chars: BTreeSet::new(),
         };
         for k in tree.keywords.en.iter().chain(&tree.keywords.zh) {
-            e.add(k, W_KEYWORD, true);
+            e.add(k, W_KEYWORD, true, vocab);
         }
-        e.add(&tree.title.en, W_TITLE, true);
+        e.add(&tree.title.en, W_TITLE, true, vocab);
         if let Some(zh) = &tree.title.zh {
-            e.add(zh, W_TITLE, true);
+            e.add(zh, W_TITLE, true, vocab);
         }
-        e.add(&tree.id.replace('-', " "), W_ID, true);
+        e.add(&tree.id.replace('-', " "), W_ID, true, vocab);
         if let Some(s) = &tree.summary {
-            e.add(&s.en, W_SUMMARY, false);
+            e.add(&s.en, W_SUMMARY, false, vocab);
             if let Some(zh) = &s.zh {
-                e.add(zh, W_SUMMARY, false);
+                e.add(zh, W_SUMMARY, false, vocab);
             }
         }
         for node in &tree.nodes {
             for (t, _) in node.texts() {
-                e.add(&t.en, W_TEXT, false);
+                e.add(&t.en, W_TEXT, false, vocab);
                 if let Some(zh) = &t.zh {
-                    e.add(zh, W_TEXT, false);
+                    e.add(zh, W_TEXT, false, vocab);
                 }
             }
         }
@@ -367,13 +453,14 @@ impl<'r> Entry<'r> {
 
     /// Adds `text` at `weight`; `phrase` keeps it whole for multi-word
     /// matches.
-    fn add(&mut self, text: &str, weight: f64, phrase: bool) {
+    fn add(&mut self, text: &str, weight: f64, phrase: bool, vocab: &mut Vocab) {
         let text = fix_typos(text);
         let (latin, cjk) = tokens(&text);
         for w in latin {
-            match self.words.iter_mut().find(|(x, _)| *x == w) {
+            let n = vocab.number(w);
+            match self.words.iter_mut().find(|(x, _)| *x == n) {
                 Some((_, old)) => *old = old.max(weight),
-                None => self.words.push((w, weight)),
+                None => self.words.push((n, weight)),
             }
         }
         for c in cjk {
@@ -391,16 +478,16 @@ impl<'r> Entry<'r> {
         }
     }
 
-    fn score(&self, latin: &[String], cjk: &[String], phrase: &str) -> f64 {
+    fn score(&self, query: &Query) -> f64 {
         let mut total = 0.0;
-        for q in latin {
+        for row in &query.matches {
             total += self
                 .words
                 .iter()
-                .map(|(w, weight)| word_match(q, w) * weight)
+                .map(|(w, weight)| row[*w as usize] * weight)
                 .fold(0.0, f64::max);
         }
-        for q in cjk {
+        for q in &query.cjk {
             let best_run = self
                 .cjk
                 .iter()
@@ -412,11 +499,11 @@ impl<'r> Entry<'r> {
             total += best_run.max(cov) + 0.1 * cov;
         }
         // A multi-word query that appears whole in a keyword or title.
-        if latin.len() > 1 {
+        if query.latin.len() > 1 {
             if let Some(w) = self
                 .phrases
                 .iter()
-                .filter(|(p, _)| p.contains(phrase))
+                .filter(|(p, _)| p.contains(&query.phrase))
                 .map(|(_, w)| *w)
                 .reduce(f64::max)
             {
@@ -451,9 +538,11 @@ fn word_match(q: &str, w: &str) -> f64 {
     if ql >= 3 && w.starts_with(q) {
         return 0.8;
     }
-    if ql >= 4 && wl >= 4 {
-        let d = strsim::damerau_levenshtein(q, w);
-        let allowed = if ql >= 7 { 2 } else { 1 };
+    let allowed = if ql >= 7 { 2 } else { 1 };
+    // Words whose lengths differ by more than the edits allowed cannot be
+    // that close: most of the vocabulary, skipped without comparing.
+    if ql >= 4 && wl >= 4 && ql.abs_diff(wl) <= allowed {
+        let d = strsim::osa_distance(q, w);
         if d <= allowed {
             return 0.7 - 0.1 * d as f64;
         }

@@ -198,6 +198,9 @@ pub fn load_rules(ctx: &Ctx) -> Result<RuleSet> {
 
 /// As [`load_rules`], also returning the warnings printed (for `--json`).
 pub fn load_rules_noting(ctx: &Ctx) -> Result<(RuleSet, Vec<String>)> {
+    if let Some(rules) = builtin_only(ctx) {
+        return Ok((rules, Vec::new()));
+    }
     if ctx.strict_packs {
         return load_rules_whole(ctx).map(|r| (r, Vec::new()));
     }
@@ -263,6 +266,9 @@ pub fn load_rules_noting(ctx: &Ctx) -> Result<(RuleSet, Vec<String>)> {
 /// Loads the rules whole: any error finding is printed and ends the
 /// command with exit 1 (`--strict-packs`).
 pub fn load_rules_whole(ctx: &Ctx) -> Result<RuleSet> {
+    if let Some(rules) = builtin_only(ctx) {
+        return Ok(rules);
+    }
     let Loaded {
         rules,
         mut diagnostics,
@@ -273,6 +279,22 @@ pub fn load_rules_whole(ctx: &Ctx) -> Result<RuleSet> {
         return Ok(rules);
     }
     Err(report_errors(ctx, &errors))
+}
+
+/// The built-in rules as build.rs compiled and validated them, when no
+/// pack is loaded (nothing to put together, nothing to check again).
+fn builtin_only(ctx: &Ctx) -> Option<RuleSet> {
+    (ctx.load.builtin && ctx.load.packs.is_empty()).then(crate::builtin::rules)
+}
+
+/// The search index over `rules`: for the built-in rules alone, the one
+/// build.rs built; with packs, built now.
+pub fn search_index<'r>(ctx: &Ctx, rules: &'r RuleSet) -> crate::search::Index<'r> {
+    if ctx.load.builtin && ctx.load.packs.is_empty() {
+        crate::search::Index::with(rules, crate::builtin::search_index())
+    } else {
+        crate::search::Index::new(rules)
+    }
 }
 
 /// Prints every error finding and returns the error that ends the command.

@@ -66,7 +66,7 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
             Err(e) => return Err(anyhow!("the terminal prompt failed: {e}")),
         }
     }
-    let index = crate::search::Index::new(&rules);
+    let index = super::search_index(ctx, &rules);
     let screen = Screen::now();
     let mut options: Vec<PickItem> = rules
         .trees()

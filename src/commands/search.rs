@@ -8,7 +8,7 @@ use crate::term::{use_color_for, Stream};
 
 pub fn search(ctx: &Ctx, query: &str, json: bool) -> Result<u8> {
     let rules = load_rules(ctx)?;
-    let index = crate::search::Index::new(&rules);
+    let index = super::search_index(ctx, &rules);
     let hits = index.search(query);
     if json {
         #[derive(serde::Serialize)]

@@ -384,7 +384,7 @@ pub fn build(
                 // The profile's contact, else a pack's, else where to find one.
                 how_to_reach: match prefill
                     .and_then(|f| f.profile.contact(*p).cloned())
-                    .or_else(|| rules.contact(*p, lang))
+                    .or_else(|| crate::profile::Contact::from_pack(rules, *p, lang))
                 {
                     Some(c) => contact_line(&c, lang),
                     None => p.where_to_find(lang).to_owned(),

@@ -2,7 +2,8 @@
 
 pub mod checklist;
 pub mod graph;
-pub mod pattern;
+/// Route patterns in words: lives with the rules (validate needs it too).
+pub use crate::rules::pattern;
 pub mod test_report;
 
 use colored::Colorize;

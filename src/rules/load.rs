@@ -7,16 +7,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use include_dir::{include_dir, Dir};
-
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
 use super::{PackContact, PackFact};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
 use crate::i18n::{Lang, Text};
-
-static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// Which rules to load.
 #[derive(Clone, Debug, Default)]
@@ -81,7 +77,7 @@ pub fn read_sources(opts: &LoadOptions) -> Sources {
     let mut diags = Vec::new();
     let mut inputs = Vec::new();
     if opts.builtin {
-        builtin_inputs(&BUILTIN, &mut inputs);
+        builtin_inputs(&mut inputs);
     }
     // The same pack named twice (`--rules x validate x`) is loaded once.
     let mut seen = HashSet::new();
@@ -237,26 +233,33 @@ impl Sources {
     }
 }
 
-fn builtin_inputs(dir: &Dir<'static>, out: &mut Vec<Input>) {
-    if is_scenario_dir(dir.path()) {
-        return;
-    }
-    let mut files: Vec<_> = dir.files().collect();
-    files.sort_by_key(|f| f.path());
-    for f in files {
-        if is_rule_file(f.path()) {
+/// The text of a built-in rule file, by the name findings give it
+/// (`builtin:rules/no-power.yaml`).
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    let path = name.strip_prefix("builtin:rules/")?;
+    crate::builtin::files()
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
+}
+
+/// True for a built-in file inside a scenario folder (`tests/`).
+fn in_scenario_dir(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|d| d.ancestors().any(is_scenario_dir))
+}
+
+fn builtin_inputs(out: &mut Vec<Input>) {
+    for (path, text) in crate::builtin::files() {
+        let p = Path::new(path);
+        if is_rule_file(p) && !in_scenario_dir(p) {
             out.push(Input {
-                name: format!("builtin:rules/{}", f.path().display()),
+                name: format!("builtin:rules/{path}"),
                 origin: Origin::Builtin,
                 pack: BUILTIN_PACK,
-                bytes: f.contents().to_vec(),
+                bytes: text.as_bytes().to_vec(),
             });
         }
-    }
-    let mut dirs: Vec<_> = dir.dirs().collect();
-    dirs.sort_by_key(|d| d.path());
-    for d in dirs {
-        builtin_inputs(d, out);
     }
 }
 
@@ -322,20 +325,11 @@ pub fn scenario_files(pack: &Path) -> Vec<PathBuf> {
 
 /// The built-in scenario files (`rules/tests/`): (name, text).
 pub fn builtin_scenarios() -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = BUILTIN
-        .get_dir("tests")
-        .map(|d| {
-            d.files()
-                .filter(|f| is_yaml(f.path()))
-                .filter_map(|f| {
-                    Some((
-                        format!("builtin:rules/{}", f.path().display()),
-                        f.contents_utf8()?,
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut out: Vec<(String, &'static str)> = crate::builtin::files()
+        .iter()
+        .filter(|(p, _)| is_yaml(Path::new(p)) && in_scenario_dir(Path::new(p)))
+        .map(|(p, text)| (format!("builtin:rules/{p}"), *text))
+        .collect();
     out.sort();
     out
 }
@@ -419,24 +413,10 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, 
 /// is read, so a huge file is refused without being read whole). A FIFO, a
 /// device or a folder is an error at once, never a wait.
 pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    crate::paths::read_regular(path, yaml::MAX_FILE_BYTES as u64)
+    crate::input::read_regular(path, yaml::MAX_FILE_BYTES as u64)
 }
 
-/// An I/O error as a short sentence, without Rust's debug form.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file or folder".into(),
-        PermissionDenied => "permission denied".into(),
-        IsADirectory => "it is a folder, not a file".into(),
-        // posdoctor's own reasons (a FIFO given as a file) are sentences already.
-        _ if e.raw_os_error().is_none() => e.to_string(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
-}
+pub use crate::input::io_reason;
 
 fn parse_input(
     inp: Input,
@@ -452,7 +432,7 @@ fn parse_input(
     };
     let file = Arc::new(SourceFile {
         name: inp.name,
-        text,
+        text: text.into(),
     });
     let def: RuleFile = match yaml::parse_checked(&file) {
         Ok(d) => d,
@@ -691,7 +671,10 @@ fn place_by_id<T>(
 fn collect_checks(
     parsed: &[&Parsed],
     diags: &mut Vec<Diagnostic>,
-) -> (HashMap<String, Check>, Vec<(String, Place)>) {
+) -> (
+    std::collections::BTreeMap<String, Check>,
+    Vec<(String, Place)>,
+) {
     let mut map: HashMap<String, (Check, usize, Place)> = HashMap::new();
     let mut replaced = Vec::new();
     for p in parsed {
@@ -795,7 +778,7 @@ fn collect_facts(parsed: &[&Parsed], diags: &mut Vec<Diagnostic>) -> BTreeMap<St
 fn collect_contacts(
     parsed: &[&Parsed],
     diags: &mut Vec<Diagnostic>,
-) -> HashMap<super::Party, PackContact> {
+) -> BTreeMap<super::Party, PackContact> {
     let mut map: HashMap<String, (PackContact, usize, Place)> = HashMap::new();
     for p in parsed {
         for (party, def) in p.def.contacts.entries() {
@@ -810,7 +793,7 @@ fn collect_contacts(
             }
             let mut phone = None;
             if let Some(v) = &def.phone {
-                match crate::profile::check_value(&format!("contact.{}.phone", party.id()), v) {
+                match crate::values::check_value(&format!("contact.{}.phone", party.id()), v) {
                     Ok(c) => phone = Some(c.value),
                     Err(e) => diags.push(place.child("phone").error(e.to_string())),
                 }
@@ -901,7 +884,7 @@ fn compile_check(def: &CheckDef, place: Place, pack: usize) -> Check {
 
 /// What a node may refer to besides its own tree.
 struct Known<'a> {
-    checks: &'a HashMap<String, Check>,
+    checks: &'a std::collections::BTreeMap<String, Check>,
     facts: &'a BTreeMap<String, PackFact>,
     /// Check and fact ids of files that did not load, and those files.
     unloaded: &'a HashMap<String, String>,
@@ -1009,8 +992,8 @@ fn compile_tree(
             zh: def.keywords.zh.iter().map(|k| sanitize(k)).collect(),
         },
         start: def.start.clone(),
-        nodes,
-        index,
+        nodes: nodes.into(),
+        index: index.into(),
         origin: p.origin.clone(),
         pack: p.pack,
         place,

@@ -3,8 +3,10 @@
 //! and the user's packs. Knows nothing about terminals.
 
 pub mod counter;
+pub mod frozen;
 pub mod load;
 pub mod model;
+pub mod pattern;
 pub mod schema_check;
 pub mod validate;
 pub mod yaml;
@@ -24,7 +26,7 @@ pub use model::{
 use yaml::LazyIndex;
 
 /// Where a rule came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     Builtin,
     Pack(PathBuf),
@@ -45,6 +47,18 @@ pub struct Place {
     pub file: Arc<SourceFile>,
     pub index: Arc<LazyIndex>,
     pub path: String,
+}
+
+impl serde::Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        frozen::serialize_place(self, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Place {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Place, D::Error> {
+        frozen::deserialize_place(d)
+    }
 }
 
 impl Place {
@@ -103,7 +117,7 @@ impl Place {
 }
 
 /// A reusable check (a rung of the ladder).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     pub id: String,
     pub rung: Rung,
@@ -115,7 +129,7 @@ pub struct Check {
     pub pack: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     pub id: String,
     pub label: Text,
@@ -138,6 +152,35 @@ pub struct Route {
     pub next: String,
     /// How the route reads on paper (`label:`); none: the pattern in words.
     pub label: Option<Text>,
+}
+
+/// A route as the compiled rules keep it: the pattern (compiled again on
+/// first use), its target and label.
+impl serde::Serialize for Route {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(
+            &(&self.pattern, self.is_broken(), &self.next, &self.label),
+            s,
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Route, D::Error> {
+        let (pattern, broken, next, label): (String, bool, String, Option<Text>) =
+            serde::Deserialize::deserialize(d)?;
+        let route = if broken {
+            Route::broken(&pattern, &next)
+        } else {
+            Route {
+                pattern,
+                regex: std::sync::OnceLock::new(),
+                next,
+                label: None,
+            }
+        };
+        Ok(route.with_label(label))
+    }
 }
 
 /// What a route the loader refused says when compiled.
@@ -271,7 +314,7 @@ fn floor(s: &str, mut i: usize) -> usize {
 }
 
 /// What a node does; each kind carries exactly the fields it uses.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Body {
     /// `check` and `question`: yes/no, with an optional action first.
     Check {
@@ -312,7 +355,7 @@ pub enum Body {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub id: String,
     pub kind: NodeKind,
@@ -423,7 +466,7 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Tree {
     pub id: String,
     pub title: Text,
@@ -431,8 +474,11 @@ pub struct Tree {
     pub category: Category,
     pub keywords: Keywords,
     pub start: String,
-    pub nodes: Vec<Node>,
-    index: HashMap<String, usize>,
+    /// The nodes; in the compiled built-in rules, read on first use.
+    pub nodes: frozen::Nodes,
+    /// Node ids to positions, built on first look-up.
+    #[serde(skip)]
+    index: std::sync::OnceLock<HashMap<String, usize>>,
     pub origin: Origin,
     pub pack: usize,
     pub place: Place,
@@ -440,7 +486,14 @@ pub struct Tree {
 
 impl Tree {
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.index.get(id).map(|&i| &self.nodes[i])
+        let index = self.index.get_or_init(|| {
+            self.nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id.clone(), i))
+                .collect()
+        });
+        index.get(id).map(|&i| &self.nodes[i])
     }
 
     pub fn file_name(&self) -> &str {
@@ -449,7 +502,7 @@ impl Tree {
 }
 
 /// A response code, after overrides.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Code {
     pub code: String,
     pub aliases: Vec<String>,
@@ -479,7 +532,7 @@ pub fn normalize_code(s: &str) -> String {
 }
 
 /// A pack's contact for a party (`contacts:`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PackContact {
     pub party: Party,
     pub name: Option<Text>,
@@ -490,7 +543,7 @@ pub struct PackContact {
 }
 
 /// A fact a pack defines (`facts:`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PackFact {
     pub id: String,
     pub label: Text,
@@ -500,15 +553,19 @@ pub struct PackFact {
 }
 
 /// Every loaded tree and check, after overrides.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct RuleSet {
     trees: Vec<Tree>,
+    /// Tree ids to positions, rebuilt after thawing (`frozen`).
+    #[serde(skip)]
     index: HashMap<String, usize>,
-    pub checks: HashMap<String, Check>,
+    /// Read on first use in the compiled built-in rules (only `validate`
+    /// looks at them: trees carry what they use).
+    pub checks: frozen::Lazy<std::collections::BTreeMap<String, Check>>,
     /// Response codes by normalized code.
-    pub codes: std::collections::BTreeMap<String, Code>,
+    pub codes: frozen::Lazy<std::collections::BTreeMap<String, Code>>,
     /// The packs' contacts by party (a later pack's replaces an earlier one's).
-    pub contacts: HashMap<Party, PackContact>,
+    pub contacts: std::collections::BTreeMap<Party, PackContact>,
     /// The packs' facts by id.
     pub facts: std::collections::BTreeMap<String, PackFact>,
     /// Pack files left out at the counter because of errors (see
@@ -540,9 +597,19 @@ impl RuleSet {
         })
     }
 
+    /// Rebuilds the id indexes (after thawing: `frozen`).
+    pub(crate) fn reindex(&mut self) {
+        self.index = self
+            .trees
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+    }
+
     pub(crate) fn from_parts(
         mut trees: Vec<Tree>,
-        checks: HashMap<String, Check>,
+        checks: std::collections::BTreeMap<String, Check>,
         codes: std::collections::BTreeMap<String, Code>,
     ) -> RuleSet {
         trees.sort_by(|a, b| a.id.cmp(&b.id));
@@ -554,26 +621,11 @@ impl RuleSet {
         RuleSet {
             trees,
             index,
-            checks,
-            codes,
-            contacts: HashMap::new(),
+            checks: checks.into(),
+            codes: codes.into(),
+            contacts: Default::default(),
             facts: std::collections::BTreeMap::new(),
             left_out: Vec::new(),
         }
-    }
-
-    /// A pack's contact for `party`, in `lang`, as the profile stores one.
-    pub fn contact(
-        &self,
-        party: Party,
-        lang: crate::i18n::Lang,
-    ) -> Option<crate::profile::Contact> {
-        let c = self.contacts.get(&party)?;
-        Some(crate::profile::Contact {
-            name: c.name.as_ref().map(|t| t.get(lang).to_owned()),
-            phone: c.phone.clone(),
-            hours: c.hours.as_ref().map(|t| t.get(lang).to_owned()),
-            web: c.web.clone(),
-        })
     }
 }

@@ -435,7 +435,9 @@ impl NodeKind {
 }
 
 /// Who to call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Party {
     /// Terminal vendor / service provider: hardware, software, tamper, repairs.

@@ -781,7 +781,7 @@ mod tests {
     fn findings(text: &str) -> Vec<String> {
         let file = Arc::new(SourceFile {
             name: "t.yaml".into(),
-            text: text.into(),
+            text: text.to_owned().into(),
         });
         let root = YNode::parse(text).expect("valid YAML");
         let schema: Value =

@@ -67,7 +67,7 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
 /// `posdoctor code` would never show one of them for it.
 fn check_aliases(rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
     let mut owner: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for (key, code) in &rules.codes {
+    for (key, code) in rules.codes.iter() {
         for (i, alias) in code.aliases.iter().enumerate() {
             let a = super::normalize_code(alias);
             let at = code.place.child("aliases").child(i);
@@ -304,7 +304,7 @@ const PROBES: &[&str] = &[
 pub fn is_catch_all(route: &super::Route) -> bool {
     // Only a pattern with a bare wildcard can; that is known without
     // compiling it, so loading stays fast.
-    crate::render::pattern::may_take_anything(&route.pattern)
+    crate::rules::pattern::may_take_anything(&route.pattern)
         && PROBES.iter().all(|p| route.is_match(p))
 }
 
@@ -363,7 +363,7 @@ pub fn check_wording(rules: &RuleSet) -> Vec<Diagnostic> {
         };
         for (i, r) in routes.iter().enumerate() {
             if r.label.is_none()
-                && crate::render::pattern::describe(&r.pattern, crate::i18n::Lang::En).is_none()
+                && crate::rules::pattern::describe(&r.pattern, crate::i18n::Lang::En).is_none()
                 && super::Route::check(&r.pattern).is_ok()
             {
                 diags.push(

@@ -58,7 +58,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }) {
         let file = Arc::new(SourceFile {
             name: name.to_owned(),
-            text: text.clone(),
+            text: text.clone().into(),
         });
         return Err(Diagnostic::error(
             name,
@@ -870,7 +870,7 @@ mod tests {
     fn file(text: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile {
             name: "t.yaml".into(),
-            text: text.into(),
+            text: text.to_owned().into(),
         })
     }
 
