@@ -186,13 +186,40 @@ pub fn edge_for(node: &Node, answer: &Answer) -> Option<String> {
         ) => Some("skip".into()),
         (Body::Choice { .. }, Answer::Choice(id)) => Some(id.clone()),
         (Body::Text { routes, .. }, Answer::Text(t)) if !t.trim().is_empty() => Some(
-            routes
-                .iter()
-                .find(|r| r.is_match(t))
+            route_for(routes, t)
                 .map_or_else(|| "otherwise".into(), |r| format!("match:{}", r.pattern)),
         ),
         (Body::Info { .. }, Answer::Continue) => Some("next".into()),
         _ => None,
+    }
+}
+
+/// The route a typed answer takes: the first whose pattern matches the
+/// whole answer; else, read word by word (a code typed with the words
+/// around it, `51 insufficient funds`, `RC:51`, `交易失败 05`), the route
+/// its code-like words (`05`, `A0`) agree on, or else the one its other
+/// words agree on. Words that point to different routes are no answer:
+/// the node's `otherwise`.
+pub fn route_for<'n>(routes: &'n [crate::rules::Route], answer: &str) -> Option<&'n crate::rules::Route> {
+    if let Some(r) = routes.iter().find(|r| r.is_match(answer)) {
+        return Some(r);
+    }
+    let words = crate::rules::answer_words(answer);
+    let agreed = |code_like: bool| -> Option<Option<&'n crate::rules::Route>> {
+        let mut found: Option<&crate::rules::Route> = None;
+        for w in words.iter().filter(|w| crate::rules::is_code_word(w) == code_like) {
+            if let Some(r) = routes.iter().find(|r| r.is_match(w)) {
+                match found {
+                    Some(f) if !std::ptr::eq(f, r) => return Some(None),
+                    _ => found = Some(r),
+                }
+            }
+        }
+        found.map(Some)
+    };
+    match agreed(true) {
+        Some(r) => r,
+        None => agreed(false).flatten(),
     }
 }
 
@@ -470,6 +497,39 @@ mod tests {
         });
         assert!(loaded.diagnostics.iter().all(|d| !d.is_error()));
         loaded.rules
+    }
+
+    fn routes(spec: &[(&str, &str)]) -> Vec<crate::rules::Route> {
+        spec.iter()
+            .map(|(p, n)| crate::rules::Route::new(p, n).expect("a pattern"))
+            .collect()
+    }
+
+    /// A code typed with the words around it takes the code's route; words
+    /// that disagree with each other take none (the node's `otherwise`).
+    #[test]
+    fn a_code_among_words_takes_its_route() {
+        let r = routes(&[
+            ("0?0|approved", "ok"),
+            ("51|insufficient.*", "funds"),
+            ("0?5|declined?", "declined"),
+            ("no|none", "timeout"),
+        ]);
+        let next = |a: &str| route_for(&r, a).map(|r| r.next.as_str());
+        assert_eq!(next("51"), Some("funds"));
+        assert_eq!(next("51 insufficient funds"), Some("funds"));
+        assert_eq!(next("RC:51"), Some("funds"));
+        assert_eq!(next("51."), Some("funds"));
+        assert_eq!(next("交易失败 ０５"), Some("declined"));
+        assert_eq!(next("00 APPROVED"), Some("ok"));
+        // The code wins over the words around it.
+        assert_eq!(next("Declined 51"), Some("funds"));
+        // Two codes that disagree: no route.
+        assert_eq!(next("05 or 51"), None);
+        // No code: the words, when they agree.
+        assert_eq!(next("NO LINE"), Some("timeout"));
+        assert_eq!(next("0051"), None);
+        assert_eq!(next("something else"), None);
     }
 
     /// Every path of every built-in tree ends in an outcome, and every node

@@ -198,7 +198,7 @@ impl<'r> Session<'r> {
                     });
                     // A response code typed at the counter is explained at once.
                     if let Answer::Text(t) = &answer {
-                        if let Some(code) = self.walk.rules().code(t) {
+                        if let Some(code) = self.walk.rules().code_in(t) {
                             answerer.show_code(code, lang);
                         }
                     }

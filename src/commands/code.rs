@@ -9,7 +9,7 @@ use crate::term::{use_color_for, Stream};
 pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
     let rules = load_rules(ctx)?;
     let lang = ctx.lang;
-    let Some(code) = rules.code(input) else {
+    let Some(code) = rules.code_in(input) else {
         // The input is echoed: masked and with its controls made visible.
         let shown = crate::sanitize::visible(&crate::privacy::mask(input.trim())).into_owned();
         let msg = fill(Msg::UnknownCode.get(lang), &[("code", &shown)]);

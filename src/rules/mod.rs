@@ -531,6 +531,43 @@ pub fn normalize_code(s: &str) -> String {
     }
 }
 
+/// The words of an answer, as a route may read them one by one: runs of
+/// Latin letters and digits, and runs of Chinese characters (full-width
+/// forms read as ASCII). `51 insufficient funds` → `51`, `insufficient`,
+/// `funds`; `返回码：05` → `返回码`, `05`.
+pub fn answer_words(answer: &str) -> Vec<String> {
+    let text = crate::i18n::narrow(answer);
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut kind = 0u8;
+    for c in text.chars() {
+        let k = if c.is_ascii_alphanumeric() {
+            1
+        } else if c.is_alphanumeric() {
+            2
+        } else {
+            0
+        };
+        if k != kind && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        kind = k;
+        if k != 0 {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// True for a word that looks like a response code: two letters or digits,
+/// at least one a digit (`05`, `A0`, `Y1`).
+pub fn is_code_word(w: &str) -> bool {
+    w.len() == 2 && w.chars().all(|c| c.is_ascii_alphanumeric()) && w.chars().any(|c| c.is_ascii_digit())
+}
+
 /// A pack's contact for a party (`contacts:`).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PackContact {
@@ -585,6 +622,25 @@ impl RuleSet {
 
     pub fn tree_ids(&self) -> impl Iterator<Item = &str> {
         self.trees.iter().map(|t| t.id.as_str())
+    }
+
+    /// The code an answer names: the whole answer as a code or an alias, or
+    /// else the one known code among its words (`51 insufficient funds`,
+    /// `RC:51`, `交易失败 05`); none when the words name two codes.
+    pub fn code_in(&self, answer: &str) -> Option<&Code> {
+        if let Some(c) = self.code(answer) {
+            return Some(c);
+        }
+        let mut found: Option<&Code> = None;
+        for w in answer_words(answer).iter().filter(|w| is_code_word(w)) {
+            if let Some(c) = self.code(w) {
+                match found {
+                    Some(f) if f.code != c.code => return None,
+                    _ => found = Some(c),
+                }
+            }
+        }
+        found
     }
 
     /// The code for `input` (a code or one of its aliases), if known.
