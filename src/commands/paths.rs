@@ -155,10 +155,10 @@ fn samples(step: &Step) -> Vec<String> {
         })
         .collect();
     // An everyday word for "anything else", if no route takes it.
-    let other = ["other", "x", "zz-no-route-matches-this"]
+    let other = ["other", "x", "zzqxj"]
         .into_iter()
-        .find(|o| !routes.iter().any(|r| r.is_match(o)))
-        .unwrap_or("zz-no-route-matches-this");
+        .find(|o| crate::engine::route_for(routes, o).is_none())
+        .unwrap_or("zzqxj");
     out.push(other.into());
     out
 }

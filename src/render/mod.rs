@@ -21,6 +21,10 @@ pub struct StepJson {
     pub node: String,
     pub kind: &'static str,
     pub prompt: String,
+    /// What the person is told to do before the question (check steps:
+    /// "hold the power key about 3 seconds").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     pub answer: Option<String>,
     /// The warning shown with the step (the used check's, then the node's).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,6 +36,9 @@ pub struct PendingJson {
     pub node: String,
     pub kind: &'static str,
     pub prompt: String,
+    /// What to do before answering (check steps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     /// Valid answers; empty for free text.
     pub choices: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +129,7 @@ pub fn run_json(
             node: t.node,
             kind: t.kind.name(),
             prompt: t.prompt,
+            action: t.action,
             answer: t.answer,
             caution: t.caution,
         })
@@ -145,6 +153,7 @@ pub fn run_json(
                 node: step.node_ref.clone(),
                 kind: step.kind().name(),
                 prompt: step.prompt(lang),
+                action: step.action(lang).map(str::to_owned),
                 choices: step.valid_answers(),
                 caution: step.caution(lang).map(str::to_owned),
             })
@@ -298,6 +307,9 @@ pub fn run_text_with(
             if let Some(c) = &t.caution {
                 out.push_str(&format!("{}\n", caution_line(c, lang, width, "    ")));
             }
+            if let Some(a) = &t.action {
+                out.push_str(&format!("{}\n", action_line(a, lang, width, "    ")));
+            }
         }
         out.push('\n');
     }
@@ -364,6 +376,15 @@ pub fn run_text_with(
                 _ => m(Msg::StoppedTitle),
             };
             out.push_str(&format!("{}\n", format!("■ {title}").cyan().bold()));
+            // What the step asks to do, safety first, before the question.
+            if ending == Ending::NeedsInput {
+                if let Some(c) = step.caution(lang) {
+                    out.push_str(&format!("{}\n", caution_line(c, lang, width, "")));
+                }
+                if let Some(a) = step.action(lang) {
+                    out.push_str(&format!("{}\n", action_line(a, lang, width, "")));
+                }
+            }
             let body = match ending {
                 Ending::NeedsInput => {
                     let valid = step.valid_answers();
@@ -386,11 +407,6 @@ pub fn run_text_with(
                 _ => m(Msg::QuitSaved).to_owned(),
             };
             out.push_str(&format!("{body}\n"));
-            if ending == Ending::NeedsInput {
-                if let Some(c) = step.caution(lang) {
-                    out.push_str(&format!("{}\n", caution_line(c, lang, width, "")));
-                }
-            }
         }
     }
     out
@@ -400,6 +416,11 @@ pub fn run_text_with(
 pub fn caution_line(text: &str, lang: Lang, width: Option<usize>, indent: &str) -> String {
     let line = format!("⚠ {}{text}", Msg::Caution.get(lang));
     wrap(&line, width, indent).yellow().bold().to_string()
+}
+
+/// "▶ Do this: …", wrapped.
+pub fn action_line(text: &str, lang: Lang, width: Option<usize>, indent: &str) -> String {
+    wrap(&format!("▶ {} {text}", Msg::Do.get(lang)), width, indent)
 }
 
 /// (id, label) of the pack facts an escalation node asks for.
