@@ -200,14 +200,20 @@ pub fn edge_for(node: &Node, answer: &Answer) -> Option<String> {
 /// its code-like words (`05`, `A0`) agree on, or else the one its other
 /// words agree on. Words that point to different routes are no answer:
 /// the node's `otherwise`.
-pub fn route_for<'n>(routes: &'n [crate::rules::Route], answer: &str) -> Option<&'n crate::rules::Route> {
+pub fn route_for<'n>(
+    routes: &'n [crate::rules::Route],
+    answer: &str,
+) -> Option<&'n crate::rules::Route> {
     if let Some(r) = routes.iter().find(|r| r.is_match(answer)) {
         return Some(r);
     }
     let words = crate::rules::answer_words(answer);
     let agreed = |code_like: bool| -> Option<Option<&'n crate::rules::Route>> {
         let mut found: Option<&crate::rules::Route> = None;
-        for w in words.iter().filter(|w| crate::rules::is_code_word(w) == code_like) {
+        for w in words
+            .iter()
+            .filter(|w| crate::rules::is_code_word(w) == code_like)
+        {
             if let Some(r) = routes.iter().find(|r| r.is_match(w)) {
                 match found {
                     Some(f) if !std::ptr::eq(f, r) => return Some(None),

@@ -259,7 +259,7 @@ fn the_markdown_report_escapes_html_and_images() {
         &[
             "a=no",
             "b=one",
-            "c=<script>x</script> [a](javascript:alert(1)) 05",
+            "c=<script>x</script> [a](javascript:alert(1)) 06",
         ],
         0,
     );
@@ -280,7 +280,7 @@ fn the_markdown_report_escapes_html_and_images() {
     };
     let md = stdout(&a);
     assert!(
-        md.contains("`<script>x</script> [a](javascript:alert(1)) 05`"),
+        md.contains("`<script>x</script> [a](javascript:alert(1)) 06`"),
         "{md}"
     );
     let md = outside_code(&md);
@@ -389,7 +389,7 @@ fn card_numbers_in_every_form_through_every_entry_are_never_kept() {
             .cmd()
             .args(["run", "transaction-failed", "--no-input", "--json"])
             .args(["--answer", "what-happened=code", "--answer"])
-            .arg(format!("code=card {card} declined"))
+            .arg(format!("code=card {card} shown"))
             .args([
                 "--answer",
                 "other-card=no",

@@ -565,7 +565,9 @@ pub fn answer_words(answer: &str) -> Vec<String> {
 /// True for a word that looks like a response code: two letters or digits,
 /// at least one a digit (`05`, `A0`, `Y1`).
 pub fn is_code_word(w: &str) -> bool {
-    w.len() == 2 && w.chars().all(|c| c.is_ascii_alphanumeric()) && w.chars().any(|c| c.is_ascii_digit())
+    w.len() == 2
+        && w.chars().all(|c| c.is_ascii_alphanumeric())
+        && w.chars().any(|c| c.is_ascii_digit())
 }
 
 /// A pack's contact for a party (`contacts:`).
