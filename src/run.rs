@@ -4,7 +4,7 @@
 //! asks an [`Answerer`] for every reply, so the two front ends never differ
 //! in how a walk goes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -54,8 +54,10 @@ pub struct Session<'r> {
     /// Answers undone by going back, by node: offered again as the default
     /// when the walk comes back to that node.
     remembered: HashMap<String, Answer>,
-    /// A destructive step whose confirmation is already logged.
-    confirmed: Option<String>,
+    /// Destructive steps done (confirmed and logged) and not yet answered:
+    /// never asked again — going back and forward over a factory reset
+    /// does not undo it, nor make "skip" the default.
+    confirmed: HashSet<String>,
     /// Things to tell the person at the end (the profile was saved).
     pub notes: Vec<String>,
     /// Warnings for the end of the run (the profile could not be saved).
@@ -103,7 +105,7 @@ impl<'r> Session<'r> {
             terminal: opts.terminal,
             resumed,
             remembered: HashMap::new(),
-            confirmed: None,
+            confirmed: HashSet::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
         }
@@ -158,7 +160,7 @@ impl<'r> Session<'r> {
             // A destructive step is confirmed (or skipped) first, and the
             // decision is logged at once: Quit at the question after it, and
             // the log still says the reset was done.
-            if step.is_destructive() && self.confirmed.as_deref() != Some(&step.node_ref) {
+            if step.is_destructive() && !self.confirmed.contains(&step.node_ref) {
                 match answerer.confirm(&step, can_go_back) {
                     Ok(Confirmation::Do) => self.decide(&step, true),
                     Ok(Confirmation::Reply(r)) => reply = Some(Ok(r)),
@@ -173,7 +175,7 @@ impl<'r> Session<'r> {
             match reply {
                 Ok(Reply::Answer { answer, .. }) => {
                     let answer = self.clean(answer);
-                    if step.is_destructive() && self.confirmed.as_deref() != Some(&step.node_ref) {
+                    if step.is_destructive() && !self.confirmed.contains(&step.node_ref) {
                         self.decide(&step, answer != Answer::Skip);
                     }
                     if let Err(e) = self.walk.answer(answer.clone()) {
@@ -181,7 +183,7 @@ impl<'r> Session<'r> {
                         return Err(e.into());
                     }
                     self.remembered.remove(&step.node_ref);
-                    self.confirmed = None;
+                    self.confirmed.remove(&step.node_ref);
                     self.log.write(Event::Step {
                         time: session::now(),
                         n: step.number,
@@ -204,7 +206,6 @@ impl<'r> Session<'r> {
                     }
                 }
                 Ok(Reply::Back) => {
-                    self.confirmed = None;
                     if let Some(undone) = self.walk.back() {
                         let to = self
                             .walk
@@ -266,7 +267,7 @@ impl<'r> Session<'r> {
             done,
         });
         if done {
-            self.confirmed = Some(step.node_ref.clone());
+            self.confirmed.insert(step.node_ref.clone());
         }
     }
 
@@ -434,18 +435,18 @@ impl<'r> Session<'r> {
 }
 
 /// From a logged session: the answers undone by going back (offered again
-/// as defaults), and the destructive step confirmed just before the log
-/// stopped (not asked again).
-fn recall(events: &[Event], walk: &Walk) -> (HashMap<String, Answer>, Option<String>) {
+/// as defaults), and the destructive steps done but not yet answered (not
+/// asked again).
+fn recall(events: &[Event], walk: &Walk) -> (HashMap<String, Answer>, HashSet<String>) {
     let mut stack: Vec<(String, String)> = Vec::new();
     let mut remembered = HashMap::new();
-    let mut confirmed = None;
+    let mut confirmed = HashSet::new();
     for e in events {
         match e {
             Event::Step { node, answer, .. } => {
                 stack.push((node.clone(), answer.clone().unwrap_or_default()));
                 remembered.remove(node);
-                confirmed = None;
+                confirmed.remove(node);
             }
             Event::Back { to, .. } => {
                 if let Some((node, answer)) = stack.pop() {
@@ -461,16 +462,16 @@ fn recall(events: &[Event], walk: &Walk) -> (HashMap<String, Answer>, Option<Str
                         remembered.insert(to.clone(), a);
                     }
                 }
-                confirmed = None;
             }
             Event::Decision { node, done, .. } => {
-                confirmed = done.then(|| node.clone());
+                if *done {
+                    confirmed.insert(node.clone());
+                }
             }
             _ => {}
         }
     }
-    let at = walk.step().map(|s| s.node_ref.clone());
-    (remembered, confirmed.filter(|n| Some(n) == at.as_ref()))
+    (remembered, confirmed)
 }
 
 /// An unfinished session found in the sessions folder.

@@ -478,3 +478,45 @@ fn a_confirmed_reset_is_logged_at_once_not_asked_again_and_named_in_the_report()
         "asked once: {events:?}"
     );
 }
+
+#[test]
+fn back_and_forward_over_a_done_reset_does_not_undo_it() {
+    let home = tempfile::tempdir().unwrap();
+    let pack = home.path().join("reset.yaml");
+    std::fs::write(
+        &pack,
+        "trees:\n  - id: resetter\n    title: R\n    category: software\n    start: online\n    nodes:\n      - {id: online, kind: question, ask: Is the shop online?, yes: reset, no: vendor}\n      - {id: reset, kind: check, do: Factory reset the terminal, caution: Erases offline sales, destructive: true, ask: Does it connect now?, yes: ok, no: vendor, skip: vendor}\n      - {id: ok, kind: resolved, text: fine}\n      - {id: vendor, kind: escalate, party: vendor, text: Call the vendor}\n",
+    )
+    .unwrap();
+    let rules = pack.to_str().unwrap();
+    let mut s = Screen::spawn(80, 24, home.path(), &["--rules", rules, "run", "resetter"]);
+    s.wait_for("Is the shop online?");
+    s.send(ENTER); // Yes
+    s.wait_for("Go ahead with this step?");
+    s.send(DOWN);
+    s.send(ENTER); // I understand — do it now
+    s.wait_for("Does it connect now?");
+    s.send(ESC); // back to the question before the reset
+    s.send(ENTER); // Yes again (preselected)
+    // The reset was done: it is not asked again (had it been, these keys
+    // would confirm it a second time, or with Enter alone skip it).
+    s.wait_for("Does it connect now?");
+    s.send(DOWN);
+    s.send(ENTER); // No → the vendor
+    s.wait_for("Call the vendor");
+    s.send(ESC); // skip the facts
+    assert_eq!(s.exit_code(), 3);
+    let events = log_events(home.path());
+    let decisions: Vec<_> = events.iter().filter(|e| e["event"] == "decision").collect();
+    assert_eq!(decisions.len(), 1, "{events:?}");
+    assert_eq!(decisions[0]["done"], true);
+    let report = std::fs::read_dir(home.path().join("reports"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(report.contains("Factory reset the terminal"), "{report}");
+    assert!(!report.contains("Skipped"), "{report}");
+}
