@@ -201,7 +201,16 @@ impl<'r> Session<'r> {
                     // A response code typed at the counter is explained at once.
                     if let Answer::Text(t) = &answer {
                         if let Some(code) = self.walk.rules().code_in(t) {
-                            answerer.show_code(code, lang);
+                            // When the walk ends here, telling the customer,
+                            // the ending says it: the code's meaning only.
+                            let told = matches!(
+                                self.walk.state(),
+                                State::Done(f) if matches!(
+                                    f.node.body,
+                                    crate::rules::Body::Resolved { customer: Some(_), .. }
+                                )
+                            );
+                            answerer.show_code(code, lang, told);
                         }
                     }
                 }

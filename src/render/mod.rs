@@ -243,7 +243,7 @@ pub fn escalation_now(f: &crate::engine::Finished, lang: Lang, width: Option<usi
     };
     let mut out = format!(
         "{}\n",
-        format!("☎ {}", Msg::EscalateTitle.get(lang))
+        wrap(&format!("☎ {}", Msg::EscalateTitle.get(lang)), width, "")
             .yellow()
             .bold()
     );
@@ -321,7 +321,10 @@ pub fn run_text_with(
                 } else {
                     m(Msg::ResolvedTitle)
                 };
-                out.push_str(&format!("{}\n", format!("✔ {title}").green().bold()));
+                out.push_str(&format!(
+                    "{}\n",
+                    wrap(&format!("✔ {title}"), width, "").green().bold()
+                ));
                 out.push_str(&format!("{}\n", wrap(text.get(lang), width, "")));
                 if let Some(c) = customer {
                     out.push_str(&format!("\n{}\n", m(Msg::TellCustomer).bold()));
@@ -375,7 +378,10 @@ pub fn run_text_with(
                 Ending::NeedsInput => m(Msg::NeedsInputTitle),
                 _ => m(Msg::StoppedTitle),
             };
-            out.push_str(&format!("{}\n", format!("■ {title}").cyan().bold()));
+            out.push_str(&format!(
+                "{}\n",
+                wrap(&format!("■ {title}"), width, "").cyan().bold()
+            ));
             // What the step asks to do, safety first, before the question.
             if ending == Ending::NeedsInput {
                 if let Some(c) = step.caution(lang) {

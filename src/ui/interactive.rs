@@ -68,6 +68,12 @@ pub fn render_config(color: bool, answer_on_new_line: bool) -> RenderConfig<'sta
         Styled::new("✓")
     };
     c.canceled_prompt_indicator = Styled::new("");
+    // inquire's "#" before a validation message means nothing to a cashier.
+    c.error_message.prefix = if color {
+        Styled::new("⚠").with_fg(inquire::ui::Color::LightRed)
+    } else {
+        Styled::new("⚠")
+    };
     c.answer_from_new_line = answer_on_new_line;
     c.scroll_up_prefix = Styled::new("↑");
     c.scroll_down_prefix = Styled::new("↓");
@@ -710,7 +716,7 @@ impl Answerer for Interactive {
         Ok(())
     }
 
-    fn show_code(&mut self, code: &Code, lang: Lang) {
+    fn show_code(&mut self, code: &Code, lang: Lang, brief: bool) {
         let screen = Screen::now();
         let w = Some(screen.width);
         let title = format!(
@@ -720,6 +726,9 @@ impl Answerer for Interactive {
         );
         eprintln!();
         eprintln!("{}", term::wrap(&title, w, "").bold());
+        if brief {
+            return;
+        }
         let (head, text) = match &code.customer {
             Some(c) => (Msg::TellCustomer, c.get(lang)),
             None => (Msg::CodeDo, code.action.get(lang)),

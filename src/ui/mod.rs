@@ -81,7 +81,7 @@ pub trait Answerer {
     }
 
     /// A response code was typed: what it means, from the code table.
-    fn show_code(&mut self, _code: &crate::rules::Code, _lang: Lang) {}
+    fn show_code(&mut self, _code: &crate::rules::Code, _lang: Lang, _brief: bool) {}
 }
 
 /// Answers only from `--answers`/`--answer`; never prompts, never waits.
