@@ -227,6 +227,7 @@ messages! {
     LogSaved => "Session log: {path}", "会话记录：{path}";
     QuitSaved => "Stopped before an outcome. The session log keeps every step.", "在得出结论前停止。会话记录保存了每一步。";
     Interrupted => "Interrupted. The session log keeps every step answered so far.", "已中断。会话记录保存了已回答的每一步。";
+    PickStopped => "Stopped: nothing was started.", "已停止：还没有开始任何检查。";
     PendingAt => "No answer for `{node}`: {prompt}", "没有为 `{node}` 提供答案：{prompt}";
     ValidAnswers => "Valid answers: {list}", "有效答案：{list}";
     GiveAnswer => "Give one with --answer {node}=VALUE", "可用 --answer {node}=答案 提供";

@@ -401,7 +401,7 @@ pub fn text(r: &Report, lang: Lang) -> String {
             out.push_str(&format!(
                 "  {}{colon}{}\n",
                 f.label,
-                f.value.as_deref().unwrap_or(m(Msg::NotKnown))
+                f.shown(lang).as_deref().unwrap_or(m(Msg::NotKnown))
             ));
         }
     }
@@ -474,7 +474,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
             out.push_str(&format!(
                 "| {} | {} |\n",
                 md(&f.label),
-                md(f.value.as_deref().unwrap_or(m(Msg::NotKnown)))
+                md(f.shown(lang).as_deref().unwrap_or(m(Msg::NotKnown)))
             ));
         }
         out.push('\n');

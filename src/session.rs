@@ -103,6 +103,27 @@ pub struct FactValue {
     pub value: Option<String>,
 }
 
+impl FactValue {
+    /// The value as a person reads it (`wifi` → "Wi-Fi"), or `None`.
+    pub fn shown(&self, lang: crate::i18n::Lang) -> Option<String> {
+        use crate::i18n::Msg;
+        let v = self.value.as_deref()?;
+        if self.fact == "connection" {
+            let msg = match v {
+                "wifi" => Some(Msg::ConnWifi),
+                "mobile" => Some(Msg::ConnMobile),
+                "ethernet" => Some(Msg::ConnEthernet),
+                "base" => Some(Msg::ConnBase),
+                _ => None,
+            };
+            if let Some(m) = msg {
+                return Some(m.get(lang).to_owned());
+            }
+        }
+        Some(v.to_owned())
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

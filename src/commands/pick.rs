@@ -130,6 +130,9 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
             .with_scorer(&scorer)
             .with_page_size(page)
             .with_formatter(&|o| {
+                if o.value.id.is_none() {
+                    return String::new();
+                }
                 o.value
                     .label
                     .lines()
@@ -146,9 +149,16 @@ pub fn pick(ctx: &Ctx) -> Result<u8> {
                     ..RunArgs::default()
                 },
             ),
-            // "No match": ask again.
-            Ok(PickItem { id: None, .. }) => continue,
-            Err(inquire::InquireError::OperationInterrupted) => Ok(130),
+            // "No match": ask again, without leaving it on the screen as
+            // if it were an answer.
+            Ok(PickItem { id: None, .. }) => {
+                crate::ui::interactive::erase_rows(term::rows(question, screen.width));
+                continue;
+            }
+            Err(inquire::InquireError::OperationInterrupted) => {
+                super::print_err(Msg::PickStopped.get(lang));
+                Ok(130)
+            }
             Err(inquire::InquireError::OperationCanceled) => Ok(0),
             Err(e) => Err(anyhow!("the terminal prompt failed: {e}")),
         };

@@ -340,7 +340,7 @@ pub fn run_text_with(
                     Some(r) => {
                         out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
                         for fact in &r.facts {
-                            let line = match &fact.value {
+                            let line = match &fact.shown(lang) {
                                 Some(v) => format!("  ✓ {}{}{v}", fact.label, m(Msg::Colon)),
                                 None => format!("  □ {}", fact.label),
                             };

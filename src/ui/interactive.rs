@@ -156,7 +156,7 @@ impl Screen {
 
 /// Removes the `rows` lines a cancelled prompt leaves behind (inquire
 /// leaves its question there when Esc is pressed).
-fn erase_rows(rows: usize) {
+pub fn erase_rows(rows: usize) {
     use std::io::{IsTerminal, Write};
     let mut err = std::io::stderr();
     if rows > 0 && err.is_terminal() {
