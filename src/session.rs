@@ -492,3 +492,31 @@ mod tests {
         assert!(read_events("garbage\n{}\n").is_err());
     }
 }
+
+#[cfg(test)]
+mod fact_value_tests {
+    use super::FactValue;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_connection_reads_in_words_other_facts_as_kept() {
+        let f = |fact: &str, v: &str| FactValue {
+            fact: fact.into(),
+            label: String::new(),
+            value: Some(v.into()),
+        };
+        assert_eq!(
+            f("connection", "wifi").shown(Lang::Zh).unwrap(),
+            "Wi-Fi 无线网络"
+        );
+        assert_eq!(
+            f("connection", "ethernet").shown(Lang::En).unwrap(),
+            "A network cable to the terminal"
+        );
+        assert_eq!(
+            f("connection", "unknown").shown(Lang::En).unwrap(),
+            "unknown"
+        );
+        assert_eq!(f("mid", "wifi").shown(Lang::En).unwrap(), "wifi");
+    }
+}

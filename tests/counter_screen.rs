@@ -498,8 +498,8 @@ fn back_and_forward_over_a_done_reset_does_not_undo_it() {
     s.wait_for("Does it connect now?");
     s.send(ESC); // back to the question before the reset
     s.send(ENTER); // Yes again (preselected)
-    // The reset was done: it is not asked again (had it been, these keys
-    // would confirm it a second time, or with Enter alone skip it).
+                   // The reset was done: it is not asked again (had it been, these keys
+                   // would confirm it a second time, or with Enter alone skip it).
     s.wait_for("Does it connect now?");
     s.send(DOWN);
     s.send(ENTER); // No → the vendor

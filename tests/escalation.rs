@@ -110,6 +110,29 @@ fn report_command_prints_the_same_report() {
 }
 
 #[test]
+fn a_chinese_session_is_reported_in_chinese_unless_asked_otherwise() {
+    let env = Env::new();
+    set_profile(&env, FULL);
+    let (v, written) = escalate(&env, "zh");
+    let log = v["log"].as_str().unwrap();
+    // No --lang: the session's own language, the very report it wrote.
+    let a = env
+        .cmd()
+        .args(["report", log, "--format", "markdown"])
+        .assert()
+        .code(0);
+    assert_eq!(stdout(&a), written);
+    assert!(written.contains("问题上报报告"), "{written}");
+    // --lang wins.
+    let a = env
+        .cmd()
+        .args(["--lang", "en", "report", log, "--format", "markdown"])
+        .assert()
+        .code(0);
+    assert!(!stdout(&a).contains("问题上报报告"), "{}", stdout(&a));
+}
+
+#[test]
 fn reports_never_overwrite_each_other() {
     let env = Env::new();
     let mut paths = std::collections::BTreeSet::new();
