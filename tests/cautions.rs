@@ -186,6 +186,51 @@ fn every_caution_is_in_every_checklist_format() {
     }
 }
 
+/// What an escalation tells the person to do before calling (the sale cut
+/// off, the voice-authorisation number, stop using it) is on paper whole,
+/// not only its first sentence.
+#[test]
+fn every_escalation_text_is_whole_on_every_checklist() {
+    let env = Env::new();
+    let rules = rules();
+    for lang in [Lang::En, Lang::Zh] {
+        for tree in rules.trees() {
+            let texts: Vec<String> = tree
+                .nodes
+                .iter()
+                .filter_map(|n| match &n.body {
+                    Body::Escalate { text, .. } => Some(text.get(lang).to_owned()),
+                    _ => None,
+                })
+                .collect();
+            if texts.is_empty() {
+                continue;
+            }
+            for format in ["text", "markdown", "html"] {
+                let a = env
+                    .cmd()
+                    .args(["--lang", lang.code(), "checklist", &tree.id])
+                    .args(["--format", format, "--width", "42"])
+                    .assert()
+                    .success();
+                let page = squash(&stdout(&a))
+                    .replace("&#x27;", "'")
+                    .replace("&quot;", "\"")
+                    .replace("&#x2f;", "/")
+                    .replace('\\', "");
+                for text in &texts {
+                    let want = squash(text).replace('\\', "");
+                    assert!(
+                        page.contains(&want),
+                        "{} ({lang:?}, {format}): {text:?} missing",
+                        tree.id
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn the_keep_selling_box_keeps_its_caution() {
     let env = Env::new();

@@ -205,7 +205,9 @@ pub fn build(
     let mut groups: Vec<(Option<String>, Option<Via>, Vec<&Node>)> = Vec::new();
     match start.map(|s| &s.body) {
         Some(Body::Choice { choices, .. }) if routine => {
-            let mut placed: Vec<&str> = vec![tree.start.as_str()];
+            // A set: a routine with thousands of steps is placed in linear time.
+            let mut placed: std::collections::HashSet<&str> =
+                std::collections::HashSet::from([tree.start.as_str()]);
             for c in choices {
                 let reachable = reach(tree, &c.next);
                 let nodes: Vec<&Node> = tree
@@ -250,11 +252,12 @@ pub fn build(
                 node: target.into(),
                 party: party.id(),
                 party_name: party.name(lang),
-                // A stop-now caution (swollen battery) must reach the paper
-                // too, whole: it is what to do before calling.
+                // A stop-now caution (swollen battery) and the whole text
+                // reach the paper: what to do before calling (the sale cut
+                // off, the voice-authorisation number) is in it.
                 text: match node.and_then(|n| n.caution.as_ref()) {
-                    Some(c) => format!("{} {}", c.get(lang), first_sentence(text.get(lang))),
-                    None => first_sentence(text.get(lang)),
+                    Some(c) => format!("{} {}", c.get(lang), text.get(lang)),
+                    None => text.get(lang).to_owned(),
                 },
             },
             Some(Body::Link { tree: t }) => Then::Link {
@@ -567,7 +570,9 @@ pub fn markdown(c: &Checklist) -> String {
         out.push_str(&format!("{}\n\n", md_escape(s)));
     }
     if let Some(f) = &c.fallback {
-        out.push_str(&format!("> **{}**\n", m(Msg::ClKeepSelling)));
+        // Each part of the box its own paragraph (consecutive quoted lines
+        // would run into one).
+        out.push_str(&format!("> **{}**\n>\n", m(Msg::ClKeepSelling)));
         if let Some(caution) = &c.fallback_caution {
             out.push_str(&format!(
                 "> **{}** {}\n>\n",
@@ -583,7 +588,16 @@ pub fn markdown(c: &Checklist) -> String {
             md_escape(s.title.as_deref().unwrap_or(&m(Msg::ClSteps)))
         ));
         for i in &s.items {
+            // The caution first, as on the text and HTML checklists: it is
+            // read before the action is done.
             let mut text = Vec::new();
+            if let Some(c) = &i.caution {
+                text.push(format!(
+                    "**{}** {}",
+                    md_escape(m(Msg::ClCaution).trim_end()),
+                    md_escape(c)
+                ));
+            }
             if let Some(a) = &i.action {
                 text.push(md_escape(a));
             }
@@ -591,13 +605,6 @@ pub fn markdown(c: &Checklist) -> String {
                 text.push(format!("**{}**", md_escape(q)));
             }
             out.push_str(&format!("- [ ] **{}.** {}\n", i.number, text.join(" ")));
-            if let Some(c) = &i.caution {
-                out.push_str(&format!(
-                    "  - **{}** {}\n",
-                    md_escape(m(Msg::ClCaution).trim_end()),
-                    md_escape(c)
-                ));
-            }
             if i.destructive {
                 out.push_str(&format!("  - **{}**\n", md_escape(&m(Msg::ClDestructive))));
             }
