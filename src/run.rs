@@ -472,10 +472,8 @@ fn recall(events: &[Event], walk: &Walk) -> (HashMap<String, Answer>, HashSet<St
                     }
                 }
             }
-            Event::Decision { node, done, .. } => {
-                if *done {
-                    confirmed.insert(node.clone());
-                }
+            Event::Decision { node, done, .. } if *done => {
+                confirmed.insert(node.clone());
             }
             _ => {}
         }
