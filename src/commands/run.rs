@@ -257,11 +257,9 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         }
         if let (Some(p), Ending::Quit | Ending::Interrupted) = (session.log.path(), ending) {
             let cmd = resume_command(ctx, p, dirs.as_ref().ok());
-            text.push_str(&format!(
-                "{}\n{}\n",
-                Msg::ResumeHint.get(lang),
-                crate::term::wrap(&cmd, width, "  ")
-            ));
+            // One line, never wrapped: a command broken over two lines
+            // does not paste.
+            text.push_str(&format!("{}\n  {cmd}\n", Msg::ResumeHint.get(lang)));
         }
         if interactive {
             text.insert(0, '\n');

@@ -340,11 +340,16 @@ pub fn run_text_with(
                     Some(r) => {
                         out.push_str(&format!("\n{}\n", m(Msg::HaveReady).bold()));
                         for fact in &r.facts {
-                            let line = match &fact.shown(lang) {
-                                Some(v) => format!("  ✓ {}{}{v}", fact.label, m(Msg::Colon)),
-                                None => format!("  □ {}", fact.label),
+                            let (mark, line) = match &fact.shown(lang) {
+                                Some(v) => ("  ✓ ", format!("{}{}{v}", fact.label, m(Msg::Colon))),
+                                None => ("  □ ", fact.label.clone()),
                             };
-                            out.push_str(&format!("{}\n", wrap(&line, width, "")));
+                            // Wrapped lines hang under the text, not the mark.
+                            let line = match width {
+                                Some(w) => crate::term::fit(&line, w, mark, "    "),
+                                None => format!("{mark}{line}"),
+                            };
+                            out.push_str(&format!("{line}\n"));
                         }
                         let tried: Vec<_> = r.steps.iter().filter(|s| s.answer.is_some()).collect();
                         if have_ready.contains(&Fact::Tried) && !tried.is_empty() {
