@@ -15,6 +15,8 @@ pub mod builtin;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+#[doc(hidden)]
+pub mod gen;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzz;

@@ -179,10 +179,17 @@ fn mermaid_text(s: &str) -> String {
 }
 
 pub fn mermaid(tree: &Tree, rules: &RuleSet, lang: Lang) -> String {
+    // Node ids to Mermaid's short ids, looked up once each (a scan per edge
+    // made a 10 000-node tree quadratic).
+    let short: std::collections::HashMap<&str, usize> = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
     let id_of = |id: &str| {
-        tree.nodes
-            .iter()
-            .position(|n| n.id == id)
+        short
+            .get(id)
             .map_or_else(|| "missing".to_owned(), |i| format!("n{i}"))
     };
     // The front matter is YAML: a single-quoted scalar takes any text

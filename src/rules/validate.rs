@@ -2,7 +2,7 @@
 //! links between trees, and translations. The loader already checked each
 //! file and each node on its own.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{Body, NodeKind, RuleSet, Tree};
 use crate::diag::{did_you_mean, Diagnostic};
@@ -212,24 +212,24 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
         }
     }
     // Walk backwards from the outcomes: a reachable node that no outcome can
-    // be reached from is a trap (an endless loop for the person).
-    let mut ends: HashSet<&str> = tree
+    // be reached from is a trap (an endless loop for the person). One pass
+    // over the reversed edges: linear in the tree's size.
+    let mut into: HashMap<&str, Vec<&str>> = HashMap::new();
+    for node in &tree.nodes {
+        for e in node.edges() {
+            into.entry(e.target).or_default().push(node.id.as_str());
+        }
+    }
+    let mut ends: HashSet<&str> = HashSet::new();
+    let mut queue: Vec<&str> = tree
         .nodes
         .iter()
         .filter(|n| n.is_outcome())
         .map(|n| n.id.as_str())
         .collect();
-    loop {
-        let before = ends.len();
-        for node in &tree.nodes {
-            if !ends.contains(node.id.as_str())
-                && node.edges().iter().any(|e| ends.contains(e.target))
-            {
-                ends.insert(node.id.as_str());
-            }
-        }
-        if ends.len() == before {
-            break;
+    while let Some(id) = queue.pop() {
+        if ends.insert(id) {
+            queue.extend(into.get(id).into_iter().flatten().copied());
         }
     }
     for node in &tree.nodes {
