@@ -199,7 +199,9 @@ fn the_fallback_comes_before_the_first_long_step() {
         let en = text.en.to_lowercase();
         let zh = text.zh.clone().unwrap_or_default();
         if *id == "printer" {
-            // Cards still work: the fallback is that a sale without a receipt stands.
+            // Cards still work: the fallback is that a sale without a receipt
+            // stands — but only one the screen showed approved; otherwise the
+            // last-transaction record comes first.
             assert!(
                 en.contains("valid") && en.contains("do not run it again"),
                 "{id}: {en}"
@@ -208,6 +210,19 @@ fn the_fallback_comes_before_the_first_long_step() {
                 zh.contains("有效") && zh.contains("不要重新刷卡"),
                 "{id}: {zh}"
             );
+            let sentence = |t: &str, word: &str| {
+                t.split(['.', '。'])
+                    .find(|s| s.contains(word))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(sentence(&en, "valid").contains("approved"), "{id}: {en}");
+            assert!(sentence(&zh, "有效").contains("交易成功"), "{id}: {zh}");
+            assert!(
+                en.contains("last-transaction record") && en.contains("before charging"),
+                "{id}: {en}"
+            );
+            assert!(zh.contains("最后一笔交易记录"), "{id}: {zh}");
             continue;
         }
         assert!(

@@ -786,6 +786,67 @@ fn typed_codes_say_what_happened_to_the_money() {
     }
 }
 
+/// A second QR attempt, a second void and a sale without a slip are each
+/// checked before anything is taken or run again (issue: qr-payment
+/// `new-attempt`, refund `void-retype`, printer `keep-selling`), as the
+/// person reads it on screen and on paper.
+#[test]
+fn second_attempts_are_checked_before_the_next() {
+    for b in books() {
+        let (query, what_says, approved, record) = match b.lang {
+            Lang::En => (
+                "query this new attempt's order",
+                "What does the terminal say?",
+                "showed it approved",
+                "last-transaction record",
+            ),
+            Lang::Zh => (
+                "查询这一次的订单",
+                "POS机显示什么？",
+                "交易成功",
+                "最后一笔交易记录",
+            ),
+        };
+        let mut qr = 0;
+        for p in b.paths("qr-payment") {
+            let seen: Vec<&Seen> = b.seen(p).collect();
+            if let Some(i) = seen
+                .iter()
+                .position(|s| s.id == "new-attempt" && s.answer == "no")
+            {
+                qr += 1;
+                let next = seen.get(i + 1).expect("a step after a failed attempt");
+                assert_eq!(next.id, "new-attempt-status");
+                assert!(next.text.contains(query), "{}", next.text);
+                assert!(next.paper.contains(query), "{}", next.paper);
+            }
+        }
+        // A failed second void comes back to void-failed, a node the path
+        // enumeration has already seen (it walks loops once): walked here.
+        let base = ["card", "today", "no", "not-found", "typo", "no"];
+        let j = json_after("refund", &base, b.lang);
+        assert_eq!(j["pending"]["node"], "void-failed", "{j}");
+        assert!(j["pending"]["prompt"].as_str().unwrap().contains(what_says));
+        let j = json_after("refund", &[&base[..], &["no-answer"]].concat(), b.lang);
+        assert_eq!(j["pending"]["node"], "check-record", "{j}");
+        let may = match b.lang {
+            Lang::En => "may still have gone through",
+            Lang::Zh => "可能已经成功",
+        };
+        assert!(
+            j["pending"]["caution"].as_str().unwrap().contains(may),
+            "{j}"
+        );
+        for p in b.paths("printer") {
+            let first = b.seen(p).next().unwrap();
+            for t in [&first.text, &first.paper] {
+                assert!(t.contains(approved) && t.contains(record), "printer: {t}");
+            }
+        }
+        assert!(qr > 0);
+    }
+}
+
 // ---------------------------------------------------------------------
 // A card or QR sale is never refunded in cash.
 // ---------------------------------------------------------------------
