@@ -847,6 +847,52 @@ fn second_attempts_are_checked_before_the_next() {
     }
 }
 
+/// A terminal that is on (screen-keys) is never forced off before the person
+/// has said no update is running — a dark screen cannot show one — and has
+/// read that an update must never be switched off (domain.md S5).
+#[test]
+fn a_hard_restart_never_interrupts_an_update() {
+    for b in books() {
+        let never = match b.lang {
+            Lang::En => "Never switch the terminal off during an update",
+            Lang::Zh => "更新过程中切勿关机",
+        };
+        let mut restarts = 0;
+        for p in b.paths("screen-keys") {
+            let seen: Vec<&Seen> = b.seen(p).collect();
+            let Some(i) = seen
+                .iter()
+                .position(|s| s.tree == "screen-keys" && s.id == "hard-restart")
+            else {
+                continue;
+            };
+            restarts += 1;
+            let names = || seen.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+            assert!(
+                seen[..i].iter().any(|s| matches!(
+                    (s.id.as_str(), s.answer.as_str()),
+                    ("busy-update", "no") | ("dark-update", "yes")
+                )),
+                "a hard restart without asking about an update: {:?}",
+                names()
+            );
+            assert!(
+                seen[..i].iter().any(|s| s.text.contains(never)),
+                "the update rule is not on screen before the hard restart: {:?}",
+                names()
+            );
+        }
+        assert!(restarts > 0);
+        // A dark screen asks first; on paper too.
+        let dark = b
+            .steps
+            .iter()
+            .find(|s| s.name == "screen-keys/dark-update")
+            .expect("the question is on some path");
+        assert!(dark.paper.contains(never), "{}", dark.paper);
+    }
+}
+
 // ---------------------------------------------------------------------
 // A card or QR sale is never refunded in cash.
 // ---------------------------------------------------------------------
