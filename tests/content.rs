@@ -587,8 +587,26 @@ fn outages_link_into_the_trees_they_lead_to() {
     assert!(links("service-outage").contains("no-network"));
     assert!(links("power-outage").contains("no-network"));
     assert!(links("transaction-failed").contains("deactivated"));
-    assert!(links("no-network").contains("service-outage"));
     assert!(links("no-power").contains("power-outage"));
+    // "Other terminals fail too" is handled inside no-network: a link to
+    // service-outage, whose "only this terminal" leads back to no-network's
+    // start, made a loop (keep-selling and mid-sale asked again).
+    for (from, back) in [
+        ("no-network", "no-network"),
+        ("service-outage", "service-outage"),
+    ] {
+        let mut todo: Vec<String> = links(from).into_iter().collect();
+        let mut seen = HashSet::new();
+        while let Some(t) = todo.pop() {
+            assert_ne!(t, back, "{from} hands over to a tree that leads back to it");
+            if seen.insert(t.clone()) {
+                todo.extend(links(&t));
+            }
+        }
+    }
+    let tree = rules.tree("no-network").unwrap();
+    let provider = tree.node("other-terminals").unwrap();
+    assert!(matches!(&provider.body, Body::Check { yes, .. } if yes == "provider-notice"));
 }
 
 #[test]
@@ -666,4 +684,24 @@ fn every_route_reads_well_on_paper() {
         }
     }
     assert!(routes_seen >= 20, "{routes_seen}");
+}
+
+/// Every built-in shared check is used by a built-in tree: a check left
+/// behind goes stale (the old `battery-reseat` lacked the swollen-battery
+/// stop that `no-power/battery-reseat` has) while packs can still use it.
+#[test]
+fn every_shared_check_is_used() {
+    let rules = rules();
+    let used: HashSet<&str> = rules
+        .trees()
+        .iter()
+        .flat_map(|t| &t.nodes)
+        .filter_map(|n| match &n.body {
+            Body::Check { uses: Some(u), .. } => Some(u.as_str()),
+            _ => None,
+        })
+        .collect();
+    for id in rules.checks.keys() {
+        assert!(used.contains(id.as_str()), "shared check `{id}` is unused");
+    }
 }
