@@ -705,3 +705,34 @@ fn every_shared_check_is_used() {
         assert!(used.contains(id.as_str()), "shared check `{id}` is unused");
     }
 }
+
+/// Printed checklists read cleanly in both languages: no label quoted twice
+/// (如果““终端未激活”…”), and the keep-selling box does not open with its own
+/// heading again.
+#[test]
+fn checklists_read_cleanly() {
+    use posdoctor::i18n::{Lang, Msg};
+    use posdoctor::render::checklist;
+    let rules = rules();
+    for tree in rules.trees() {
+        for lang in [Lang::En, Lang::Zh] {
+            let c = checklist::build(&rules, tree, lang, "2026-01-01", None);
+            let paper = checklist::text(&c, 200);
+            for doubled in ["““", "””", "“\"", "\"”"] {
+                assert!(!paper.contains(doubled), "{} ({lang:?}): {paper}", tree.id);
+            }
+            if let Some(f) = &c.fallback {
+                let heading = Msg::ClKeepSelling.get(lang).to_lowercase();
+                let lead = f
+                    .split_once([':', '：'])
+                    .map_or("", |(l, _)| l)
+                    .to_lowercase();
+                assert!(
+                    !(lead.chars().count() <= 24 && lead.starts_with(&heading)),
+                    "{} ({lang:?}): the box repeats its heading: {f}",
+                    tree.id
+                );
+            }
+        }
+    }
+}
