@@ -207,13 +207,16 @@ pub fn route_for<'n>(
     if let Some(r) = routes.iter().find(|r| r.is_match(answer)) {
         return Some(r);
     }
-    let words = crate::rules::answer_words(answer);
-    let agreed = |code_like: bool| -> Option<Option<&'n crate::rules::Route>> {
+    let codes = crate::rules::code_words(answer);
+    let others: Vec<String> = crate::rules::answer_words(answer)
+        .into_iter()
+        .filter(|w| !crate::rules::is_code_word(w))
+        .collect();
+    // The route every word that matches one agrees on: `Some(None)` when
+    // they disagree, `None` when no word matches.
+    let agreed = |words: &[String]| -> Option<Option<&'n crate::rules::Route>> {
         let mut found: Option<&crate::rules::Route> = None;
-        for w in words
-            .iter()
-            .filter(|w| crate::rules::is_code_word(w) == code_like)
-        {
+        for w in words {
             if let Some(r) = routes.iter().find(|r| r.is_match(w)) {
                 match found {
                     Some(f) if !std::ptr::eq(f, r) => return Some(None),
@@ -223,9 +226,9 @@ pub fn route_for<'n>(
         }
         found.map(Some)
     };
-    match agreed(true) {
+    match agreed(&codes) {
         Some(r) => r,
-        None => agreed(false).flatten(),
+        None => agreed(&others).flatten(),
     }
 }
 
@@ -535,6 +538,10 @@ mod tests {
         // No code: the words, when they agree.
         assert_eq!(next("NO LINE"), Some("timeout"));
         assert_eq!(next("0051"), None);
+        // A date, a time or an amount names no code.
+        assert_eq!(next("2024-11-23"), None);
+        assert_eq!(next("12:51"), None);
+        assert_eq!(next("51.00"), None);
         assert_eq!(next("something else"), None);
     }
 

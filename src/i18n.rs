@@ -324,6 +324,7 @@ messages! {
     ClIfNo => "If no", "如果否";
     ClIfSkip => "If you don't do it", "如果不执行";
     ClIfChoice => "If “{label}”", "如果“{label}”";
+    ClIfChoiceQuoting => "If {label}", "如果{label}";
     ClIfMatches => "If it is {list}", "如果是 {list}";
     ClOtherwise => "Otherwise", "其他情况";
     ClThen => "Then", "然后";

@@ -15,11 +15,11 @@ pub mod builtin;
 pub mod cli;
 pub mod commands;
 pub mod diag;
-#[doc(hidden)]
-pub mod gen;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzz;
+#[doc(hidden)]
+pub mod gen;
 pub mod i18n;
 pub mod input;
 pub mod localtime;

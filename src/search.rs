@@ -76,6 +76,11 @@ const TYPOS: &[(&str, &str)] = &[
     ("付款玛", "付款码"),
     ("二唯码", "二维码"),
     ("刷咔", "刷卡"),
+    // 反映 ("to report") for 反应 ("response") only where it cannot be
+    // meant: 顾客反映… stays as it is.
+    ("没反映", "没反应"),
+    ("无反映", "无反应"),
+    ("不反映", "不反应"),
 ];
 
 /// Characters that carry no meaning in a cashier's sentence (particles,

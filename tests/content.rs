@@ -199,7 +199,9 @@ fn the_fallback_comes_before_the_first_long_step() {
         let en = text.en.to_lowercase();
         let zh = text.zh.clone().unwrap_or_default();
         if *id == "printer" {
-            // Cards still work: the fallback is that a sale without a receipt stands.
+            // Cards still work: the fallback is that a sale without a receipt
+            // stands — but only one the screen showed approved; otherwise the
+            // last-transaction record comes first.
             assert!(
                 en.contains("valid") && en.contains("do not run it again"),
                 "{id}: {en}"
@@ -208,6 +210,19 @@ fn the_fallback_comes_before_the_first_long_step() {
                 zh.contains("有效") && zh.contains("不要重新刷卡"),
                 "{id}: {zh}"
             );
+            let sentence = |t: &str, word: &str| {
+                t.split(['.', '。'])
+                    .find(|s| s.contains(word))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(sentence(&en, "valid").contains("approved"), "{id}: {en}");
+            assert!(sentence(&zh, "有效").contains("交易成功"), "{id}: {zh}");
+            assert!(
+                en.contains("last-transaction record") && en.contains("before charging"),
+                "{id}: {en}"
+            );
+            assert!(zh.contains("最后一笔交易记录"), "{id}: {zh}");
             continue;
         }
         assert!(
@@ -262,8 +277,26 @@ fn double_charge_check_comes_before_any_retry() {
             }
         }
     }
-    // Codes that mean "no answer" or "maybe sent twice" lead to the check too.
-    for code in ["91", "94", "96", "timeout", "none"] {
+    // Codes that mean "no answer" or "maybe sent twice", and the terminals'
+    // connection messages, lead to the check too.
+    for code in [
+        "91",
+        "94",
+        "96",
+        "timeout",
+        "none",
+        "无",
+        "通讯失败",
+        "连接主机失败",
+        "网络未连接",
+        "网络异常",
+        "COMM ERROR",
+        "CONNECTION ERROR",
+        "TCP/IP ERROR",
+        "NO LINE",
+        "交易失败，请重试",
+        "系统繁忙",
+    ] {
         let mut w = Walk::start(&rules, "transaction-failed").unwrap();
         w.answer_str("continue").unwrap();
         w.answer_str("code").unwrap();
@@ -289,7 +322,14 @@ fn transaction_failed_routes_codes() {
     // screen wording for them (domain.md, issue 10 S3).
     for (typed, node) in [
         ("00", "approved"),
+        ("08", "approved"),
+        ("11", "approved"),
+        ("16", "approved"),
+        ("Y1", "approved"),
+        ("y3", "approved"),
+        ("10", "approved-partial"),
         ("A2", "approved-defect"),
+        ("A6", "approved-defect"),
         ("交易成功，请向发卡行确认", "approved-defect"),
         ("51", "declined-funds"),
         ("余额不足", "declined-funds"),
@@ -345,6 +385,7 @@ fn transaction_failed_routes_codes() {
         ("64", "refund/paid-how"),
         ("X9", "unknown-code"),
         ("not permitted", "unknown-code"),
+        ("交易失败", "unknown-code"),
     ] {
         assert_eq!(next_after(typed), node, "{typed}");
     }
@@ -371,6 +412,66 @@ fn every_code_of_the_table_is_routed() {
             };
             assert_ne!(at, "unknown-code", "{} ({typed})", code.code);
         }
+    }
+}
+
+/// Every code of the table that means the sale went through (owner
+/// `nobody`) says so in transaction-failed, never "unknown code" and never a
+/// step that could charge the card again.
+#[test]
+fn approved_codes_say_the_sale_went_through() {
+    let rules = rules();
+    let mut approved = 0;
+    for code in rules.codes.values() {
+        if code.owner != posdoctor::rules::Owner::Nobody {
+            continue;
+        }
+        approved += 1;
+        let mut w = Walk::start(&rules, "transaction-failed").unwrap();
+        w.answer_str("continue").unwrap();
+        w.answer_str("code").unwrap();
+        w.answer_str(&code.code).unwrap();
+        let State::Done(f) = w.state() else {
+            panic!("{}: a question after an approved code", code.code)
+        };
+        assert!(
+            ["approved", "approved-partial", "approved-defect"].contains(&f.node.id.as_str()),
+            "{} ends at {}",
+            code.code,
+            f.node.id
+        );
+    }
+    assert!(approved >= 11, "00, 08, 10, 11, 16, Y1, Y3, A2, A4, A5, A6");
+}
+
+/// An unknown code goes to the terminal's record before any new attempt
+/// (issue: "this attempt did not charge the card" was said unchecked).
+#[test]
+fn an_unknown_code_checks_the_record_first() {
+    let rules = rules();
+    let mut w = Walk::start(&rules, "transaction-failed").unwrap();
+    w.answer_str("continue").unwrap();
+    w.answer_str("code").unwrap();
+    w.answer_str("X9").unwrap();
+    assert_eq!(w.step().unwrap().node.id, "unknown-code");
+    w.answer_str("continue").unwrap();
+    let record = w.step().unwrap().node;
+    assert_eq!(record.id, "unknown-record");
+    let caution = record.caution.as_ref().unwrap();
+    assert!(caution.en.contains("Do not charge the card again"));
+    assert!(caution.zh.as_ref().unwrap().contains("不要再次刷卡"));
+    for (answer, next) in [
+        ("approved", "already-paid"),
+        ("not-approved", "other-card"),
+        ("cannot-tell", "confirm-with-acquirer"),
+    ] {
+        let mut w = w.clone();
+        w.answer_str(answer).unwrap();
+        let at = match w.state() {
+            State::Ask(s) => s.node.id.clone(),
+            State::Done(f) => f.node.id.clone(),
+        };
+        assert_eq!(at, next, "{answer}");
     }
 }
 
@@ -486,8 +587,26 @@ fn outages_link_into_the_trees_they_lead_to() {
     assert!(links("service-outage").contains("no-network"));
     assert!(links("power-outage").contains("no-network"));
     assert!(links("transaction-failed").contains("deactivated"));
-    assert!(links("no-network").contains("service-outage"));
     assert!(links("no-power").contains("power-outage"));
+    // "Other terminals fail too" is handled inside no-network: a link to
+    // service-outage, whose "only this terminal" leads back to no-network's
+    // start, made a loop (keep-selling and mid-sale asked again).
+    for (from, back) in [
+        ("no-network", "no-network"),
+        ("service-outage", "service-outage"),
+    ] {
+        let mut todo: Vec<String> = links(from).into_iter().collect();
+        let mut seen = HashSet::new();
+        while let Some(t) = todo.pop() {
+            assert_ne!(t, back, "{from} hands over to a tree that leads back to it");
+            if seen.insert(t.clone()) {
+                todo.extend(links(&t));
+            }
+        }
+    }
+    let tree = rules.tree("no-network").unwrap();
+    let provider = tree.node("other-terminals").unwrap();
+    assert!(matches!(&provider.body, Body::Check { yes, .. } if yes == "provider-notice"));
 }
 
 #[test]
@@ -503,5 +622,117 @@ fn every_path_counts() {
             tree.nodes.len(),
             n
         );
+    }
+}
+
+/// Every route of every built-in text node carries a label in both
+/// languages, so the printed checklist reads the label, never a pattern in
+/// words ("… or others") or a raw pattern.
+#[test]
+fn every_route_reads_well_on_paper() {
+    use posdoctor::i18n::Lang;
+    use posdoctor::render::checklist;
+    let rules = rules();
+    let mut routes_seen = 0;
+    for tree in rules.trees() {
+        let mut has_text = false;
+        for node in &tree.nodes {
+            let Body::Text { routes, .. } = &node.body else {
+                continue;
+            };
+            has_text = true;
+            for r in routes {
+                routes_seen += 1;
+                let l = r.label.as_ref().unwrap_or_else(|| {
+                    panic!("{}/{}: `{}` has no label", tree.id, node.id, r.pattern)
+                });
+                assert!(
+                    !l.en.trim().is_empty() && !l.lacks_zh(),
+                    "{}/{}: `{}`",
+                    tree.id,
+                    node.id,
+                    r.pattern
+                );
+            }
+        }
+        if !has_text {
+            continue;
+        }
+        for lang in [Lang::En, Lang::Zh] {
+            let c = checklist::build(&rules, tree, lang, "2026-01-01", None);
+            let paper = checklist::text(&c, 200);
+            for raw in [
+                "|",
+                ".*",
+                "(?",
+                "\\",
+                "?|",
+                "a2",
+                "a0",
+                "pin ?",
+                "or others",
+                "其他”",
+                "another answer the rules expect",
+                "规则中设定的其他答案",
+            ] {
+                assert!(
+                    !paper.contains(raw),
+                    "{} ({lang:?}): `{raw}` on paper",
+                    tree.id
+                );
+            }
+        }
+    }
+    assert!(routes_seen >= 20, "{routes_seen}");
+}
+
+/// Every built-in shared check is used by a built-in tree: a check left
+/// behind goes stale (the old `battery-reseat` lacked the swollen-battery
+/// stop that `no-power/battery-reseat` has) while packs can still use it.
+#[test]
+fn every_shared_check_is_used() {
+    let rules = rules();
+    let used: HashSet<&str> = rules
+        .trees()
+        .iter()
+        .flat_map(|t| &t.nodes)
+        .filter_map(|n| match &n.body {
+            Body::Check { uses: Some(u), .. } => Some(u.as_str()),
+            _ => None,
+        })
+        .collect();
+    for id in rules.checks.keys() {
+        assert!(used.contains(id.as_str()), "shared check `{id}` is unused");
+    }
+}
+
+/// Printed checklists read cleanly in both languages: no label quoted twice
+/// (如果““终端未激活”…”), and the keep-selling box does not open with its own
+/// heading again.
+#[test]
+fn checklists_read_cleanly() {
+    use posdoctor::i18n::{Lang, Msg};
+    use posdoctor::render::checklist;
+    let rules = rules();
+    for tree in rules.trees() {
+        for lang in [Lang::En, Lang::Zh] {
+            let c = checklist::build(&rules, tree, lang, "2026-01-01", None);
+            let paper = checklist::text(&c, 200);
+            for doubled in ["““", "””", "“\"", "\"”"] {
+                assert!(!paper.contains(doubled), "{} ({lang:?}): {paper}", tree.id);
+            }
+            if let Some(f) = &c.fallback {
+                let heading = Msg::ClKeepSelling.get(lang).to_lowercase();
+                let lead = f
+                    .split_once([':', '：'])
+                    .map_or("", |(l, _)| l)
+                    .to_lowercase();
+                assert!(
+                    !(lead.chars().count() <= 24 && lead.starts_with(&heading)),
+                    "{} ({lang:?}): the box repeats its heading: {f}",
+                    tree.id
+                );
+            }
+        }
     }
 }

@@ -28,6 +28,8 @@ struct Seen {
     /// `tree/node`: the same name whichever tree the walk started in.
     name: String,
     answer: String,
+    /// The node this answer leads to (`tree/node`; a link is followed).
+    to: String,
     /// Caution, action, question (as `run --json` prints it) and the chosen
     /// answer's words.
     text: String,
@@ -224,11 +226,16 @@ impl Builder {
             t.extend(step.action(lang).map(str::to_owned));
             t.push(prompt);
             t.extend(answer_label(step, &v.answer, lang));
+            let to = match w.history().get(i + 1) {
+                Some(n) => format!("{}/{}", n.step.tree.id, n.step.node.id),
+                None => format!("{}/{}", f.tree.id, f.node.id),
+            };
             self.book.steps.push(Seen {
                 tree: step.tree.id.clone(),
                 id: step.node.id.clone(),
                 name: format!("{}/{}", step.tree.id, step.node.id),
                 answer: v.answer.as_str().to_owned(),
+                to,
                 text: t.join("\n"),
                 paper: self
                     .paper
@@ -547,12 +554,14 @@ const NOT_PAID: &[&str] = &[
 fn checks_result(s: &Seen) -> bool {
     let a = s.answer.as_str();
     match (s.tree.as_str(), s.id.as_str()) {
-        ("transaction-failed", "last-transaction") => a == "not-approved",
-        // A typed code is the host's answer; the codes that mean "no
-        // answer" lead to last-transaction first (checked separately).
-        ("transaction-failed", "code") => true,
+        ("transaction-failed", "last-transaction" | "unknown-record") => a == "not-approved",
+        // A typed code the rules know is the host's answer; the codes that
+        // mean "no answer" lead to last-transaction first (checked
+        // separately). A code they do not know says nothing: it may even
+        // mean approved, so the record comes first.
+        ("transaction-failed", "code") => s.to != "transaction-failed/unknown-code",
         ("transaction-failed", "reversal-record") => true,
-        ("qr-payment", "order-status" | "wait-more") => a == "failed",
+        ("qr-payment", "order-status" | "wait-more" | "new-attempt-status") => a == "failed",
         ("qr-payment", "customer-record") => a == "not-paid",
         ("qr-payment", "scan-result") => matches!(a, "expired" | "balance" | "not-enabled"),
         ("qr-payment", "shop-code") => a != "paid-not-seen",
@@ -665,6 +674,222 @@ fn no_new_attempt_before_the_last_ones_result_is_checked() {
             found.contains_key(name),
             "no attempt detected at {name}: {found:?}"
         );
+    }
+}
+
+/// The `run --json` object after `answers` (in order) in `lang`.
+fn json_after(tree: &str, answers: &[&str], lang: Lang) -> serde_json::Value {
+    let rules = rules_ref();
+    let mut w = posdoctor::engine::Walk::start(rules, tree).unwrap();
+    for a in answers {
+        w.answer_str(a)
+            .unwrap_or_else(|e| panic!("{tree}: {answers:?}: {e}"));
+    }
+    let ending = match w.state() {
+        State::Ask(_) => Ending::NeedsInput,
+        State::Done(f) if f.is_resolved() => Ending::Resolved,
+        State::Done(_) => Ending::Escalated,
+    };
+    serde_json::to_value(run_json(
+        &w,
+        ending,
+        lang,
+        RunFiles::default(),
+        None,
+        vec![],
+    ))
+    .unwrap()
+}
+
+/// What a typed code leads the person to read (issue: an unknown code was
+/// read as "not charged", connection messages and approval codes as
+/// unknown).
+#[test]
+fn typed_codes_say_what_happened_to_the_money() {
+    let at_code = ["continue", "code"];
+    for lang in LANGS {
+        let (dont, record) = match lang {
+            Lang::En => ("Do not charge the card again", "last-transaction record"),
+            Lang::Zh => ("不要再次刷卡", "最后一笔交易记录"),
+        };
+        // Connection messages: the record first, with its caution.
+        for msg in [
+            "通讯失败",
+            "连接主机失败",
+            "网络未连接",
+            "网络异常",
+            "CONNECTION ERROR",
+            "TCP/IP ERROR",
+            "NO LINE",
+            "交易失败，请重试",
+            "系统繁忙",
+        ] {
+            let j = json_after("transaction-failed", &[&at_code[..], &[msg]].concat(), lang);
+            assert_eq!(j["pending"]["node"], "last-transaction", "{msg}");
+            let caution = j["pending"]["caution"].as_str().unwrap_or_default();
+            assert!(caution.contains(dont), "{msg}: {caution}");
+            assert!(j["pending"]["prompt"].as_str().unwrap().contains(record));
+        }
+        // An unknown code: never "not charged"; the record, with its caution.
+        let j = json_after(
+            "transaction-failed",
+            &[&at_code[..], &["X9", "continue"]].concat(),
+            lang,
+        );
+        assert_eq!(j["pending"]["node"], "unknown-record");
+        assert!(j["pending"]["caution"].as_str().unwrap().contains(dont));
+        assert!(j["pending"]["prompt"].as_str().unwrap().contains(record));
+        let told = j["steps"][3]["prompt"].as_str().unwrap();
+        let (wrong, right) = match lang {
+            Lang::En => (
+                ["did not charge", "not charged"],
+                "do not charge the card again",
+            ),
+            Lang::Zh => (["没有扣款", "没有被扣款"], "不要再次刷卡"),
+        };
+        assert!(
+            !has_any(told, &wrong) && told.contains(right),
+            "unknown-code: {told}"
+        );
+        // Approval codes: the sale went through; keep the slip.
+        let (went, again, slip) = match lang {
+            Lang::En => ("went through", "Do not charge again", "slip"),
+            Lang::Zh => ("交易已经成功", "不要再次收款", "签购单"),
+        };
+        for code in ["00", "08", "11", "16", "Y1", "Y3", "A2", "A4", "A5", "A6"] {
+            let j = json_after(
+                "transaction-failed",
+                &[&at_code[..], &[code]].concat(),
+                lang,
+            );
+            assert_eq!(j["outcome"], "resolved", "{code}");
+            let m = j["resolution"]["message"].as_str().unwrap();
+            assert!(
+                m.contains(went) && m.contains(again) && m.contains(slip),
+                "{code}: {m}"
+            );
+        }
+        let j = json_after(
+            "transaction-failed",
+            &[&at_code[..], &["10"]].concat(),
+            lang,
+        );
+        let m = j["resolution"]["message"].as_str().unwrap();
+        let (part, full) = match lang {
+            Lang::En => (
+                "Part of the sale went through",
+                "Do not run the full amount again",
+            ),
+            Lang::Zh => ("有一部分已经成功", "不要再按全额刷一次"),
+        };
+        assert!(m.contains(part) && m.contains(full), "10: {m}");
+    }
+}
+
+/// A second QR attempt, a second void and a sale without a slip are each
+/// checked before anything is taken or run again (issue: qr-payment
+/// `new-attempt`, refund `void-retype`, printer `keep-selling`), as the
+/// person reads it on screen and on paper.
+#[test]
+fn second_attempts_are_checked_before_the_next() {
+    for b in books() {
+        let (query, what_says, approved, record) = match b.lang {
+            Lang::En => (
+                "query this new attempt's order",
+                "What does the terminal say?",
+                "showed it approved",
+                "last-transaction record",
+            ),
+            Lang::Zh => (
+                "查询这一次的订单",
+                "POS机显示什么？",
+                "交易成功",
+                "最后一笔交易记录",
+            ),
+        };
+        let mut qr = 0;
+        for p in b.paths("qr-payment") {
+            let seen: Vec<&Seen> = b.seen(p).collect();
+            if let Some(i) = seen
+                .iter()
+                .position(|s| s.id == "new-attempt" && s.answer == "no")
+            {
+                qr += 1;
+                let next = seen.get(i + 1).expect("a step after a failed attempt");
+                assert_eq!(next.id, "new-attempt-status");
+                assert!(next.text.contains(query), "{}", next.text);
+                assert!(next.paper.contains(query), "{}", next.paper);
+            }
+        }
+        // A failed second void comes back to void-failed, a node the path
+        // enumeration has already seen (it walks loops once): walked here.
+        let base = ["card", "today", "no", "not-found", "typo", "no"];
+        let j = json_after("refund", &base, b.lang);
+        assert_eq!(j["pending"]["node"], "void-failed", "{j}");
+        assert!(j["pending"]["prompt"].as_str().unwrap().contains(what_says));
+        let j = json_after("refund", &[&base[..], &["no-answer"]].concat(), b.lang);
+        assert_eq!(j["pending"]["node"], "check-record", "{j}");
+        let may = match b.lang {
+            Lang::En => "may still have gone through",
+            Lang::Zh => "可能已经成功",
+        };
+        assert!(
+            j["pending"]["caution"].as_str().unwrap().contains(may),
+            "{j}"
+        );
+        for p in b.paths("printer") {
+            let first = b.seen(p).next().unwrap();
+            for t in [&first.text, &first.paper] {
+                assert!(t.contains(approved) && t.contains(record), "printer: {t}");
+            }
+        }
+        assert!(qr > 0);
+    }
+}
+
+/// A terminal that is on (screen-keys) is never forced off before the person
+/// has said no update is running — a dark screen cannot show one — and has
+/// read that an update must never be switched off (domain.md S5).
+#[test]
+fn a_hard_restart_never_interrupts_an_update() {
+    for b in books() {
+        let never = match b.lang {
+            Lang::En => "Never switch the terminal off during an update",
+            Lang::Zh => "更新过程中切勿关机",
+        };
+        let mut restarts = 0;
+        for p in b.paths("screen-keys") {
+            let seen: Vec<&Seen> = b.seen(p).collect();
+            let Some(i) = seen
+                .iter()
+                .position(|s| s.tree == "screen-keys" && s.id == "hard-restart")
+            else {
+                continue;
+            };
+            restarts += 1;
+            let names = || seen.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+            assert!(
+                seen[..i].iter().any(|s| matches!(
+                    (s.id.as_str(), s.answer.as_str()),
+                    ("busy-update", "no") | ("dark-update", "yes")
+                )),
+                "a hard restart without asking about an update: {:?}",
+                names()
+            );
+            assert!(
+                seen[..i].iter().any(|s| s.text.contains(never)),
+                "the update rule is not on screen before the hard restart: {:?}",
+                names()
+            );
+        }
+        assert!(restarts > 0);
+        // A dark screen asks first; on paper too.
+        let dark = b
+            .steps
+            .iter()
+            .find(|s| s.name == "screen-keys/dark-update")
+            .expect("the question is on some path");
+        assert!(dark.paper.contains(never), "{}", dark.paper);
     }
 }
 

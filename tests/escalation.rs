@@ -500,6 +500,8 @@ fn a_card_number_never_reaches_the_log_or_the_report() {
             "--answer",
             "code=card 4111 1111 1111 1111 fails",
             "--answer",
+            "unknown-record=not-approved",
+            "--answer",
             "other-card=no",
             "--answer",
             "connection-message=no",

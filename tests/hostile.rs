@@ -392,6 +392,8 @@ fn card_numbers_in_every_form_through_every_entry_are_never_kept() {
             .arg(format!("code=card {card} shown"))
             .args([
                 "--answer",
+                "unknown-record=not-approved",
+                "--answer",
                 "other-card=no",
                 "--answer",
                 "connection-message=no",
@@ -402,7 +404,7 @@ fn card_numbers_in_every_form_through_every_entry_are_never_kept() {
         let err = stderr(&a);
         assert!(err.contains("masked"), "{card}: {err}");
         // An answers file, YAML and JSON.
-        let file = env.write("answers.yaml", format!("what-happened: code\ncode: \"{card}\"\nother-card: 'no'\nconnection-message: 'no'\n"));
+        let file = env.write("answers.yaml", format!("what-happened: code\ncode: \"{card}\"\nunknown-record: not-approved\nother-card: 'no'\nconnection-message: 'no'\n"));
         let a = env
             .cmd()
             .args(["run", "transaction-failed", "--no-input", "--answers"])
@@ -520,6 +522,8 @@ fn a_card_number_in_a_hand_edited_profile_or_log_is_masked_on_the_way_out() {
         ])
         .arg(&log)
         .args([
+            "--answer",
+            "unknown-record=not-approved",
             "--answer",
             "other-card=no",
             "--answer",

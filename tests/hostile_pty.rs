@@ -27,6 +27,8 @@ fn a_card_typed_at_the_counter_is_never_kept() {
         ])
         .args([
             "--answer",
+            "unknown-record=not-approved",
+            "--answer",
             "other-card=no",
             "--answer",
             "connection-message=no",

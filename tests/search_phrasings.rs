@@ -123,6 +123,24 @@ const PHRASINGS: &[(&str, &str)] = &[
     ("asks to sign on every morning", "sign-on"),
     ("money didnt arrive in bank", "settlement"),
     ("terminal says tampered", "tamper"),
+    // A domain review's misses (rule review fixes).
+    ("可疑卡", "transaction-failed"),
+    ("顾客的钱被冻结了", "transaction-failed"),
+    ("重启", "software"),
+    ("一直重启", "software"),
+    ("pos机一直重启", "software"),
+    ("app keeps crashing", "software"),
+    ("keeps rebooting", "software"),
+    ("摔", "tamper"),
+    ("锁了", "tamper"),
+    ("pos机摔了一下就锁了", "tamper"),
+    ("装了东西", "maintenance"),
+    ("盗刷", "maintenance"),
+    ("微信支付失败", "qr-payment"),
+    ("扫码付款失败", "qr-payment"),
+    ("支付宝", "qr-payment"),
+    ("机器没反映", "screen-keys"),
+    ("机器没反应", "screen-keys"),
 ];
 
 /// Asserts that each query puts its tree first.

@@ -167,7 +167,18 @@ fn when(node: &Node, answer: &str, lang: Lang) -> String {
                 .iter()
                 .find(|c| c.id == id)
                 .map_or(id, |c| c.label.get(lang));
-            fill(Msg::ClIfChoice.get(lang), &[("label", label)])
+            // A label that quotes a screen message itself (“终端未激活”，或要求
+            // 激活) is not put in quotes again: 如果““终端未激活”…” reads as
+            // a misprint.
+            if label.contains(['“', '”', '"', '「', '」']) {
+                let label = match lang {
+                    Lang::En => lower_first(label),
+                    Lang::Zh => label.to_owned(),
+                };
+                fill(Msg::ClIfChoiceQuoting.get(lang), &[("label", &label)])
+            } else {
+                fill(Msg::ClIfChoice.get(lang), &[("label", label)])
+            }
         }
         (Body::Text { .. }, "otherwise") => m(Msg::ClOtherwise),
         (Body::Text { .. }, a) => fill(
@@ -176,6 +187,37 @@ fn when(node: &Node, answer: &str, lang: Lang) -> String {
         ),
         _ => m(Msg::ClThen),
     }
+}
+
+/// "It says …" → "it says …" after "If"; an acronym (`PAPER OUT …`) stays.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_owned(),
+    }
+}
+
+/// The keep-selling text without a lead-in that repeats the box's heading
+/// (“先保证收款：…” under 先保证收款, "Keep selling first: …" under KEEP
+/// SELLING); on screen, where there is no heading, the rule's text is
+/// shown whole.
+fn without_heading(text: &str, heading: &str) -> String {
+    let Some((lead, rest)) = text.split_once([':', '：']) else {
+        return text.to_owned();
+    };
+    let lead = lead.trim().to_lowercase();
+    let rest = rest.trim_start();
+    if lead.chars().count() > 24 || !lead.starts_with(&heading.to_lowercase()) || rest.is_empty() {
+        return text.to_owned();
+    }
+    let mut chars = rest.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The shop's saved facts, to print the contacts and known facts.
@@ -195,7 +237,10 @@ pub fn build(
     let start = tree.node(&tree.start);
     let fallback_node = start.filter(|n| n.kind == NodeKind::Info);
     let fallback = fallback_node.and_then(|n| match &n.body {
-        Body::Info { text, .. } => Some(text.get(lang).to_owned()),
+        Body::Info { text, .. } => Some(without_heading(
+            text.get(lang),
+            Msg::ClKeepSelling.get(lang),
+        )),
         _ => None,
     });
     let is_step = |n: &Node| !n.is_outcome() && fallback_node.is_none_or(|f| f.id != n.id);
@@ -675,6 +720,33 @@ pub fn html(lists: &[Checklist], lang: Lang) -> Result<String, minijinja::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keep_selling_box_does_not_repeat_its_heading() {
+        let h = |l| Msg::ClKeepSelling.get(l);
+        assert_eq!(
+            without_heading("先保证收款：收现金或扫码付款。", h(Lang::Zh)),
+            "收现金或扫码付款。"
+        );
+        assert_eq!(
+            without_heading("Keep selling first: take cash or QR.", h(Lang::En)),
+            "Take cash or QR."
+        );
+        // Anything else is left whole.
+        for t in [
+            "Keep selling, but first check this payment: it may have gone through.",
+            "告诉顾客稍等：通常只需一分钟。",
+        ] {
+            assert_eq!(without_heading(t, h(Lang::En)), t);
+            assert_eq!(without_heading(t, h(Lang::Zh)), t);
+        }
+    }
+
+    #[test]
+    fn a_label_that_quotes_is_not_quoted_again() {
+        assert_eq!(lower_first("It says “PAPER OUT”"), "it says “PAPER OUT”");
+        assert_eq!(lower_first("TAMPER or “X”"), "TAMPER or “X”");
+    }
 
     #[test]
     fn first_sentence_in_both_languages() {

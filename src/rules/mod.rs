@@ -570,6 +570,41 @@ pub fn is_code_word(w: &str) -> bool {
         && w.chars().any(|c| c.is_ascii_digit())
 }
 
+/// The words of an answer that may be a response code typed among others:
+/// code-like words ([`is_code_word`]) that are not part of a number written
+/// with separators — a date (`2024-11-23`), a time (`12:30`), an amount
+/// (`51.00`) or digit groups (`4111-1111`) name no code.
+pub fn code_words(answer: &str) -> Vec<String> {
+    let text = crate::i18n::narrow(answer);
+    let mut out = Vec::new();
+    for token in text.split(|c: char| c.is_whitespace() || is_cjk_char(c)) {
+        let runs: Vec<&str> = token
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let numeric = runs
+            .iter()
+            .filter(|r| r.chars().any(|c| c.is_ascii_digit()))
+            .count();
+        // Two digit runs joined by punctuation alone: a date, a time, an amount.
+        let joined_numbers =
+            numeric > 1 && runs.iter().all(|r| r.chars().all(|c| c.is_ascii_digit()));
+        if joined_numbers {
+            continue;
+        }
+        out.extend(
+            runs.into_iter()
+                .filter(|r| is_code_word(r))
+                .map(str::to_owned),
+        );
+    }
+    out
+}
+
+fn is_cjk_char(c: char) -> bool {
+    !c.is_ascii() && c.is_alphanumeric()
+}
+
 /// A pack's contact for a party (`contacts:`).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PackContact {
@@ -634,8 +669,8 @@ impl RuleSet {
             return Some(c);
         }
         let mut found: Option<&Code> = None;
-        for w in answer_words(answer).iter().filter(|w| is_code_word(w)) {
-            if let Some(c) = self.code(w) {
+        for w in code_words(answer) {
+            if let Some(c) = self.code(&w) {
                 match found {
                     Some(f) if f.code != c.code => return None,
                     _ => found = Some(c),
