@@ -1,17 +1,29 @@
 //! Writes a generated rule pack (valid, bilingual, trees of 50 nodes) for
-//! benchmarks: `cargo run --release --example gen_pack -- NODES FILE`, or
-//! `-- --chain N FILE` for one tree of N info steps in a row.
+//! benchmarks: `cargo run --release --example gen_pack -- NODES DIR` writes a
+//! pack folder (files of at most 5 000 nodes, under the 1 MiB file limit),
+//! `-- --chain N FILE` one tree of N info steps in a row.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (yaml, file) = match args.as_slice() {
-        [flag, n, file] if flag == "--chain" => (posdoctor::gen::info_chain(count(n)), file),
-        [n, file] => (posdoctor::gen::pack_of(count(n)), file),
+    match args.as_slice() {
+        [flag, n, file] if flag == "--chain" => write(file, &posdoctor::gen::info_chain(count(n))),
+        [n, dir] => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("cannot create {dir}: {e}");
+                std::process::exit(1);
+            }
+            for (i, yaml) in posdoctor::gen::pack_files(count(n), 5000).iter().enumerate() {
+                write(&format!("{dir}/gen-{i}.yaml"), yaml);
+            }
+        }
         _ => {
-            eprintln!("usage: gen_pack NODES FILE | gen_pack --chain N FILE");
+            eprintln!("usage: gen_pack NODES DIR | gen_pack --chain N FILE");
             std::process::exit(2);
         }
-    };
+    }
+}
+
+fn write(file: &str, yaml: &str) {
     if let Err(e) = std::fs::write(file, yaml) {
         eprintln!("cannot write {file}: {e}");
         std::process::exit(1);

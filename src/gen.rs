@@ -21,6 +21,24 @@ pub fn pack_of(nodes: usize) -> String {
     pack(nodes.div_ceil(per_tree).max(1), per_tree)
 }
 
+/// About `nodes` nodes in trees of 50, as files of at most `per_file`
+/// nodes each (tree ids unique across the files): a pack folder.
+pub fn pack_files(nodes: usize, per_file: usize) -> Vec<String> {
+    let per_tree = 50;
+    let trees = nodes.div_ceil(per_tree).max(1);
+    let trees_per_file = (per_file / per_tree).max(1);
+    (0..trees)
+        .step_by(trees_per_file)
+        .map(|first| {
+            let mut out = String::from("version: 1\ntrees:\n");
+            for t in first..(first + trees_per_file).min(trees) {
+                tree(&mut out, &format!("gen-{t}"), per_tree);
+            }
+            out
+        })
+        .collect()
+}
+
 /// One tree: an info step, a choice, a text step with routes, then a
 /// ladder of checks and questions; every "no" leads on, the last to an
 /// escalation.

@@ -40,7 +40,12 @@ struct Input {
 struct Parsed {
     file: Arc<SourceFile>,
     index: Arc<LazyIndex>,
+    /// The file's definitions; its trees are in `trees`.
     def: RuleFile,
+    /// The file's trees, apart: a one-off load (`validate` of a large pack)
+    /// drops each file's tree definitions once compiled, so that the
+    /// parsed and the compiled forms of a pack are not held at once.
+    trees: std::cell::RefCell<Vec<TreeDef>>,
     origin: Origin,
     pack: usize,
 }
@@ -54,9 +59,9 @@ pub fn load(opts: &LoadOptions) -> Loaded {
 
 /// Every rule of `sources` together, with the findings of reading,
 /// parsing and putting them together.
-fn finish(sources: Sources) -> Loaded {
-    let mut loaded = sources.compose(&HashSet::new());
-    let mut diags = sources.diagnostics.clone();
+fn finish(mut sources: Sources) -> Loaded {
+    let mut diags = std::mem::take(&mut sources.diagnostics);
+    let mut loaded = sources.compose_once();
     diags.append(&mut loaded.diagnostics);
     loaded.diagnostics = diags;
     loaded
@@ -144,7 +149,7 @@ impl Sources {
             d.facts.extend(u.facts.iter().cloned());
         }
         for p in self.parsed.iter().filter(|p| p.file.name == file) {
-            d.trees.extend(p.def.trees.iter().map(|t| t.id.clone()));
+            d.trees.extend(p.trees.borrow().iter().map(|t| t.id.clone()));
             d.checks.extend(p.def.checks.iter().map(|c| c.id.clone()));
             d.facts.extend(p.def.facts.iter().map(|f| f.id.clone()));
         }
@@ -154,6 +159,17 @@ impl Sources {
     /// The rules from every parsed file except those named in `skip`, with
     /// the findings of putting them together (not those of parsing).
     pub fn compose(&self, skip: &HashSet<String>) -> Loaded {
+        self.compose_with(skip, false)
+    }
+
+    /// As [`Sources::compose`], once: each file's tree definitions are
+    /// dropped as soon as they are compiled (the sources cannot be put
+    /// together again).
+    fn compose_once(self) -> Loaded {
+        self.compose_with(&HashSet::new(), true)
+    }
+
+    fn compose_with(&self, skip: &HashSet<String>, consume: bool) -> Loaded {
         let parsed: Vec<&Parsed> = self
             .parsed
             .iter()
@@ -192,7 +208,7 @@ impl Sources {
             facts: &facts,
             unloaded: &unloaded,
         };
-        let trees = collect_trees(&parsed, &known, &mut diags);
+        let trees = collect_trees(&parsed, &known, consume, &mut diags);
         for (id, builtin) in replaced_checks {
             let Some(check) = checks.get(&id) else {
                 continue;
@@ -486,10 +502,13 @@ fn parse_input(
                 .with_hint("add a `trees:` list; see docs/rules.md"),
         );
     }
+    let mut def = def;
+    let trees = std::mem::take(&mut def.trees);
     Some(Parsed {
         file,
         index,
         def,
+        trees: trees.into(),
         origin: inp.origin,
         pack: inp.pack,
     })
@@ -900,10 +919,23 @@ impl Known<'_> {
     }
 }
 
-fn collect_trees(parsed: &[&Parsed], known: &Known, diags: &mut Vec<Diagnostic>) -> Vec<Tree> {
+fn collect_trees(
+    parsed: &[&Parsed],
+    known: &Known,
+    consume: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Tree> {
     let mut map: HashMap<String, (Tree, usize, Place)> = HashMap::new();
     for p in parsed {
-        for (i, def) in p.def.trees.iter().enumerate() {
+        let (taken, borrowed);
+        let defs: &[TreeDef] = if consume {
+            taken = std::mem::take(&mut *p.trees.borrow_mut());
+            &taken
+        } else {
+            borrowed = p.trees.borrow();
+            &borrowed
+        };
+        for (i, def) in defs.iter().enumerate() {
             let place = root_place(p, format!("trees.{i}"));
             check_id(&def.id, &place.child("id"), "tree", diags);
             let tree = compile_tree(def, place.clone(), p, known, diags);
