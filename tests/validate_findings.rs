@@ -383,3 +383,66 @@ fn a_bad_pattern_does_not_make_the_rest_of_the_tree_unreachable() {
     assert_eq!(f.len(), 1, "only the pattern: {f:#?}");
     assert!(f[0].3.contains("unclosed group"));
 }
+
+/// A pack with one error: an unknown field on line 10.
+const BROKEN_PACK: &str = "trees:\n  - id: bpt\n    title: {en: T, zh: T}\n    category: power\n    keywords: {zh: [t]}\n    start: a\n    nodes:\n      - id: a\n        kind: resolved\n        nxt: b\n        text: {en: x, zh: x}\n";
+
+#[test]
+fn validate_path_finds_the_errors_however_the_pack_is_named() {
+    let env = Env::new();
+    env.write("bp/broken.yaml", BROKEN_PACK);
+    let home = env.home().to_path_buf();
+    let expect_one = |a: assert_cmd::assert::Assert| {
+        let out = stdout(&a.code(1));
+        assert_eq!(
+            out.matches("error: unknown field `nxt` in node `a`")
+                .count(),
+            1,
+            "{out}"
+        );
+        assert!(out.contains("broken.yaml:10:9:"), "{out}");
+        assert!(out.contains("1 error(s)"), "{out}");
+    };
+    // The same pack named `./bp` and `bp`.
+    expect_one(
+        env.cmd()
+            .current_dir(&home)
+            .args(["--rules", "./bp", "validate", "bp"])
+            .assert(),
+    );
+    // A pack from POSDOCTOR_RULES by its absolute path, validated by a
+    // relative one with a trailing slash.
+    expect_one(
+        env.cmd()
+            .current_dir(&home)
+            .env("POSDOCTOR_RULES", home.join("bp"))
+            .args(["validate", "bp/", "--strict"])
+            .assert(),
+    );
+    // A file of a pack already loaded: its error once, not twice.
+    expect_one(
+        env.cmd()
+            .current_dir(&home)
+            .args(["--rules", "bp", "validate", "bp/broken.yaml"])
+            .assert(),
+    );
+}
+
+#[test]
+fn validate_path_reports_only_that_folder_not_one_whose_name_starts_alike() {
+    let env = Env::new();
+    env.write("lotus2/bad.yaml", BROKEN_PACK);
+    env.write(
+        "lotus/good.yaml",
+        "codes:\n  - code: \"X1\"\n    meaning: {en: M, zh: M}\n    owner: terminal\n    action: {en: A, zh: A}\n",
+    );
+    let a = env
+        .cmd()
+        .current_dir(env.home())
+        .args(["--rules", "lotus2", "validate", "lotus"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(!out.contains("lotus2"), "{out}");
+    assert!(out.contains("0 error(s)"), "{out}");
+}

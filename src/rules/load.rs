@@ -79,14 +79,40 @@ pub fn read_sources(opts: &LoadOptions) -> Sources {
     if opts.builtin {
         builtin_inputs(&mut inputs);
     }
-    // The same pack named twice (`--rules x validate x`) is loaded once.
+    // The same pack named twice (`--rules x validate x`), or a file named
+    // again inside a pack already given (`--rules x validate x/a.yaml`), is
+    // loaded once: the first time it is named.
     let mut seen = HashSet::new();
+    let mut seen_files = HashSet::new();
     for (i, pack) in opts.packs.iter().enumerate() {
-        if seen.insert(std::fs::canonicalize(pack).unwrap_or_else(|_| pack.clone())) {
-            pack_inputs(pack, i + 1, &mut inputs, &mut diags);
+        if seen.insert(canonical(pack)) {
+            let mut found = Vec::new();
+            pack_inputs(pack, i + 1, &mut found, &mut diags);
+            inputs.extend(
+                found
+                    .into_iter()
+                    .filter(|inp| seen_files.insert(canonical(Path::new(&inp.name)))),
+            );
         }
     }
     parse_inputs(inputs, diags)
+}
+
+/// The path with symbolic links, `.` and `..` resolved when it exists;
+/// else as written, without `.` components (so `./bp` and `bp` compare
+/// equal either way).
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    })
+}
+
+/// True when `file` is `wanted` or inside it, comparing whole path
+/// components of canonical paths (`lotus2/x.yaml` is not inside `lotus`).
+pub fn is_within(file: &Path, wanted: &Path) -> bool {
+    canonical(file).starts_with(canonical(wanted))
 }
 
 /// Loads rule files held in memory, each as one pack named by its file
