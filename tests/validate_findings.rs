@@ -381,7 +381,7 @@ fn a_bad_pattern_does_not_make_the_rest_of_the_tree_unreachable() {
         false,
     );
     assert_eq!(f.len(), 1, "only the pattern: {f:#?}");
-    assert!(f[0].3.contains("unclosed group"));
+    assert!(f[0].3.contains("this `(` is never closed"), "{f:?}");
 }
 
 /// A pack with one error: an unknown field on line 10.
@@ -445,4 +445,81 @@ fn validate_path_reports_only_that_folder_not_one_whose_name_starts_alike() {
     let out = stdout(&a);
     assert!(!out.contains("lotus2"), "{out}");
     assert!(out.contains("0 error(s)"), "{out}");
+}
+
+/// One text node whose single route has `pattern` (quoted), then `ok`.
+fn route_pack(pattern: &str) -> String {
+    format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - match: \"{pattern}\"\n            label: {{en: some codes, zh: 一些代码}}\n            next: ok\n        otherwise: ok\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n")
+}
+
+#[test]
+fn a_stray_bracket_cannot_escape_the_anchors() {
+    let env = Env::new();
+    // `          - match: "05)|(51"`: the pattern starts at column 21,
+    // the stray `)` is its third character. It used to pass, then match
+    // 05999 and 12351 (the anchors wrapped the text).
+    let path = env.write("pack/t.yaml", route_pack("05)|(51"));
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "validate", "--strict"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let out = stdout(&a);
+    assert!(
+        out.contains("t.yaml:12:23: error: the pattern is not a valid regular expression: this `)` closes no `(`"),
+        "{out}"
+    );
+    assert!(out.contains("^"), "{out}");
+    assert!(out.contains("one whole regular expression"), "{out}");
+}
+
+#[test]
+fn carets_point_at_the_bracket_itself() {
+    let env = Env::new();
+    for (pattern, col, what) in [
+        ("ab(c|d", 23, "this `(` is never closed"),
+        ("ab)", 23, "this `)` closes no `(`"),
+        ("(ab", 21, "this `(` is never closed"),
+        ("a(b)c)", 26, "this `)` closes no `(`"),
+    ] {
+        let f = one(&env, &route_pack(pattern));
+        assert_eq!((f.1, f.2), (12, col), "{pattern}: {f:?}");
+        assert!(f.3.ends_with(what), "{pattern}: {f:?}");
+    }
+}
+
+#[test]
+fn an_anchored_pattern_matches_whole_answers_only() {
+    let env = Env::new();
+    let pack = env.write(
+        "pack/t.yaml",
+        route_pack("(?x) 05 | 51 # a comment in verbose mode ends no group").replace(
+            "next: ok\n        otherwise",
+            "next: hit\n        otherwise",
+        ) + "      - {id: hit, kind: resolved, text: {en: hit, zh: 中}}\n",
+    );
+    env.cmd()
+        .args(["--no-builtin", "validate", "--strict"])
+        .arg(&pack)
+        .assert()
+        .code(0);
+    for (answer, end) in [
+        ("05", "hit"),
+        ("51", "hit"),
+        ("05999", "ok"),
+        ("12351", "ok"),
+        ("505", "ok"),
+    ] {
+        let a = env
+            .cmd()
+            .args(["--no-builtin", "--rules"])
+            .arg(&pack)
+            .args(["run", "t", "--no-input", "--no-log", "--json"])
+            .arg(format!("--answer=a={answer}"))
+            .assert()
+            .code(0);
+        let v = json(&a.get_output().stdout);
+        assert_eq!(v["resolution"]["node"], end, "{answer}: {v}");
+    }
 }

@@ -1257,9 +1257,11 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                             ),
                         )
                         .at(&at.file, pattern_span(&at, &r.pattern, e.span));
-                        d = d.with_hint(
-                            "`match` is a regular expression: write `\\.` for a dot, `\\(` for a bracket, or use `label` to say it in words",
-                        );
+                        d = d.with_hint(if e.unbalanced {
+                            "a route's `match` is one whole regular expression, matched against the whole answer: pair every `(` with a `)`, or write `\\(` and `\\)` for a bracket (`05|51` matches either code)"
+                        } else {
+                            "`match` is a regular expression: write `\\.` for a dot, `\\(` for a bracket, or use `label` to say it in words"
+                        });
                         diags.push(d);
                         routes.push(Route::broken(&r.pattern, &r.next));
                     }
