@@ -145,7 +145,7 @@ pub fn read(name: &str, text: &str) -> Result<Vec<Case>, Vec<Diagnostic>> {
         name: name.to_owned(),
         text: text.into(),
     });
-    let defs: Vec<CaseDef> = yaml::parse_checked(&file)?;
+    let defs: Vec<CaseDef> = yaml::parse_checked(&file).map_err(|u| u.findings)?;
     let root = YNode::parse(&file.text);
     let items: Vec<YNode> = match root {
         Some(YNode::Seq { items, .. }) => items,

@@ -48,7 +48,7 @@ fn three_independent_errors_give_three_findings() {
     let f = findings(
         &env,
         &format!(
-            "{HEAD}      - id: a\n        kind: question\n        ask: Q\n        yes: b\n        nxt: b\n      - id: b\n        kind: escalate\n        party: vendr\n        text: x\n      - id: c\n        kind: check\n        do: x\n        destructive: yes\n        yes: b\n        no: b\n"
+            "{HEAD}      - id: a\n        kind: question\n        ask: {{en: Q, zh: 问}}\n        yes: b\n        nxt: b\n      - id: b\n        kind: escalate\n        party: vendr\n        text: {{en: x, zh: 乙}}\n      - id: c\n        kind: check\n        do: {{en: x, zh: 丙}}\n        destructive: yes\n        yes: b\n        no: b\n        skip: b\n        caution: {{en: erases, zh: 清除}}\n"
         ),
         false,
     );
@@ -65,7 +65,11 @@ fn three_independent_errors_give_three_findings() {
             ),
         ]
     );
-    assert_eq!(f[0].4, "did you mean `next`?");
+    // A question takes no `next`: the hint names what it does take.
+    assert_eq!(
+        f[0].4,
+        "a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`"
+    );
     assert_eq!(f[1].4, "did you mean `vendor`?");
 }
 
@@ -74,7 +78,7 @@ fn hints_list_only_allowed_values() {
     let env = Env::new();
     let f = one(
         &env,
-        &format!("{HEAD}      - {{id: a, kind: escalate, party: bank, text: x}}\n"),
+        &format!("{HEAD}      - {{id: a, kind: escalate, party: bank, text: {{en: x, zh: 甲}}}}\n"),
     );
     assert_eq!(
         f.4,
@@ -265,7 +269,7 @@ fn keywords_written_as_a_string() {
     let env = Env::new();
     let f = one(
         &env,
-        "trees:\n  - id: t\n    title: T\n    category: power\n    keywords: \"x\"\n    start: a\n    nodes:\n      - {id: a, kind: resolved, text: ok}\n",
+        "trees:\n  - id: t\n    title: {en: T, zh: T}\n    category: power\n    keywords: \"x\"\n    start: a\n    nodes:\n      - {id: a, kind: resolved, text: {en: ok, zh: 好}}\n",
     );
     assert_eq!((f.1, f.2), (5, 15));
     assert_eq!(
@@ -283,7 +287,7 @@ fn a_repeated_key_is_reported_at_the_second_one() {
     let env = Env::new();
     let f = one(
         &env,
-        &format!("{HEAD}      - id: a\n        kind: resolved\n        text: x\n        text: y\n"),
+        &format!("{HEAD}      - id: a\n        kind: resolved\n        text: {{en: x, zh: 甲}}\n        text: y\n"),
     );
     assert_eq!((f.1, f.2), (11, 9));
     assert_eq!(f.3, "duplicate field `text` in node `a`");
@@ -522,4 +526,78 @@ fn an_anchored_pattern_matches_whole_answers_only() {
         let v = json(&a.get_output().stdout);
         assert_eq!(v["resolution"]["node"], end, "{answer}: {v}");
     }
+}
+
+#[test]
+fn later_checks_run_on_a_file_with_schema_errors() {
+    let env = Env::new();
+    // An unknown field (schema), a bad pattern, a node nothing leads to, and
+    // a tree that replaces a built-in one: all four, at once.
+    let f = findings(
+        &env,
+        "trees:\n  - id: printer\n    title: {en: T, zh: T}\n    category: printer\n    keywords: {zh: [t]}\n    start: a\n    nodes:\n      - id: a\n        kind: info\n        text: {en: x, zh: 甲}\n        nxt: b\n      - id: b\n        kind: text\n        ask: {en: Code?, zh: 代码？}\n        routes:\n          - {match: \"5[0-9\", next: ok, label: {en: f, zh: 五}}\n        otherwise: ok\n      - {id: lonely, kind: resolved, text: {en: x, zh: 孤}}\n      - {id: ok, kind: resolved, text: {en: ok, zh: 好}}\n",
+        true,
+    );
+    let at: Vec<(&str, u64, u64, &str)> = f
+        .iter()
+        .map(|x| (x.0.as_str(), x.1, x.2, x.3.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (
+                "note",
+                2,
+                9,
+                "tree `printer` replaces the built-in one (builtin:rules/printer.yaml:3:9)"
+            ),
+            ("error", 11, 9, "unknown field `nxt` in node `a`"),
+            (
+                "error",
+                16,
+                23,
+                "the pattern is not a valid regular expression: unclosed character class"
+            ),
+            (
+                "error",
+                18,
+                14,
+                "node `lonely` cannot be reached from the start `a`"
+            ),
+        ],
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_yaml_1_1_boolean_is_one_finding_not_its_knock_ons() {
+    let env = Env::new();
+    let node = |destructive: &str| {
+        format!("{HEAD}      - id: a\n        kind: check\n        do: {{en: Reset, zh: 重置}}\n        caution: {{en: Erases sales, zh: 清除交易}}\n        destructive: {destructive}\n        yes: ok\n        no: ok\n        skip: ok\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n")
+    };
+    // `yes` is read as meant (`true`): no "`skip` applies only to a
+    // destructive step", no "needs skip".
+    let f = one(&env, &node("yes"));
+    assert_eq!((f.1, f.2), (12, 22));
+    assert_eq!(
+        f.3,
+        "`destructive` of node `a` must be `true` or `false`, not `yes`"
+    );
+    // A value that is no boolean at all: still one finding.
+    let f = one(&env, &node("maybe"));
+    assert_eq!(
+        f.3,
+        "`destructive` of node `a` must be `true` or `false`, not `maybe`"
+    );
+}
+
+#[test]
+fn a_pattern_over_the_length_limit_is_a_finding_not_a_crash() {
+    let env = Env::new();
+    let f = one(&env, &route_pack(&"a".repeat(1001)));
+    assert_eq!((f.0.as_str(), f.1, f.2), ("error", 12, 20));
+    assert!(
+        f.3.ends_with("it is 1001 characters long, more than the limit of 1000"),
+        "{f:?}"
+    );
 }

@@ -272,8 +272,11 @@ pub fn load_rules_whole(ctx: &Ctx) -> Result<RuleSet> {
     let Loaded {
         rules,
         mut diagnostics,
+        knock_ons,
     } = load(&ctx.load);
-    diagnostics.extend(crate::rules::validate::check(&rules));
+    let mut later = crate::rules::validate::check(&rules);
+    knock_ons.retain_real(&mut later);
+    diagnostics.extend(later);
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if errors.is_empty() {
         return Ok(rules);

@@ -75,7 +75,9 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
     }
     let loaded = load::load(&opts);
     let mut findings = loaded.diagnostics;
-    findings.extend(crate::rules::validate::check(&loaded.rules));
+    let mut later = crate::rules::validate::check(&loaded.rules);
+    loaded.knock_ons.retain_real(&mut later);
+    findings.extend(later);
     findings.retain(Diagnostic::is_error);
     findings.sort_by(|a, b| (&a.file_name, a.line, a.col).cmp(&(&b.file_name, b.line, b.col)));
     problems.splice(0..0, findings.iter().map(|d| problem("rules", d, color)));

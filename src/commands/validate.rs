@@ -17,9 +17,12 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
     let Loaded {
         rules,
         mut diagnostics,
+        knock_ons,
     } = load(&opts);
-    diagnostics.extend(validate::check(&rules));
-    diagnostics.extend(validate::check_wording(&rules));
+    let mut later = validate::check(&rules);
+    later.extend(validate::check_wording(&rules));
+    knock_ons.retain_real(&mut later);
+    diagnostics.extend(later);
     if !paths.is_empty() {
         // Report on the given files only; the rest is context for
         // references. Paths are compared as files, not as strings: `./bp`

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
+use super::schema_check::Taint;
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
 use super::{PackContact, PackFact};
@@ -27,6 +28,136 @@ pub struct LoadOptions {
 pub struct Loaded {
     pub rules: RuleSet,
     pub diagnostics: Vec<Diagnostic>,
+    /// What was mended in files with schema errors (their rules are in
+    /// `rules`, for `validate`): findings that only follow from a mended
+    /// part are not reported (see [`KnockOns::retain_real`]).
+    pub knock_ons: KnockOns,
+}
+
+/// The parts of files with schema errors that had to be guessed, by file.
+#[derive(Debug, Default)]
+pub struct KnockOns {
+    files: HashMap<String, Vec<Taint>>,
+}
+
+/// Findings about the shape of a tree's graph: wrong when an edge of the
+/// tree was left out or guessed.
+const GRAPH_FINDINGS: &[&str] = &[
+    "cannot be reached from the start",
+    "no outcome can be reached",
+    "hand over to each other",
+    "leads straight back",
+];
+
+/// Fields that change what a node's other fields mean: when one had to be
+/// guessed, nothing else about the node can be trusted.
+const MEANING_FIELDS: &[&str] = &["kind", "destructive", "id", "use"];
+
+/// Fields that are edges of a tree's graph (or the nodes themselves).
+const EDGE_FIELDS: &[&str] = &[
+    "start",
+    "nodes",
+    "next",
+    "yes",
+    "no",
+    "skip",
+    "otherwise",
+    "choices",
+    "routes",
+    "tree",
+    "id",
+];
+
+impl KnockOns {
+    /// Drops the findings that follow from an earlier finding on the same
+    /// node (or tree, check, …): a field that had to be left out or
+    /// guessed makes "needs `text`", "`skip` applies only to a destructive
+    /// step" or "cannot be reached" say nothing about the file as written.
+    /// References and patterns are checked as written either way.
+    /// A finding about a field that was renamed from a typo (`nxt` →
+    /// `next`) points at the field as written.
+    pub fn retain_real(&self, diags: &mut Vec<Diagnostic>) {
+        if self.files.is_empty() {
+            return;
+        }
+        diags.retain(|d| !self.is_knock_on(d));
+        for d in diags.iter_mut() {
+            self.repoint(d);
+        }
+    }
+
+    fn repoint(&self, d: &mut Diagnostic) {
+        let (Some(taints), Some(path), Some(file)) =
+            (self.files.get(&d.file_name), d.path.clone(), d.file.clone())
+        else {
+            return;
+        };
+        for t in taints {
+            let (Some(field), Some(old)) = (&t.field, &t.renamed_from) else {
+                continue;
+            };
+            let new = join(&t.entity, field);
+            let Some(rest) = path.strip_prefix(&new) else {
+                continue;
+            };
+            if rest.is_empty() || rest.starts_with(['.', '#']) {
+                let written = format!("{}{rest}", join(&t.entity, old));
+                let span = yaml::PosIndex::build(&file.text).span(&written);
+                let mut moved = d.clone().at(&file, span);
+                moved.path = Some(written);
+                *d = moved;
+                return;
+            }
+        }
+    }
+
+    fn is_knock_on(&self, d: &Diagnostic) -> bool {
+        let (Some(taints), Some(path)) = (self.files.get(&d.file_name), d.path.as_deref()) else {
+            return false;
+        };
+        let path = path.split('#').next().unwrap_or(path);
+        let within = |p: &str, e: &str| {
+            e.is_empty() && p.is_empty()
+                || !e.is_empty()
+                    && p.strip_prefix(e)
+                        .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+        };
+        let as_written = [
+            "has no node `",
+            "no tree is called",
+            "no shared check is called",
+            "no fact is called",
+            "the pattern",
+        ]
+        .iter()
+        .any(|m| d.message.contains(m));
+        taints.iter().filter(|t| !t.exact).any(|t| {
+            let field = t.field.as_deref();
+            let at_entity = path == t.entity;
+            let at_field = field.is_some_and(|f| within(path, &join(&t.entity, f)));
+            let whole = field.is_none_or(|f| MEANING_FIELDS.contains(&f));
+            let tree = tree_of(&t.entity);
+            let graph = field.is_none_or(|f| EDGE_FIELDS.contains(&f))
+                && GRAPH_FINDINGS.iter().any(|m| d.message.contains(m))
+                && tree.is_some_and(|tr| within(path, tr));
+            graph || (!as_written && (at_entity || at_field || (whole && within(path, &t.entity))))
+        })
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_owned()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// `trees.N` of a path inside a tree.
+fn tree_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("trees.")?;
+    let n = rest.split('.').next()?;
+    Some(&path[..6 + n.len()])
 }
 
 /// A raw file before parsing.
@@ -43,6 +174,9 @@ struct Parsed {
     def: RuleFile,
     origin: Origin,
     pack: usize,
+    /// For a file with schema errors, mended so that `validate` can check
+    /// the rest of it: what was mended. Never loaded for the counter.
+    taints: Option<Vec<Taint>>,
 }
 
 /// Pack number of the built-in rules; user packs count from 1.
@@ -55,7 +189,15 @@ pub fn load(opts: &LoadOptions) -> Loaded {
 /// Every rule of `sources` together, with the findings of reading,
 /// parsing and putting them together.
 fn finish(sources: Sources) -> Loaded {
-    let mut loaded = sources.compose(&HashSet::new());
+    let mut loaded = sources.compose_all();
+    loaded.knock_ons = KnockOns {
+        files: sources
+            .salvaged
+            .iter()
+            .map(|p| (p.file.name.clone(), p.taints.clone().unwrap_or_default()))
+            .collect(),
+    };
+    loaded.knock_ons.retain_real(&mut loaded.diagnostics);
     let mut diags = sources.diagnostics.clone();
     diags.append(&mut loaded.diagnostics);
     loaded.diagnostics = diags;
@@ -66,6 +208,9 @@ fn finish(sources: Sources) -> Loaded {
 /// together again without some of them (a broken pack file at the counter).
 pub struct Sources {
     parsed: Vec<Parsed>,
+    /// Files with schema errors, mended (see [`Parsed::taints`]): put
+    /// together only for `validate`'s later checks, never at the counter.
+    salvaged: Vec<Parsed>,
     /// Findings made while reading and parsing: a file with one of these
     /// errors is not in `parsed`.
     pub diagnostics: Vec<Diagnostic>,
@@ -134,12 +279,13 @@ pub fn load_bytes(files: Vec<(String, Vec<u8>)>) -> Loaded {
 /// Parses the raw files (findings for those that do not parse).
 fn parse_inputs(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Sources {
     let mut unparsed = Vec::new();
-    let parsed: Vec<Parsed> = inputs
+    let (salvaged, parsed): (Vec<Parsed>, Vec<Parsed>) = inputs
         .into_iter()
         .filter_map(|inp| parse_input(inp, &mut diags, &mut unparsed))
-        .collect();
+        .partition(|p| p.taints.is_some());
     Sources {
         parsed,
+        salvaged,
         diagnostics: diags,
         unparsed,
     }
@@ -185,6 +331,18 @@ impl Sources {
             .iter()
             .filter(|p| !skip.contains(&p.file.name))
             .collect();
+        self.compose_from(parsed, skip)
+    }
+
+    /// Every file, those with schema errors mended (for `validate`).
+    fn compose_all(&self) -> Loaded {
+        let mut all: Vec<&Parsed> = self.parsed.iter().chain(&self.salvaged).collect();
+        // In load order, so that later packs still replace earlier ones.
+        all.sort_by_key(|p| p.pack);
+        self.compose_from(all, &HashSet::new())
+    }
+
+    fn compose_from(&self, parsed: Vec<&Parsed>, skip: &HashSet<String>) -> Loaded {
         let mut diags = Vec::new();
         let builtin_contacts = parsed
             .iter()
@@ -207,7 +365,13 @@ impl Sources {
             .iter()
             .filter(|p| skip.contains(&p.file.name))
             .map(|p| (p.file.name.clone(), self.defines(&p.file.name)));
-        let gone: Vec<(String, Defines)> = self.unparsed.iter().cloned().chain(skipped).collect();
+        let gone: Vec<(String, Defines)> = self
+            .unparsed
+            .iter()
+            .filter(|(f, _)| !parsed.iter().any(|p| p.file.name == *f))
+            .cloned()
+            .chain(skipped)
+            .collect();
         for (file, d) in &gone {
             for id in d.checks.iter().chain(&d.facts) {
                 unloaded.entry(id.clone()).or_insert_with(|| file.clone());
@@ -255,6 +419,7 @@ impl Sources {
         Loaded {
             rules,
             diagnostics: diags,
+            knock_ons: KnockOns::default(),
         }
     }
 }
@@ -460,10 +625,10 @@ fn parse_input(
         name: inp.name,
         text: text.into(),
     });
-    let def: RuleFile = match yaml::parse_checked(&file) {
-        Ok(d) => d,
-        Err(mut found) => {
-            diags.append(&mut found);
+    let (def, taints) = match yaml::parse_checked::<RuleFile>(&file) {
+        Ok(d) => (d, None),
+        Err(unparsed_file) => {
+            diags.extend(unparsed_file.findings);
             // What the file meant to define, so that a reference to it says
             // where the thing is ("no tree called X" → it is in this file).
             let root = yaml::YNode::parse(&file.text);
@@ -485,7 +650,8 @@ fn parse_input(
                     facts: ids("facts"),
                 },
             ));
-            return None;
+            let (def, taints) = unparsed_file.salvaged?;
+            (def, Some(taints))
         }
     };
     let index = Arc::new(LazyIndex::new(&file));
@@ -518,6 +684,7 @@ fn parse_input(
         def,
         origin: inp.origin,
         pack: inp.pack,
+        taints,
     })
 }
 

@@ -96,9 +96,11 @@ impl Place {
 
     /// `d` placed here: its line and column, and the lines it quotes.
     fn attach(&self, d: Diagnostic) -> Diagnostic {
-        d.at_with(&self.file, self.span(), |before| {
+        let mut d = d.at_with(&self.file, self.span(), |before| {
             self.index.line_of(before.len())
-        })
+        });
+        d.path = Some(self.path.clone());
+        d
     }
 
     pub fn note(&self, message: impl Into<String>) -> Diagnostic {
@@ -250,6 +252,16 @@ impl Route {
     /// not, says why and where in the pattern (character offsets into
     /// `pattern`).
     pub fn check(pattern: &str) -> Result<(), PatternError> {
+        let n = pattern.chars().count();
+        if n > MAX_PATTERN_CHARS {
+            return Err(PatternError {
+                message: format!(
+                    "it is {n} characters long, more than the limit of {MAX_PATTERN_CHARS}"
+                ),
+                unbalanced: false,
+                span: None,
+            });
+        }
         let err = match Route::parse(pattern) {
             Ok(_) => return Ok(()),
             Err(e) => e,
