@@ -509,7 +509,7 @@ fn a_file_that_needs_a_left_out_file_goes_too_and_says_why() {
         "{err}"
     );
     assert!(
-        err.contains("kiosk.yaml:7:35 — no shared check is called `kiosk-reboot` (it needs ")
+        err.contains("kiosk.yaml:7:35 — no shared check is called `kiosk-reboot` (`use` of node `a`) (it needs ")
             && err.contains("checks.yaml, which is left out)"),
         "{err}"
     );
@@ -797,10 +797,9 @@ fn a_reference_that_only_adds_information_keeps_its_file() {
     assert_eq!(have, ["mid"]);
     let w = v["warnings"].as_array().unwrap();
     assert_eq!(w.len(), 2, "{w:?}");
-    assert!(w.iter().any(|w| w
-        .as_str()
-        .unwrap()
-        .contains("no fact is called `kiosk_nr`; the rest of that file is used")));
+    assert!(w.iter().any(|w| w.as_str().unwrap().contains(
+        "no fact is called `kiosk_nr` (`have_ready` of node `a`); the rest of that file is used"
+    )));
     let a = packed(&env, &p4)
         .args(["code", "n7", "--json"])
         .assert()

@@ -154,7 +154,7 @@ fn do_together_with_use() {
     assert_eq!((errors[0].1, errors[0].2), (8, 49));
     assert!(errors[0]
         .3
-        .starts_with("a `check` node takes `do` or `use`, not both"));
+        .starts_with("`check` node `a` takes `do` or `use`, not both"));
 }
 
 #[test]
@@ -599,5 +599,31 @@ fn a_pattern_over_the_length_limit_is_a_finding_not_a_crash() {
     assert!(
         f.3.ends_with("it is 1001 characters long, more than the limit of 1000"),
         "{f:?}"
+    );
+}
+
+#[test]
+fn every_message_names_its_node_and_field() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - {{match: \"05\", next: c}}\n      - id: c\n        kind: choice\n        ask: {{en: Q, zh: 问}}\n        choices:\n          - {{id: wifi, label: {{en: W, zh: 无}}, next: r}}\n          - {{id: wifi, label: {{en: W, zh: 无}}, next: fixed}}\n      - id: r\n        kind: check\n        do: {{en: Reset, zh: 重置}}\n        destructive: true\n        caution: {{en: Erases sales, zh: 清除}}\n        yes: fixed\n        no: fixed\n      - id: fixed\n        kind: resolved\n        text: {{zh: 好}}\n"),
+        false,
+    );
+    let at: Vec<(u64, u64, &str)> = f.iter().map(|x| (x.1, x.2, x.3.as_str())).collect();
+    assert_eq!(
+        at,
+        vec![
+            (8, 9, "`text` node `a` needs `otherwise`"),
+            (18, 18, "duplicate choice id `wifi` in node `c`"),
+            (19, 9, "node `r` is a destructive step, so it needs `skip`: where to go when the person does not want to do it"),
+            (28, 16, "missing field `en` in `text` of node `fixed`"),
+        ],
+        "{f:#?}"
+    );
+    assert_eq!(f[0].4, "add `otherwise:` with the id of the node to go to");
+    assert_eq!(
+        f[3].4,
+        "add `en: \"...\"`: the English text is required, the Chinese (`zh`) is optional"
     );
 }

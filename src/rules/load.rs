@@ -1270,8 +1270,9 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                     .child(name)
                     .key()
                     .error(format!(
-                        "`{name}` does not apply to a `{}` node",
-                        kind.name()
+                        "`{name}` does not apply to `{}` node `{}`",
+                        kind.name(),
+                        d.id
                     ))
                     .with_hint(format!(
                         "a `{}` node takes {}",
@@ -1287,8 +1288,8 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
     }
     let body = match kind {
         NodeKind::Check | NodeKind::Question => {
-            let yes = need(d.yes.as_ref(), "yes", &place, kind, diags);
-            let no = need(d.no.as_ref(), "no", &place, kind, diags);
+            let yes = need(d.yes.as_ref(), "yes", &place, d, diags);
+            let no = need(d.no.as_ref(), "no", &place, d, diags);
             let shared = d.use_check.as_ref().and_then(|id| checks.get(id));
             let destructive =
                 d.destructive.unwrap_or(false) || shared.is_some_and(|c| c.destructive);
@@ -1307,23 +1308,25 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                     place
                         .child("do")
                         .key()
-                        .error("a `check` node takes `do` or `use`, not both: `do` would hide the shared check's action")
+                        .error(format!("`check` node `{}` takes `do` or `use`, not both: `do` would hide the shared check's action", d.id))
                         .with_hint("keep `use` (and write `ask:` to change only the question), or drop `use` and keep `do`"),
                 );
             }
             if kind == NodeKind::Check && d.use_check.is_none() && d.action.is_none() {
-                diags.push(
-                    place.error("a `check` node needs `do` (what to do) or `use` (a shared check)"),
-                );
+                diags.push(place.error(format!(
+                    "`check` node `{}` needs `do` (what to do) or `use` (a shared check)",
+                    d.id
+                )));
             }
             if kind == NodeKind::Question && d.ask.is_none() {
-                diags.push(place.error("a `question` node needs `ask`"));
+                diags.push(needs(&place, d, "ask"));
             }
             if let Some(id) = &d.use_check {
                 if shared.is_none() {
-                    let mut e = place
-                        .child("use")
-                        .error(format!("no shared check is called `{id}`"));
+                    let mut e = place.child("use").error(format!(
+                        "no shared check is called `{id}` (`use` of node `{}`)",
+                        d.id
+                    ));
                     if let Some(hint) = known.unloaded_hint(id) {
                         e = e.with_hint(hint);
                     } else if let Some(best) = did_you_mean(id, checks.keys().map(String::as_str)) {
@@ -1335,7 +1338,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if destructive && d.skip.is_none() {
                 diags.push(
                     place
-                        .error("a destructive step needs `skip`: where to go when the person does not want to do it")
+                        .error(format!("node `{}` is a destructive step, so it needs `skip`: where to go when the person does not want to do it", d.id))
                         .with_hint("point `skip` at the safer way, usually calling the vendor first"),
                 );
             }
@@ -1347,7 +1350,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if destructive && !caution_known && own {
                 diags.push(
                     place
-                        .error("a destructive step needs a `caution` that says what it erases")
+                        .error(format!(
+                            "node `{}` is a destructive step, so it needs a `caution` that says what it erases",
+                            d.id
+                        ))
                         .with_hint(
                             "e.g. \"A factory reset can erase unsent transactions and settings\"",
                         ),
@@ -1358,7 +1364,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                     place
                         .child("skip")
                         .key()
-                        .error("`skip` applies only to a destructive step")
+                        .error(format!(
+                            "`skip` applies only to a destructive step, and node `{}` is not one",
+                            d.id
+                        ))
                         .with_hint("add `destructive: true` or remove `skip`"),
                 );
             }
@@ -1378,7 +1387,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if choices.is_empty() {
                 diags.push(
                     place
-                        .error("a `choice` node needs at least one entry in `choices`")
+                        .error(format!(
+                            "`choice` node `{}` needs at least one entry in `choices`",
+                            d.id
+                        ))
                         .with_hint("or use a `question` node for yes/no"),
                 );
             }
@@ -1387,12 +1399,14 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                 let cp = place.child("choices").child(i).child("id");
                 check_id(&c.id, &cp, "choice", diags);
                 if seen.insert(c.id.clone(), i).is_some() {
-                    diags.push(cp.error(format!("duplicate choice id `{}`", c.id)));
+                    diags.push(
+                        cp.error(format!("duplicate choice id `{}` in node `{}`", c.id, d.id)),
+                    );
                 }
             }
             Body::Choice {
                 ask: d.ask.as_ref().map(clean).unwrap_or_else(|| {
-                    diags.push(place.error("a `choice` node needs `ask`"));
+                    diags.push(needs(&place, d, "ask"));
                     Text::default()
                 }),
                 choices: choices
@@ -1436,27 +1450,29 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
             Body::Text {
                 ask: d.ask.as_ref().map(clean).unwrap_or_else(|| {
-                    diags.push(place.error("a `text` node needs `ask`"));
+                    diags.push(needs(&place, d, "ask"));
                     Text::default()
                 }),
                 routes,
-                otherwise: need(d.otherwise.as_ref(), "otherwise", &place, kind, diags),
+                otherwise: need(d.otherwise.as_ref(), "otherwise", &place, d, diags),
             }
         }
         NodeKind::Info => Body::Info {
-            text: text_or_report(d.text.as_ref(), &place, kind, diags),
-            next: need(d.next.as_ref(), "next", &place, kind, diags),
+            text: text_or_report(d.text.as_ref(), &place, d, diags),
+            next: need(d.next.as_ref(), "next", &place, d, diags),
         },
         NodeKind::Resolved => Body::Resolved {
-            text: text_or_report(d.text.as_ref(), &place, kind, diags),
+            text: text_or_report(d.text.as_ref(), &place, d, diags),
             customer: d.customer.as_ref().map(clean),
         },
         NodeKind::Escalate => {
             let party = d.party.unwrap_or_else(|| {
                 diags.push(
                     place
-                        .error("an `escalate` node needs `party`")
-                        .with_hint("one of `vendor`, `acquirer`, `issuer`, `isp`, `power`"),
+                        .error(format!("`escalate` node `{}` needs `party`", d.id))
+                        .with_hint(
+                            "add `party:` — one of `vendor`, `acquirer`, `issuer`, `isp`, `power`",
+                        ),
                 );
                 super::Party::Vendor
             });
@@ -1486,7 +1502,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                         place
                             .child("have_ready")
                             .child(i)
-                            .error(format!("no fact is called `{}`", f.0))
+                            .error(format!(
+                                "no fact is called `{}` (`have_ready` of node `{}`)",
+                                f.0, d.id
+                            ))
                             .with_hint(hint)
                             .soft(),
                     );
@@ -1494,7 +1513,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
             Body::Escalate {
                 party,
-                text: text_or_report(d.text.as_ref(), &place, kind, diags),
+                text: text_or_report(d.text.as_ref(), &place, d, diags),
                 have_ready: if d.have_ready.is_some() {
                     have_ready
                 } else {
@@ -1503,7 +1522,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
         }
         NodeKind::Link => Body::Link {
-            tree: need(d.tree.as_ref(), "tree", &place, kind, diags),
+            tree: need(d.tree.as_ref(), "tree", &place, d, diags),
         },
     };
     // A check's caution travels with it: the shared check's first, then
@@ -1593,28 +1612,42 @@ fn need(
     value: Option<&String>,
     field: &str,
     place: &Place,
-    kind: NodeKind,
+    d: &NodeDef,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     match value {
         Some(v) => v.clone(),
         None => {
-            diags.push(place.error(format!("a `{}` node needs `{field}`", kind.name())));
+            diags.push(needs(place, d, field));
             String::new()
         }
     }
 }
 
+/// "`text` node `code` needs `otherwise`", with what to write.
+fn needs(place: &Place, d: &NodeDef, field: &str) -> Diagnostic {
+    let kind = d.kind.name();
+    let example = match field {
+        "text" | "ask" => format!("`{field}: {{en: \"...\", zh: \"...\"}}`"),
+        "party" => "`party:` — one of `vendor`, `acquirer`, `issuer`, `isp`, `power`".into(),
+        "tree" => "`tree:` with the id of the tree to continue in".into(),
+        _ => format!("`{field}:` with the id of the node to go to"),
+    };
+    place
+        .error(format!("`{kind}` node `{}` needs `{field}`", d.id))
+        .with_hint(format!("add {example}"))
+}
+
 fn text_or_report(
     t: Option<&Text>,
     place: &Place,
-    kind: NodeKind,
+    d: &NodeDef,
     diags: &mut Vec<Diagnostic>,
 ) -> Text {
     match t {
         Some(t) => clean(t),
         None => {
-            diags.push(place.error(format!("a `{}` node needs `text`", kind.name())));
+            diags.push(needs(place, d, "text"));
             Text::default()
         }
     }

@@ -476,7 +476,12 @@ impl<'s> Walker<'s> {
                 let hint = props
                     .get(r)
                     .and_then(|p| self.enum_values(p))
-                    .map(|v| format!("add `{r}:` — one of {}", quote_list(&v)));
+                    .map(|v| format!("add `{r}:` — one of {}", quote_list(&v)))
+                    .or_else(|| {
+                        (r == "en").then(|| {
+                            "add `en: \"...\"`: the English text is required, the Chinese (`zh`) is optional".to_owned()
+                        })
+                    });
                 self.raw.push(Raw::Missing {
                     field: r.to_owned(),
                     map_span: span.clone(),
@@ -571,7 +576,7 @@ fn merge(raw: Vec<Raw>, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
                     (None, None) => format!("expected one of {}", quote_list(&allowed)),
                 };
                 out.push(
-                    Diagnostic::error("", format!("unknown field `{key}`{}", in_entity(&path)))
+                    Diagnostic::error("", format!("unknown field `{key}`{}", in_place(&path)))
                         .at(file, key_span)
                         .with_hint(hint),
                 );
@@ -583,7 +588,7 @@ fn merge(raw: Vec<Raw>, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
                 hint,
             } if !used_missing[i] => {
                 let mut d =
-                    Diagnostic::error("", format!("missing field `{field}`{}", in_entity(&path)))
+                    Diagnostic::error("", format!("missing field `{field}`{}", in_place(&path)))
                         .at(file, map_span);
                 if let Some(h) = hint {
                     d = d.with_hint(h);
@@ -668,6 +673,16 @@ fn of_entity(path: &[Seg]) -> String {
         String::new()
     } else {
         format!(" of {}", entity(path))
+    }
+}
+
+/// " in `text` of node `fixed`" for a mapping that is a field of an
+/// entity; else as [`in_entity`].
+fn in_place(path: &[Seg]) -> String {
+    let cut = entity_cut(path);
+    match path.get(cut) {
+        Some(Seg::Key(f)) if cut > 0 => format!(" in `{f}` of {}", entity(&path[..cut])),
+        _ => in_entity(path),
     }
 }
 
@@ -860,9 +875,9 @@ pub fn salvage(root: &YNode, schema: &Value) -> Salvaged {
     Salvaged { value, taints }
 }
 
-/// The dotted path (`trees.0.nodes.3`) of a path's innermost entity, and
-/// the field of it the path is in.
-fn entity_path(path: &[Seg]) -> (String, Option<String>) {
+/// How many segments of `path` lead to its innermost entity (a node,
+/// tree, check, choice, route, code, fact or contact); 0: the file.
+fn entity_cut(path: &[Seg]) -> usize {
     let mut cut = 0;
     for (i, seg) in path.iter().enumerate() {
         let coll = match i.checked_sub(1).map(|j| &path[j]) {
@@ -880,20 +895,26 @@ fn entity_path(path: &[Seg]) -> (String, Option<String>) {
             cut = i + 1;
         }
     }
-    let dotted = |segs: &[Seg]| {
-        segs.iter()
-            .map(|s| match s {
-                Seg::Key(k) => k.clone(),
-                Seg::Item(i, _) => i.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(".")
-    };
-    let field = path.get(cut).map(|s| match s {
+    cut
+}
+
+fn seg_name(s: &Seg) -> String {
+    match s {
         Seg::Key(k) => k.clone(),
         Seg::Item(i, _) => i.to_string(),
-    });
-    (dotted(&path[..cut]), field)
+    }
+}
+
+/// The dotted path (`trees.0.nodes.3`) of a path's innermost entity, and
+/// the field of it the path is in.
+fn entity_path(path: &[Seg]) -> (String, Option<String>) {
+    let cut = entity_cut(path);
+    let dotted = path[..cut]
+        .iter()
+        .map(seg_name)
+        .collect::<Vec<_>>()
+        .join(".");
+    (dotted, path.get(cut).map(seg_name))
 }
 
 fn taint(taints: &mut Vec<Taint>, path: &[Seg], exact: bool) {

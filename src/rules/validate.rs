@@ -527,11 +527,11 @@ mod tests {
         ));
         assert!(
             f.iter()
-                .any(|s| s.contains("`yes` does not apply to a `info` node")),
+                .any(|s| s.contains("`yes` does not apply to `info` node `a`")),
             "{f:?}"
         );
         assert!(
-            f.iter().any(|s| s.contains("a `info` node needs `next`")),
+            f.iter().any(|s| s.contains("`info` node `a` needs `next`")),
             "{f:?}"
         );
     }
