@@ -289,3 +289,29 @@ fn closed_pipes_are_not_errors() {
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     }
 }
+
+#[test]
+fn a_phone_is_checked_as_its_message_says() {
+    let env = Env::new();
+    env.cmd()
+        .args([
+            "profile",
+            "set",
+            "contact.vendor.phone",
+            "400-555-0123 ext 5",
+        ])
+        .assert()
+        .code(0);
+    let a = env
+        .cmd()
+        .args(["profile", "set", "contact.vendor.phone", "text 555 0123"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains(
+            "`text 555 0123` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`"
+        ),
+        "{}",
+        stderr(&a)
+    );
+}

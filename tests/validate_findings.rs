@@ -335,7 +335,7 @@ fn pack_contacts_and_facts_are_checked() {
             (
                 3,
                 27,
-                "`call us` is not a phone number: digits, spaces and + - ( ) only"
+                "`call us` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`"
             ),
             (
                 5,
@@ -343,7 +343,7 @@ fn pack_contacts_and_facts_are_checked() {
                 "`mid` is a built-in fact; a pack cannot define it again"
             ),
             (6, 10, "the fact id `Kiosk No` is not allowed"),
-            (14, 88, "no fact is called `kiosk_nr`"),
+            (14, 88, "no fact is called `kiosk_nr` (`have_ready` of node `a`)"),
         ],
         "{f:#?}"
     );
@@ -625,5 +625,154 @@ fn every_message_names_its_node_and_field() {
     assert_eq!(
         f[3].4,
         "add `en: \"...\"`: the English text is required, the Chinese (`zh`) is optional"
+    );
+}
+
+#[test]
+fn a_full_width_colon_after_a_key_is_named_at_the_colon() {
+    let env = Env::new();
+    let f = one(
+        &env,
+        &format!("{HEAD}      - id: a\n        kind: resolved\n        text： {{en: \"Works again.\", zh: \"好了。\"}}\n"),
+    );
+    // `        text：`: the colon is the 13th character.
+    assert_eq!((f.1, f.2), (10, 13));
+    assert_eq!(
+        f.3,
+        "`text：` is written with a full-width colon (：); YAML needs the ASCII colon `:` after a key"
+    );
+    assert!(f.4.starts_with("retype it as `text:`"), "{f:?}");
+}
+
+#[test]
+fn hints_never_offer_what_is_not_allowed() {
+    let env = Env::new();
+    // An id that is refused is not offered for a misspelt reference, and
+    // the refusal shows an allowed form of it.
+    let f = findings(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: info, text: {{en: x, zh: 甲}}, next: agian}}\n      - {{id: again?, kind: resolved, text: {{en: x, zh: 乙}}}}\n"),
+        false,
+    );
+    let id = f
+        .iter()
+        .find(|x| x.3.contains("id `again?` is not allowed"))
+        .unwrap();
+    assert!(id.4.ends_with("e.g. `again`"), "{id:?}");
+    let dangling = f
+        .iter()
+        .find(|x| x.3.contains("has no node `agian`"))
+        .unwrap();
+    assert!(!dangling.4.contains("again?"), "{dangling:?}");
+    // A pack's fact as a node's `fact:` says what `fact:` takes.
+    let f = one(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: text, fact: kiosk_number, ask: {{en: Q, zh: 问}}, otherwise: b}}\n      - {{id: b, kind: resolved, text: {{en: x, zh: 乙}}}}\n"),
+    );
+    assert_eq!(f.3, "unknown fact `kiosk_number` in node `a`");
+    assert!(
+        f.4.starts_with("`fact:` takes only a built-in fact: `merchant`,")
+            && f.4.ends_with("A pack's own facts (under `facts:`) are asked for at the escalation: list them in `have_ready`"),
+        "{f:?}"
+    );
+    // A quoted version.
+    let f = one(
+        &env,
+        &format!(
+            "version: \"1\"\n{HEAD}      - {{id: a, kind: resolved, text: {{en: x, zh: 乙}}}}\n"
+        ),
+    );
+    assert_eq!((f.1, f.2), (1, 10));
+    assert_eq!(
+        f.3,
+        "`version` must be a whole number, written without quotes: `\"1\"` is text"
+    );
+    assert_eq!(f.4, "write `version: 1`");
+    // An empty pattern.
+    let f = one(&env, &route_pack(""));
+    assert_eq!((f.1, f.2), (12, 20));
+    assert!(
+        f.3.starts_with(
+            "route 1 of node `a` has an empty pattern: it matches only an empty answer"
+        ),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_missing_check_or_tree_says_where_it_is() {
+    let env = Env::new();
+    // --no-builtin leaves out the built-in check a pack uses.
+    let f = one(
+        &env,
+        &format!("{HEAD}      - {{id: a, kind: check, use: restart-soft, yes: b, no: b}}\n      - {{id: b, kind: resolved, text: {{en: x, zh: 乙}}}}\n"),
+    );
+    assert!(
+        f.3.starts_with("no shared check is called `restart-soft`"),
+        "{f:?}"
+    );
+    assert_eq!(
+        f.4,
+        "`restart-soft` is a built-in check, and --no-builtin leaves the built-in rules out: drop --no-builtin, or define `restart-soft` in your pack"
+    );
+    // A code's tree defined in a file of the pack that was not loaded: not
+    // "did you mean" a loaded tree of a similar name.
+    let tree = |id: &str| {
+        format!("trees:\n  - id: {id}\n    title: {{en: T, zh: 甲}}\n    category: hardware\n    keywords: {{zh: [甲]}}\n    start: a\n    nodes:\n      - {{id: a, kind: resolved, text: {{en: x, zh: 乙}}}}\n")
+    };
+    let other = env.write("other/printer.yaml", tree("kiosk-printer"));
+    env.write("kiosk/reader.yaml", tree("kiosk-reader"));
+    let codes = env.write(
+        "kiosk/codes.yaml",
+        "codes:\n  - {code: \"K1\", meaning: {en: m, zh: 义}, owner: terminal, action: {en: a, zh: 做}, tree: kiosk-reader}\n",
+    );
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(&other)
+        .args(["validate", "--json"])
+        .arg(&codes)
+        .assert()
+        .code(1);
+    let v = json(&a.get_output().stdout);
+    let f = &v["findings"][0];
+    assert_eq!(
+        f["message"],
+        "code `K1` names no tree called `kiosk-reader`"
+    );
+    let hint = f["hint"].as_str().unwrap();
+    assert!(hint.contains("reader.yaml, which is not loaded"), "{hint}");
+    assert!(!hint.contains("kiosk-printer"), "{hint}");
+}
+
+#[test]
+fn a_file_of_contacts_or_facts_alone_is_a_file() {
+    let env = Env::new();
+    let f = findings(
+        &env,
+        "contacts:\n  vendor:\n    name: {en: Lotus desk, zh: 莲花}\n    phone: \"400-555-0123 ext 5\"\n",
+        false,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+    let f = findings(
+        &env,
+        "facts:\n  - id: kiosk_number\n    label: {en: Kiosk number, zh: 自助机编号}\n    kind: digits\n",
+        false,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+    // A phone the message refuses is refused, and the other way round.
+    let f = one(
+        &env,
+        "contacts:\n  vendor:\n    name: {en: Lotus desk, zh: 莲花}\n    phone: \"call 555 0123\"\n",
+    );
+    assert_eq!(
+        f.3,
+        "`call 555 0123` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`"
+    );
+    // Nothing at all is still an error.
+    let f = one(&env, "version: 1\ntrees: []\n");
+    assert_eq!(
+        f.3,
+        "the file defines nothing: no trees, checks, codes, contacts or facts"
     );
 }

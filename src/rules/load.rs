@@ -381,6 +381,7 @@ impl Sources {
             checks: &checks,
             facts: &facts,
             unloaded: &unloaded,
+            builtin_loaded: parsed.iter().any(|p| p.pack == BUILTIN_PACK),
         };
         let trees = collect_trees(&parsed, &known, &mut diags);
         for (id, builtin) in replaced_checks {
@@ -672,10 +673,17 @@ fn parse_input(
         );
         return None;
     }
-    if def.trees.is_empty() && def.checks.is_empty() && def.codes.is_empty() {
+    // A file may hold any of the sections (a pack's contacts alone), but
+    // not none of them.
+    let empty = def.trees.is_empty()
+        && def.checks.is_empty()
+        && def.codes.is_empty()
+        && def.contacts.entries().is_empty()
+        && def.facts.is_empty();
+    if empty {
         diags.push(
-            root.error("the file defines no trees, checks or codes")
-                .with_hint("add a `trees:` list; see docs/rules.md"),
+            root.error("the file defines nothing: no trees, checks, codes, contacts or facts")
+                .with_hint("add a section, such as a `trees:` list; `posdoctor schema` prints the whole format"),
         );
     }
     Some(Parsed {
@@ -812,14 +820,38 @@ pub fn valid_id(id: &str) -> bool {
 
 fn check_id(id: &str, place: &Place, what: &str, diags: &mut Vec<Diagnostic>) {
     if !valid_id(id) {
+        let mut hint = format!(
+            "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+        );
+        if let Some(fixed) = allowed_id_like(id) {
+            hint.push_str(&format!(", e.g. `{fixed}`"));
+        }
         diags.push(
             place
                 .error(format!("the {what} id `{id}` is not allowed"))
-                .with_hint(format!(
-                    "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
-                )),
+                .with_hint(hint),
         );
     }
+}
+
+/// An allowed id close to `id` (`again?` → `again`, `Reset now` →
+/// `Reset-now`), when there is one.
+pub fn allowed_id_like(id: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in id.trim().chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else if c.is_whitespace() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .trim_end_matches('-')
+        .chars()
+        .take(MAX_ID_CHARS)
+        .collect();
+    (valid_id(&out) && out != id).then_some(out)
 }
 
 /// Later packs replace earlier ones by id; two definitions in one pack are an
@@ -1081,6 +1113,8 @@ struct Known<'a> {
     facts: &'a BTreeMap<String, PackFact>,
     /// Check and fact ids of files that did not load, and those files.
     unloaded: &'a HashMap<String, String>,
+    /// False with `--no-builtin`.
+    builtin_loaded: bool,
 }
 
 impl Known<'_> {
@@ -1091,6 +1125,79 @@ impl Known<'_> {
             .get(id)
             .map(|f| format!("`{id}` is defined in {f}, which has errors (fix those first)"))
     }
+}
+
+/// Why a tree or check that is not loaded is missing, when that is known:
+/// it is a built-in one and `--no-builtin` left the built-in rules out, or
+/// it is defined in a file beside `file` that was not loaded.
+pub fn not_loaded_hint(id: &str, check: bool, builtin_loaded: bool, file: &str) -> Option<String> {
+    let what = if check { "check" } else { "tree" };
+    let builtin = builtin_defines();
+    let ids = if check {
+        &builtin.checks
+    } else {
+        &builtin.trees
+    };
+    if !builtin_loaded && ids.iter().any(|t| t == id) {
+        return Some(format!(
+            "`{id}` is a built-in {what}, and --no-builtin leaves the built-in rules out: drop --no-builtin, or define `{id}` in your pack"
+        ));
+    }
+    let dir = Path::new(file).parent()?;
+    let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_rule_file(p) && p.as_path() != Path::new(file))
+        .collect();
+    siblings.sort();
+    siblings.into_iter().find_map(|p| {
+        let text = String::from_utf8(read_limited(&p).ok()?).ok()?;
+        let root = yaml::YNode::parse(&text)?;
+        let section = root.get(if check { "checks" } else { "trees" })?;
+        let yaml::YNode::Seq { items, .. } = section else {
+            return None;
+        };
+        items
+            .iter()
+            .any(|t| t.get("id").and_then(yaml::YNode::as_str) == Some(id))
+            .then(|| {
+                format!(
+                    "`{id}` is defined in {}, which is not loaded: load the whole pack (`posdoctor validate {}`)",
+                    p.display(),
+                    dir.display()
+                )
+            })
+    })
+}
+
+/// The tree and check ids of the built-in rules, read from the embedded
+/// files on first use (for a hint under `--no-builtin`).
+fn builtin_defines() -> &'static Defines {
+    static IDS: std::sync::OnceLock<Defines> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let mut d = Defines::default();
+        for (path, text) in crate::builtin::files() {
+            let p = Path::new(path);
+            if !is_rule_file(p) || in_scenario_dir(p) {
+                continue;
+            }
+            let Some(root) = yaml::YNode::parse(text) else {
+                continue;
+            };
+            for (section, out) in [("trees", &mut d.trees), ("checks", &mut d.checks)] {
+                if let Some(yaml::YNode::Seq { items, .. }) = root.get(section) {
+                    out.extend(
+                        items
+                            .iter()
+                            .filter_map(|t| t.get("id").and_then(yaml::YNode::as_str))
+                            .map(str::to_owned),
+                    );
+                }
+            }
+        }
+        d
+    })
 }
 
 fn collect_trees(parsed: &[&Parsed], known: &Known, diags: &mut Vec<Diagnostic>) -> Vec<Tree> {
@@ -1327,7 +1434,9 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                         "no shared check is called `{id}` (`use` of node `{}`)",
                         d.id
                     ));
-                    if let Some(hint) = known.unloaded_hint(id) {
+                    if let Some(hint) = known.unloaded_hint(id).or_else(|| {
+                        not_loaded_hint(id, true, known.builtin_loaded, &place.file.name)
+                    }) {
                         e = e.with_hint(hint);
                     } else if let Some(best) = did_you_mean(id, checks.keys().map(String::as_str)) {
                         e = e.with_hint(format!("did you mean `{best}`?"));
@@ -1423,6 +1532,18 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             let mut routes = Vec::new();
             for (i, r) in d.routes.as_deref().unwrap_or_default().iter().enumerate() {
                 let at = place.child("routes").child(i).child("match");
+                if r.pattern.trim().is_empty() {
+                    diags.push(
+                        at.error(format!(
+                            "route {} of node `{}` has an empty pattern: it matches only an empty answer, and an answer is never empty, so the route is never taken",
+                            i + 1,
+                            d.id
+                        ))
+                        .with_hint("write the answers it takes (`05|51`), or drop the route and let `otherwise` take the rest"),
+                    );
+                    routes.push(Route::broken(&r.pattern, &r.next));
+                    continue;
+                }
                 match Route::check(&r.pattern) {
                     Ok(()) => routes.push(
                         Route::new(&r.pattern, &r.next)

@@ -278,6 +278,15 @@ impl<'s> Walker<'s> {
                     return;
                 }
                 if types.iter().any(|t| t == "integer") {
+                    if let (false, Ok(n)) = (*plain, value.trim().parse::<i64>()) {
+                        let field = last_key(path).unwrap_or("value");
+                        let msg = format!(
+                            "{} must be a whole number, written without quotes: `\"{value}\"` is text",
+                            subject(path)
+                        );
+                        let hint = format!("write `{field}: {n}`");
+                        return self.done(span.clone(), msg, Some(hint));
+                    }
                     let n = value.parse::<i64>().ok().filter(|_| *plain);
                     let Some(n) = n else {
                         let msg = format!(
@@ -414,6 +423,12 @@ impl<'s> Walker<'s> {
         let field = last_key(path).unwrap_or("value");
         let hint = match did_you_mean(value, values.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
+            // A node's `fact:` names where its answer goes: only the
+            // built-in facts are filled from an answer.
+            None if field == "fact" && matches!(path.last(), Some(Seg::Key(_))) => format!(
+                "`fact:` takes only a built-in fact: {}. A pack's own facts (under `facts:`) are asked for at the escalation: list them in `have_ready`",
+                quote_list(values)
+            ),
             None => format!("expected one of {}", quote_list(values)),
         };
         let msg = format!("unknown {field} `{value}`{}", in_entity(path));

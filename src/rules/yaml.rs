@@ -140,7 +140,40 @@ pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diagnosti
         )
         .at(file, at..at + 1));
     }
-    serde_yaml::from_str(&file.text).map_err(|e| to_diagnostic(file, &e))
+    serde_yaml::from_str(&file.text)
+        .map_err(|e| fullwidth_colon(file).unwrap_or_else(|| to_diagnostic(file, &e)))
+}
+
+const FULLWIDTH_COLON: &str = "full-width colon";
+
+/// A key followed by a full-width colon (`text：`, as a Chinese input
+/// method types it): YAML reads no key there, and its own error would
+/// point somewhere else ("invalid trailing content", "could not find
+/// expected ':'"). Found at the colon itself.
+fn fullwidth_colon(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+    if !file.text.contains('：') {
+        return None;
+    }
+    let re = regex::Regex::new(
+        r"(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(：)",
+    )
+    .ok()?;
+    let caps = re.captures(&file.text)?;
+    let (key, colon) = (caps.get(1)?, caps.get(2)?);
+    Some(
+        Diagnostic::error(
+            &file.name,
+            format!(
+                "`{}：` is written with a {FULLWIDTH_COLON} (：); YAML needs the ASCII colon `:` after a key",
+                key.as_str()
+            ),
+        )
+        .at(file, colon.start()..colon.end())
+        .with_hint(format!(
+            "retype it as `{}:` (switch the input method to half-width or English for keys)",
+            key.as_str()
+        )),
+    )
 }
 
 /// A file that did not parse: every finding, and what could be salvaged
@@ -169,7 +202,7 @@ pub fn parse_checked<T: DeserializeOwned + schemars::JsonSchema>(
         Ok(v) => return Ok(v),
         Err(d) => d,
     };
-    let limits = ["aliases", "too deeply"];
+    let limits = ["aliases", "too deeply", FULLWIDTH_COLON];
     if limits.iter().any(|l| first.message.contains(l)) {
         return Err(only(first));
     }
@@ -360,7 +393,8 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
         && full.contains("RuleFile")
     {
         msg = "a rule file must be a mapping with `trees:`, `checks:` and/or `codes:`".into();
-        hint = Some("start the file with `trees:`; see docs/rules.md".into());
+        hint =
+            Some("start the file with `trees:`; `posdoctor schema` prints the whole format".into());
     }
     // A duplicate key is reported by serde_yaml at the mapping (or not at
     // all): point at the second occurrence itself.
