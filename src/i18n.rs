@@ -404,10 +404,10 @@ messages! {
     TestSummary => "{passed} passed, {failed} failed", "{passed} 个通过，{failed} 个失败";
     TestProblems => ", plus {n} problem(s) in the files (above)", "，另有 {n} 个文件问题（见上方）";
     TestNoCases => " — no scenario cases were found (tests/*.yaml or *.test.yaml in a pack)", "——没有找到任何测试用例（规则包中的 tests/*.yaml 或 *.test.yaml）";
-    TestCoverage => "Not reached by any case:", "没有任何用例经过：";
-    TestCoverageLine => "{nodes} of {all_nodes} nodes, {edges} of {all_edges} answers", "{nodes}/{all_nodes} 个节点，{edges}/{all_edges} 个答案";
-    TestNodesMissed => "nodes:", "节点：";
-    TestEdgeMissed => "answer:", "答案：";
+    TestCoverage => "Coverage (what the cases reach, and what no case reaches):", "覆盖情况（用例经过的内容，以及没有任何用例经过的内容）：";
+    TestCoverageLine => "{nodes} of {all_nodes} nodes and {edges} of {all_edges} answers reached", "经过了 {nodes}/{all_nodes} 个节点、{edges}/{all_edges} 个答案";
+    TestNodesMissed => "nodes no case reaches:", "没有用例经过的节点：";
+    TestEdgeMissed => "answer no case gives:", "没有用例给出的答案：";
     PathsNodes => "Nodes ({n}), as answers name them:", "节点（{n} 个），答案中使用这些名称：";
     PathsPaths => "Paths ({n}; loops are walked once), each as answers for --answers or a scenario case:", "路径（{n} 条；循环只走一次），每条都可作为 --answers 或测试用例的答案：";
     PathsMore => "(only the first {n} paths are listed; the tree has more)", "（只列出前 {n} 条路径；该问题树还有更多）";

@@ -273,14 +273,25 @@ fn coverage_lists_what_no_case_reaches() {
         .assert()
         .code(1);
     let out = stdout(&a);
-    let cov = &out[out.find("Not reached by any case:").expect("coverage")..];
+    let cov = &out[out
+        .find("Coverage (what the cases reach, and what no case reaches):")
+        .expect("coverage")..];
     assert!(
-        cov.contains("kiosk: 7 of 9 nodes, 7 of 10 answers"),
+        cov.contains("kiosk: 7 of 9 nodes and 7 of 10 answers reached"),
         "{cov}"
     );
-    assert!(cov.contains("nodes: netlink, burnt"), "{cov}");
-    assert!(cov.contains("answer: which=other → netlink"), "{cov}");
-    assert!(cov.contains("answer: smell=yes → burnt"), "{cov}");
+    assert!(
+        cov.contains("nodes no case reaches: netlink, burnt"),
+        "{cov}"
+    );
+    assert!(
+        cov.contains("answer no case gives: which=other → netlink"),
+        "{cov}"
+    );
+    assert!(
+        cov.contains("answer no case gives: smell=yes → burnt"),
+        "{cov}"
+    );
     assert!(!cov.contains("no-power"), "only the pack's trees: {cov}");
 }
 
@@ -805,4 +816,96 @@ fn a_reference_that_only_adds_information_keeps_its_file() {
         .assert()
         .code(0);
     assert!(json(&a.get_output().stdout)["tree"].is_null());
+}
+
+#[test]
+fn a_scenario_file_with_one_bad_case_runs_the_others_and_names_each_mistake_where_it_is() {
+    let env = Env::new();
+    let pack = kiosk_pack(&env);
+    env.write(
+        "pack/tests/more.yaml",
+        "- name: good\n  tree: kiosk\n  answers: {code: BT-21, which: reader, restart: \"yes\"}\n  expect: {outcome: resolved}\n- name: structural\n  tree: kiosk\n  expect: {outcome: fixed}\n- name: no such tree\n  tree: kiosks\n  expect: {outcome: resolved}\n- name: no such node\n  tree: kiosk\n  answers:\n    code: BT-21\n    whihc: reader\n  expect: {outcome: resolved}\n- name: through the link\n  tree: kiosk\n  answers: {code: BT-21, which: other}\n  expect: {outcome: needs_input, visits: [netlink]}\n",
+    );
+    let a = env
+        .cmd()
+        .args(["test", "--format", "json"])
+        .arg(&pack)
+        .assert()
+        .code(1);
+    let v = json(&a.get_output().stdout);
+    // The structural error is a problem at its place; the case is not run.
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(
+        (&problems[0]["line"], &problems[0]["column"]),
+        (&serde_json::json!(7), &serde_json::json!(21))
+    );
+    let case = |name: &str| {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no case {name}: {v}"))
+            .clone()
+    };
+    assert_eq!(case("good")["passed"], true);
+    assert!(v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["name"] != "structural"));
+    // An unknown tree or node: at the name itself.
+    let t = case("no such tree");
+    assert_eq!(
+        (&t["line"], &t["column"]),
+        (&serde_json::json!(9), &serde_json::json!(9))
+    );
+    let n = case("no such node");
+    assert_eq!(
+        (&n["line"], &n["column"]),
+        (&serde_json::json!(15), &serde_json::json!(5))
+    );
+    assert!(n["failures"][0]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `which`?"));
+    // A link is passed through: `visits` counts it.
+    assert_eq!(
+        case("through the link")["passed"],
+        true,
+        "{}",
+        case("through the link")
+    );
+    // In text, the place is file:line:col, and the summary counts the problem.
+    let a = env.cmd().arg("test").arg(&pack).assert().code(1);
+    let out = stdout(&a);
+    assert!(out.contains("more.yaml:15:5\n"), "{out}");
+    assert!(
+        out.contains("more.yaml:7:21: error: unknown outcome `fixed` in case `structural`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 passed, 3 failed, plus 1 problem(s) in the files (above)"),
+        "{out}"
+    );
+    assert!(!out.contains("no scenario cases were found"), "{out}");
+}
+
+#[test]
+fn a_scenario_file_whose_cases_all_have_errors_does_not_say_there_are_none() {
+    let env = Env::new();
+    let pack = kiosk_pack(&env);
+    std::fs::remove_file(env.home().join("pack/tests/kiosk.yaml")).unwrap();
+    env.write(
+        "pack/tests/bad.yaml",
+        "- name: structural\n  tree: kiosk\n  expect: {outcome: fixed}\n",
+    );
+    let a = env.cmd().arg("test").arg(&pack).assert().code(1);
+    let out = stdout(&a);
+    assert!(
+        out.contains("0 passed, 0 failed, plus 1 problem(s) in the files (above)"),
+        "{out}"
+    );
+    assert!(!out.contains("no scenario cases were found"), "{out}");
 }

@@ -86,10 +86,10 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
 
     let mut cases = Vec::new();
     for (name, text) in &files {
-        match scenario::read(name, text) {
-            Ok(c) => cases.extend(c),
-            Err(ds) => problems.extend(ds.iter().map(|d| problem("scenarios", d, color))),
-        }
+        // A case with an error is a problem; the file's other cases run.
+        let (good, bad) = scenario::read(name, text);
+        cases.extend(good);
+        problems.extend(bad.iter().map(|d| problem("scenarios", d, color)));
     }
     // The built-in scenarios test the built-in rules: a pack that replaces
     // a built-in tree (its own no-network) must not fail them.

@@ -900,6 +900,8 @@ fn entity_cut(path: &[Seg]) -> usize {
             _ => "",
         };
         let entity = match seg {
+            // A list at the top of a file: a scenario file's cases.
+            Seg::Item(..) if i == 0 => true,
             Seg::Item(..) => matches!(
                 coll,
                 "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts"
