@@ -272,7 +272,7 @@ messages! {
 
     CodeVaries => "Codes differ by card network and acquirer: this is the usual meaning. Your acquirer's list wins.", "不同卡组织和收单机构的代码含义可能不同：这里是通常的含义，以收单机构的说明为准。";
     UnknownCode => "`{code}` is not a known response code", "`{code}` 不是已知的交易应答码";
-    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; {command} helps either way", "请核对小票上的代码或咨询收单机构；也可以运行 {command}";
+    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; this helps either way:\n  {command}", "请核对小票上的代码或咨询收单机构；也可以运行：\n  {command}";
     NoMatch => "No tree matches that description. See them all with {command}", "没有找到匹配的问题。可用 {command} 查看全部。";
     WhatsWrong => "What's wrong?", "遇到了什么问题？";
     PickHelp => "type to filter · ↑↓ move · Enter choose · Esc cancel", "输入文字筛选 · ↑↓ 移动 · 回车 选择 · Esc 取消";
@@ -381,6 +381,7 @@ messages! {
     SeeThemAll => "see them all with: {command}", "查看全部：{command}";
     NoTreeCalled => "no tree is called `{id}`", "没有名为 `{id}` 的问题树";
     LoadedFrom => ". Loaded: {list}", "。已加载：{list}";
+    DidYouMeanRun => "did you mean `{name}`? Run it with:\n  {command}", "你是想输入 `{name}` 吗？可以这样运行：\n  {command}";
     TreeLeftOut => ": it is in {file}, which is left out because it has errors", "：它在 {file} 中，该文件有错误，已被跳过";
     FilesLeftOut => " (left out for errors: {files})", "（因有错误被跳过：{files}）";
     PatStartsWith => "anything starting with {x}", "以{x}开头的内容";
@@ -411,7 +412,7 @@ messages! {
     PathsNodes => "Nodes ({n}), as answers name them:", "节点（{n} 个），答案中使用这些名称：";
     PathsPaths => "Paths ({n}; loops are walked once), each as answers for --answers or a scenario case:", "路径（{n} 条；循环只走一次），每条都可作为 --answers 或测试用例的答案：";
     PathsMore => "(only the first {n} paths are listed; the tree has more)", "（只列出前 {n} 条路径；该问题树还有更多）";
-    PackTreeHint => "a tree from a pack needs its pack: {command}", "规则包中的问题树需要加载该规则包：{command}";
+    PackTreeHint => "a tree from a pack needs its pack (DIR):\n  {command}", "规则包中的问题树需要加载该规则包（DIR）：\n  {command}";
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the

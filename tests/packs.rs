@@ -574,10 +574,10 @@ fn every_error_is_json_with_json() {
     };
     let e = err(&["run", "no-powr", "--no-input", "--json"], 1);
     assert_eq!(e["kind"], "unknown_tree");
-    assert!(e["message"]
+    assert!(e["hint"]
         .as_str()
         .unwrap()
-        .contains("did you mean `no-power`?"));
+        .starts_with("did you mean `no-power`? Run it with:\n  posdoctor run no-power"));
     let e = err(
         &[
             "run",
@@ -661,7 +661,63 @@ fn suggested_commands_carry_the_options_that_produced_them() {
         err.contains("no tree is called `kiosk`. Loaded: the built-in rules"),
         "{err}"
     );
-    assert!(err.contains("posdoctor --rules DIR run kiosk"), "{err}");
+    assert!(
+        err.contains("\n  posdoctor --rules DIR run kiosk\n"),
+        "{err}"
+    );
+    // A typo of a loaded tree: the command with the right name, on a line
+    // of its own, that works when pasted — not the typo again with DIR.
+    let a = packed(&env, &pack)
+        .args(["run", "kiosks", "--no-input", "--no-log"])
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.starts_with("error: no tree is called `kiosks`. Loaded: the built-in rules; "),
+        "{err}"
+    );
+    assert!(!err.contains("?."), "{err}");
+    assert!(!err.contains("DIR"), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("posdoctor "))
+        .expect("a command line");
+    assert_eq!(
+        line.trim(),
+        format!("posdoctor --rules {} run kiosk", pack.display())
+    );
+    let words = shlex::split(line.trim()).unwrap();
+    env.cmd()
+        .args(&words[1..])
+        .args(["--no-input", "--no-log"])
+        .assert()
+        .code(4);
+    // `code`'s "Next:" names the tree; its command is a line of its own.
+    env.write(
+        "codes/k.yaml",
+        "codes:\n  - {code: \"K1\", meaning: {en: m, zh: 义}, owner: terminal, action: {en: a, zh: 做}, tree: kiosk}\n",
+    );
+    let a = packed(&env, &pack)
+        .arg("--rules")
+        .arg(env.home().join("codes"))
+        .args(["code", "K1"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(
+        out.contains("Next: Kiosk screen shows BT-2x\n  posdoctor --rules "),
+        "{out}"
+    );
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("posdoctor "))
+        .expect("a command line");
+    let words = shlex::split(line.trim()).unwrap();
+    env.cmd()
+        .args(&words[1..])
+        .args(["--no-input", "--no-log"])
+        .assert()
+        .code(4);
 }
 
 #[test]

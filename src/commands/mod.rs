@@ -444,10 +444,7 @@ pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failur
             )],
         ));
     }
-    if let Some(best) = crate::diag::did_you_mean(id, rules.tree_ids()) {
-        message.push_str(Msg::ListSep.get(lang));
-        message.push_str(&fill(Msg::DidYouMean.get(lang), &[("name", best)]));
-    }
+    let best = crate::diag::did_you_mean(id, rules.tree_ids());
     message.push_str(&fill(
         Msg::LoadedFrom.get(lang),
         &[("list", &ctx.loaded_from())],
@@ -457,6 +454,15 @@ pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failur
         message.push_str(&fill(
             Msg::FilesLeftOut.get(lang),
             &[("files", &files.join(", "))],
+        ));
+    }
+    // A close name that is loaded: the same command with that name. Else
+    // the command with the pack it may be in.
+    if let Some(best) = best {
+        let command = ctx.suggest(&retry.replacen(&shell_word(id), &shell_word(best), 1));
+        return Failure::new("unknown_tree", message).with_hint(fill(
+            Msg::DidYouMeanRun.get(lang),
+            &[("name", best), ("command", &command)],
         ));
     }
     let mut again = Ctx {
