@@ -331,14 +331,7 @@ pub fn main() -> ExitCode {
             let _ = e.print();
             let code = if e.use_stderr() { 2 } else { 0 };
             if code == 2 && json_in_args() {
-                let message = e.render().to_string();
-                let first = message
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches("error: ")
-                    .to_owned();
-                print_json_error(&commands::Failure::new("usage", first));
+                print_json_error(&usage_failure(&e.render().to_string()));
             }
             return ExitCode::from(code);
         }
@@ -366,8 +359,39 @@ pub fn main() -> ExitCode {
             if json {
                 print_json_error(&failure);
             }
-            ExitCode::from(1)
+            // A usage error is exit 2, whether clap or a command found it.
+            ExitCode::from(if failure.kind == "usage" { 2 } else { 1 })
         }
+    }
+}
+
+/// clap's usage error as one object: the message with what it lists
+/// ("the following required arguments were not provided: <TREE>"), and
+/// the usage line as the hint.
+fn usage_failure(rendered: &str) -> commands::Failure {
+    let mut lines = rendered.lines();
+    let mut message = lines
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_owned();
+    let mut hint = None;
+    for line in lines {
+        let t = line.trim();
+        if let Some(usage) = t.strip_prefix("Usage: ") {
+            hint = Some(format!("usage: {usage}"));
+            break;
+        }
+        if !t.is_empty() && !t.starts_with("tip:") && !t.starts_with("For more information") {
+            let sep = if message.ends_with(':') { " " } else { ", " };
+            message.push_str(sep);
+            message.push_str(t);
+        }
+    }
+    let f = commands::Failure::new("usage", message);
+    match hint {
+        Some(h) => f.with_hint(h),
+        None => f,
     }
 }
 

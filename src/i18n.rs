@@ -377,7 +377,8 @@ messages! {
     SoftDropped => "warning: {file} — {error}; the rest of that file is used. All its problems: {command}", "警告：{file}——{error}；该文件的其余内容照常使用。查看它的全部问题：{command}";
     LeftOutNeeds => " (it needs {file}, which is left out)", "（它依赖已被跳过的 {file}）";
     LeftOutRestored => "; the built-in {trees} is used instead", "；改用内置的 {trees}";
-    RulesHaveErrors => "{n} error(s) in the rules (shown above)", "规则中有 {n} 个错误（见上方）";
+    RulesHaveErrors => "{n} error(s) in the rules", "规则中有 {n} 个错误";
+    ShownAbove => " (shown above)", "（见上方）";
     SeeThemAll => "see them all with: {command}", "查看全部：{command}";
     NoTreeCalled => "no tree is called `{id}`", "没有名为 `{id}` 的问题树";
     LoadedFrom => ". Loaded: {list}", "。已加载：{list}";

@@ -612,8 +612,35 @@ fn every_error_is_json_with_json() {
     );
     let e = err(&["code", "zz9", "--json"], 1);
     assert_eq!(e["kind"], "unknown_code");
+    // Usage errors: kind `usage` and exit 2, whoever found them; the
+    // message names what is missing.
     let e = err(&["run", "--json"], 2);
     assert_eq!(e["kind"], "usage");
+    assert_eq!(
+        e["message"],
+        "the following required arguments were not provided: <TREE>"
+    );
+    assert_eq!(e["hint"], "usage: posdoctor run --json <TREE>");
+    let e = err(
+        &[
+            "run",
+            "no-power",
+            "--no-input",
+            "--json",
+            "--answer",
+            "danger",
+        ],
+        2,
+    );
+    assert_eq!(e["kind"], "usage");
+    env.cmd()
+        .args(["run", "no-power", "--no-input", "--answer", "danger"])
+        .assert()
+        .code(2);
+    // A log that is not there is an I/O error.
+    let e = err(&["report", "missing.jsonl", "--format", "json"], 1);
+    assert_eq!(e["kind"], "io");
+    assert_eq!(e["file"], "missing.jsonl");
     let e = err(&["paths", "nope", "--json"], 1);
     assert_eq!(e["kind"], "unknown_tree");
     let bp = broken_beside_good(&env);
@@ -628,6 +655,19 @@ fn every_error_is_json_with_json() {
     assert_eq!(e["kind"], "rules");
     assert_eq!(e["line"], 7);
     assert_eq!(e["column"], 43);
+    // The findings themselves, not "(shown above)", which is on stderr.
+    assert!(
+        !e["message"].as_str().unwrap().contains("shown above"),
+        "{e}"
+    );
+    let f = &e["findings"][0];
+    assert!(f["file"].as_str().unwrap().ends_with("broken.yaml"), "{e}");
+    assert_eq!(
+        (&f["line"], &f["column"]),
+        (&serde_json::json!(7), &serde_json::json!(43))
+    );
+    assert_eq!(f["message"], "unknown field `nxt` in node `a`");
+    assert!(stderr(&a).contains("error(s) in the rules (shown above)"));
 }
 
 #[test]

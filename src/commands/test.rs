@@ -36,10 +36,10 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
     } else {
         for p in paths {
             if !p.exists() {
-                return Err(Failure::new(
-                    "usage",
-                    format!("{}: no such file or folder", p.display()),
-                )
+                return Err(Failure {
+                    file: Some(p.display().to_string()),
+                    ..Failure::new("io", format!("{}: no such file or folder", p.display()))
+                }
                 .with_hint("give a pack folder, or a scenario file (tests/*.yaml, *.test.yaml)")
                 .into());
             }
