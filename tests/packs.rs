@@ -368,7 +368,7 @@ fn paths_fed_back_to_run_reach_their_outcome() {
     assert_eq!(routes[0]["label"], "a BT-20 series code");
     assert_eq!(
         routes[1]["label"],
-        "a code starting with “e5” or a code starting with “e-5”"
+        "a 3-character code starting with “e5” or a 4-character code starting with “e-5”"
     );
     let paths = v["paths"].as_array().unwrap();
     assert!(paths.len() > 10);
@@ -847,7 +847,7 @@ fn pack_contacts_and_facts_reach_the_escalation_and_the_checklist() {
         "{out}"
     );
     assert!(
-        out.contains("If it is a code starting with “e5” or a code starting with “e-5”"),
+        out.contains("If it is a 3-character code starting with “e5” or a 4-character code starting with “e-5”"),
         "{out}"
     );
     assert!(

@@ -776,3 +776,30 @@ fn a_file_of_contacts_or_facts_alone_is_a_file() {
         "the file defines nothing: no trees, checks, codes, contacts or facts"
     );
 }
+
+#[test]
+fn routes_read_as_what_they_take() {
+    let env = Env::new();
+    let pack = env.write(
+        "pack/t.yaml",
+        format!("{HEAD}      - id: a\n        kind: text\n        ask: {{en: Code?, zh: 代码？}}\n        routes:\n          - {{match: \"5\\\\d\", next: ok}}\n          - {{match: \"\\\\d{{3,}}\", next: ok}}\n          - {{match: \"x?\", next: ok}}\n        otherwise: ok\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args(["checklist", "t", "--width", "200"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(out.contains("a 2-digit code starting with “5”"), "{out}");
+    assert!(out.contains("a number of 3 or more digits"), "{out}");
+    assert!(!out.contains("any number"), "{out}");
+    // `x?` also matches an empty answer, which is never given: a warning.
+    let f = one(&env, &std::fs::read_to_string(&pack).unwrap());
+    assert_eq!((f.0.as_str(), f.1, f.2), ("warning", 14, 21));
+    assert_eq!(
+        f.3,
+        "route 3 of node `a`: the pattern `x?` also matches an empty answer, which is never given: it takes only “x”"
+    );
+}

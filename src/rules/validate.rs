@@ -399,6 +399,28 @@ pub fn check_wording(rules: &RuleSet) -> Vec<Diagnostic> {
                         .with_hint("add `label: {en: \"...\", zh: \"...\"}` saying which answers it takes"),
                 );
             }
+            // `x?` reads “x”: an answer is never empty, so the empty match
+            // it also allows is never used — likely not what was meant.
+            let empty_too = !r.is_broken()
+                && !crate::rules::pattern::may_take_anything(&r.pattern)
+                && r.is_match("");
+            if empty_too {
+                let words = crate::rules::pattern::describe(&r.pattern, crate::i18n::Lang::En)
+                    .unwrap_or_else(|| "the answers it spells out".into());
+                diags.push(
+                    node.place
+                        .child("routes")
+                        .child(i)
+                        .child("match")
+                        .warning(format!(
+                            "route {} of node `{}`: the pattern `{}` also matches an empty answer, which is never given: it takes only {words}",
+                            i + 1,
+                            node.id,
+                            r.pattern
+                        ))
+                        .with_hint("make the whole pattern required (`x`, not `x?`), or say with `label` what it takes"),
+                );
+            }
             if let Some(l) = r.label.as_ref().filter(|l| l.lacks_zh()) {
                 let _ = l;
                 diags.push(missing_zh(
