@@ -1005,3 +1005,58 @@ fn a_scenario_file_whose_cases_all_have_errors_does_not_say_there_are_none() {
     );
     assert!(!out.contains("no scenario cases were found"), "{out}");
 }
+
+#[test]
+fn narrow_checklists_never_split_a_phone_number_an_address_or_a_date() {
+    let env = Env::new();
+    for (key, value) in [
+        ("contact.vendor.name", "Lotus POS service desk"),
+        ("contact.vendor.phone", "+86 21 5555 0199"),
+        ("contact.vendor.hours", "Mon–Sat 08:00–20:00"),
+        (
+            "contact.vendor.web",
+            "https://support.example.com/pos/terminals/help",
+        ),
+        ("purchase_date", "2025-03-31"),
+    ] {
+        env.cmd()
+            .args(["profile", "set", key, value])
+            .assert()
+            .code(0);
+    }
+    for width in ["32", "42"] {
+        for lang in ["en", "zh"] {
+            let a = env
+                .cmd()
+                .env("SOURCE_DATE_EPOCH", "1795000000")
+                .args(["--lang", lang, "checklist", "no-power", "--width", width])
+                .assert()
+                .code(0);
+            let out = stdout(&a);
+            let w: usize = width.parse().unwrap();
+            for line in out.lines() {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(line) <= w,
+                    "{width} {lang}: too wide: {line}"
+                );
+                assert!(
+                    !line.contains('\u{2060}') && !line.contains('\u{a0}'),
+                    "{line:?}"
+                );
+            }
+            let on_one_line = |token: &str| out.lines().any(|l| l.contains(token));
+            for token in [
+                "+86 21 5555 0199",
+                "08:00–20:00",
+                "https://support.example.com/",
+                "2025-03-31",
+                "2026-11-18 ",
+            ] {
+                assert!(
+                    on_one_line(token),
+                    "{width} {lang}: `{token}` split:\n{out}"
+                );
+            }
+        }
+    }
+}
