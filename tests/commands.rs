@@ -315,3 +315,24 @@ fn a_phone_is_checked_as_its_message_says() {
         stderr(&a)
     );
 }
+
+#[test]
+fn an_escalated_run_without_a_log_ends_its_output_with_a_newline() {
+    let env = Env::new();
+    for log in [&["--no-log"][..], &[][..]] {
+        let a = env
+            .cmd()
+            .args(["run", "no-power", "--no-input", "--answer", "danger=yes"])
+            .args(log)
+            .assert()
+            .code(3);
+        let out = stdout(&a);
+        assert!(out.ends_with('\n'), "{out:?}");
+        assert!(!out.ends_with("\n\n"), "{out:?}");
+        let report = out
+            .lines()
+            .find(|l| l.starts_with("Report: "))
+            .expect("report line");
+        assert!(report.ends_with(".md"), "{report}");
+    }
+}
