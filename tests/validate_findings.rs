@@ -491,6 +491,17 @@ fn carets_point_at_the_bracket_itself() {
         assert_eq!((f.1, f.2), (12, col), "{pattern}: {f:?}");
         assert!(f.3.ends_with(what), "{pattern}: {f:?}");
     }
+    // Through the quoting: `"5\\d(x"` (an escape in double quotes) and
+    // `'it''s (x'` (a doubled quote in single quotes).
+    let f = one(&env, &route_pack("5\\\\d(x"));
+    // `          - match: "5\\d(x"`: `(` is the 25th character.
+    assert_eq!((f.1, f.2), (12, 25), "{f:?}");
+    let f = one(
+        &env,
+        &route_pack("").replace("match: \"\"", "match: 'it''s (x'"),
+    );
+    assert_eq!((f.1, f.2), (12, 27), "{f:?}");
+    assert!(f.3.ends_with("this `(` is never closed"), "{f:?}");
 }
 
 #[test]

@@ -1695,8 +1695,9 @@ pub fn merge_cautions(first: Option<&Text>, then: Option<Text>) -> Option<Text> 
 }
 
 /// Where in the file a problem inside a pattern is: the characters `chars`
-/// of the pattern, when the pattern is written as-is (plain or quoted
-/// without escapes); else the whole value.
+/// of the pattern, mapped through the quoting it is written with (plain,
+/// `'…'` with `''`, or `"…"` with escapes such as `\\d`); else the whole
+/// value.
 fn pattern_span(
     at: &Place,
     pattern: &str,
@@ -1708,23 +1709,89 @@ fn pattern_span(
         return whole;
     };
     let start = whole.start.min(text.len());
-    let rest = &text[start..];
-    let body = match rest.chars().next() {
-        Some(q @ ('\'' | '"')) => &rest[q.len_utf8()..],
-        _ => rest,
-    };
-    if !body.starts_with(pattern) {
+    let Some(offsets) = scalar_offsets(&text[start..], pattern) else {
         return whole;
-    }
-    let base = text.len() - body.len();
-    let byte = |c: usize| {
-        pattern
-            .char_indices()
-            .nth(c)
-            .map_or(pattern.len(), |(b, _)| b)
     };
-    let (a, b) = (byte(chars.start), byte(chars.end));
-    base + a..base + b.max(a + 1).min(pattern.len().max(a + 1))
+    // offsets[i]: where the i-th character of the pattern is written;
+    // offsets[n]: just after the last one.
+    let at_char = |c: usize| start + offsets[c.min(offsets.len() - 1)];
+    let a = at_char(chars.start);
+    let b = at_char(chars.end).max(at_char((chars.start + 1).min(offsets.len() - 1)));
+    a..b.max(a + 1).min(text.len())
+}
+
+/// For a scalar written at the start of `raw` whose value is `value`: the
+/// byte offset in `raw` of each character of the value, and of its end.
+/// `None` when the value is not written on one line as read here.
+fn scalar_offsets(raw: &str, value: &str) -> Option<Vec<usize>> {
+    let mut offsets = Vec::with_capacity(value.len() + 1);
+    let mut decoded = String::with_capacity(value.len());
+    let mut it = raw.char_indices().peekable();
+    let quote = match raw.chars().next() {
+        Some(q @ ('\'' | '"')) => {
+            it.next();
+            Some(q)
+        }
+        _ => None,
+    };
+    while decoded.len() < value.len() {
+        let (i, c) = it.next()?;
+        match (quote, c) {
+            (_, '\n' | '\r') => return None,
+            (Some('"'), '\\') => {
+                let (_, e) = it.next()?;
+                let hex = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => 0,
+                };
+                let ch = if hex > 0 {
+                    let digits: String =
+                        (0..hex).filter_map(|_| it.next().map(|(_, d)| d)).collect();
+                    char::from_u32(u32::from_str_radix(&digits, 16).ok()?)?
+                } else {
+                    match e {
+                        '0' => '\0',
+                        'a' => '\u{7}',
+                        'b' => '\u{8}',
+                        't' | '\t' => '\t',
+                        'n' => '\n',
+                        'v' => '\u{b}',
+                        'f' => '\u{c}',
+                        'r' => '\r',
+                        'e' => '\u{1b}',
+                        ' ' => ' ',
+                        '"' => '"',
+                        '/' => '/',
+                        '\\' => '\\',
+                        'N' => '\u{85}',
+                        '_' => '\u{a0}',
+                        'L' => '\u{2028}',
+                        'P' => '\u{2029}',
+                        _ => return None,
+                    }
+                };
+                offsets.push(i);
+                decoded.push(ch);
+            }
+            (Some('\''), '\'') if it.peek().is_some_and(|(_, n)| *n == '\'') => {
+                it.next();
+                offsets.push(i);
+                decoded.push('\'');
+            }
+            (Some(q), c) if c == q => return None,
+            _ => {
+                offsets.push(i);
+                decoded.push(c);
+            }
+        }
+    }
+    if decoded != value {
+        return None;
+    }
+    offsets.push(it.peek().map_or(raw.len(), |(i, _)| *i));
+    Some(offsets)
 }
 
 /// A required reference; a missing one is reported and becomes "" (which
