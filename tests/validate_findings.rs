@@ -814,3 +814,49 @@ fn routes_read_as_what_they_take() {
         "route 3 of node `a`: the pattern `x?` also matches an empty answer, which is never given: it takes only “x”"
     );
 }
+
+#[test]
+fn a_check_in_a_broken_file_costs_its_users_one_finding_each_not_knock_ons() {
+    let env = Env::new();
+    env.write(
+        "pack/checks.yaml",
+        "checks:\n  - id: wipe\n    rung: reset\n    do: {en: Wipe, zh: 清}\n    caution: {en: erases, zh: 清}\n    destructive: true\n   bad: [\n",
+    );
+    env.write(
+        "pack/tree.yaml",
+        &format!("{HEAD}      - {{id: a, kind: check, use: wipe, yes: ok, no: ok, skip: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "validate", "--json"])
+        .arg(env.home().join("pack"))
+        .assert()
+        .code(1);
+    let v = json(&a.get_output().stdout);
+    let msgs: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert_eq!(
+        msgs[1].0,
+        "no shared check is called `wipe` (`use` of node `a`)"
+    );
+    assert!(
+        msgs[1]
+            .1
+            .ends_with("checks.yaml, which has errors (fix those first)"),
+        "{msgs:#?}"
+    );
+    assert!(
+        !msgs.iter().any(|m| m.0.contains("`skip` applies only")),
+        "{msgs:#?}"
+    );
+}

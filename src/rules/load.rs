@@ -632,7 +632,8 @@ fn parse_input(
             diags.extend(unparsed_file.findings);
             // What the file meant to define, so that a reference to it says
             // where the thing is ("no tree called X" → it is in this file).
-            let root = yaml::YNode::parse(&file.text);
+            // What was read before a syntax error counts too.
+            let root = yaml::YNode::parse_partial(&file.text);
             let ids = |section: &str| -> Vec<String> {
                 match root.as_ref().and_then(|r| r.get(section)) {
                     Some(yaml::YNode::Seq { items, .. }) => items
@@ -1468,7 +1469,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                         ),
                 );
             }
-            if !destructive && d.skip.is_some() {
+            // With a `use` that names no loaded check, whether the step is
+            // destructive is not known: that finding is the `use`'s.
+            let known_check = d.use_check.is_none() || shared.is_some();
+            if !destructive && d.skip.is_some() && known_check {
                 diags.push(
                     place
                         .child("skip")
