@@ -824,7 +824,7 @@ fn a_check_in_a_broken_file_costs_its_users_one_finding_each_not_knock_ons() {
     );
     env.write(
         "pack/tree.yaml",
-        &format!("{HEAD}      - {{id: a, kind: check, use: wipe, yes: ok, no: ok, skip: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
+        format!("{HEAD}      - {{id: a, kind: check, use: wipe, yes: ok, no: ok, skip: ok}}\n      - {{id: ok, kind: resolved, text: {{en: ok, zh: 好}}}}\n"),
     );
     let a = env
         .cmd()
