@@ -389,8 +389,8 @@ messages! {
     PatEndsWith => "anything ending with {x}", "以{x}结尾的内容";
     PatContains => "anything containing {x}", "包含{x}的内容";
     PatCodeStarting => "a code starting with {x}", "以{x}开头的代码";
-    PatCodeStartingDigits => "a {n}-digit code starting with {x}", "以{x}开头的 {n} 位代码";
-    PatCodeStartingChars => "a {n}-character code starting with {x}", "以{x}开头的 {n} 位代码";
+    PatCodeStartingDigits => "a {n}-digit code starting with {x}", "{n} 位、以{x}开头的代码";
+    PatCodeStartingChars => "a {n}-character code starting with {x}", "{n} 位、以{x}开头的代码";
     PatDigitsAtLeast => "a number of {n} or more digits", "{n} 位或更多位数字";
     PatDigitsBetween => "a number of {a} to {b} digits", "{a} 到 {b} 位数字";
     PatAnyNumber => "any number", "任意数字";

@@ -513,7 +513,7 @@ mod tests {
         );
         assert_eq!(
             describe("5\\d|91", Lang::Zh).unwrap(),
-            "以“5”开头的 2 位代码或“91”"
+            "2 位、以“5”开头的代码或“91”"
         );
         assert_eq!(describe("\\d{3,}", Lang::Zh).unwrap(), "3 位或更多位数字");
     }
