@@ -63,7 +63,10 @@ fn load_and_validate_generated_pack(b: divan::Bencher, nodes: usize) {
 /// One tree of 10 000 info steps in a row: the trap check's worst case.
 #[divan::bench(sample_count = 5)]
 fn validate_a_10000_step_chain(b: divan::Bencher) {
-    let file = vec![("chain.yaml".to_owned(), posdoctor::gen::info_chain(10_000).into_bytes())];
+    let file = vec![(
+        "chain.yaml".to_owned(),
+        posdoctor::gen::info_chain(10_000).into_bytes(),
+    )];
     let rules = load_bytes(file).rules;
     b.bench(|| validate::check(&rules).len());
 }
@@ -71,7 +74,10 @@ fn validate_a_10000_step_chain(b: divan::Bencher) {
 /// DOT and Mermaid of the 10 000-step chain: Mermaid within 2× DOT.
 #[divan::bench(args = ["dot", "mermaid"], sample_count = 5)]
 fn graph_of_a_10000_step_chain(b: divan::Bencher, format: &str) {
-    let file = vec![("chain.yaml".to_owned(), posdoctor::gen::info_chain(10_000).into_bytes())];
+    let file = vec![(
+        "chain.yaml".to_owned(),
+        posdoctor::gen::info_chain(10_000).into_bytes(),
+    )];
     let rules = load_bytes(file).rules;
     let tree = rules.tree("chain").expect("the chain");
     b.bench(|| match format {
@@ -124,8 +130,7 @@ fn checklist_all_trees(b: divan::Bencher, format: &str) {
                 match format {
                     "text" => checklist::text(&c, 48).len(),
                     "markdown" => checklist::markdown(&c).len(),
-                    _ => checklist::html(std::slice::from_ref(&c), Lang::Zh)
-                        .map_or(0, |h| h.len()),
+                    _ => checklist::html(std::slice::from_ref(&c), Lang::Zh).map_or(0, |h| h.len()),
                 }
             })
             .sum::<usize>()

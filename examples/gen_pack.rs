@@ -12,7 +12,10 @@ fn main() {
                 eprintln!("cannot create {dir}: {e}");
                 std::process::exit(1);
             }
-            for (i, yaml) in posdoctor::gen::pack_files(count(n), 5000).iter().enumerate() {
+            for (i, yaml) in posdoctor::gen::pack_files(count(n), 5000)
+                .iter()
+                .enumerate()
+            {
                 write(&format!("{dir}/gen-{i}.yaml"), yaml);
             }
         }

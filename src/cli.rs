@@ -12,6 +12,10 @@ use crate::i18n::Lang;
 use crate::rules::load::LoadOptions;
 use crate::term::{use_color_for, ColorChoice, Stream};
 
+// Help text is wrapped to the terminal (100 columns off a terminal): every
+// example line is kept under 80 columns, comments on a line of their own
+// above it, so that no example is ever broken into lines that are not
+// commands (tests/help_examples.rs checks both).
 const AFTER_HELP: &str = "\
 Exit codes: 0 success (run: resolved), 1 error, 2 usage error, 3 run ended in an escalation,
 4 run stopped before an outcome (a script had no answer, or the person chose Quit), 130 interrupted.
@@ -88,10 +92,14 @@ pub enum Command {
     },
     /// Walk one tree, interactively or with answers fed in.
     #[command(after_help = "Examples:
-  posdoctor run no-power                                       # at the counter
-  posdoctor run no-power --no-input --answer danger=yes --json # a script: exit 3, call the vendor
-  posdoctor run --resume                                       # the newest unfinished session (Quit and Ctrl-C print this)
-  posdoctor paths no-power                                     # every node id and path, for --answers")]
+  # at the counter
+  posdoctor run no-power
+  # a script: exit 3, call the vendor
+  posdoctor run no-power --no-input --answer danger=yes --json
+  # the newest unfinished session (Quit and Ctrl-C print this)
+  posdoctor run --resume
+  # every node id and path, for --answers
+  posdoctor paths no-power")]
     Run(RunArgs),
     /// Find the tree for a problem described in your own words (English or Chinese).
     #[command(after_help = "Examples:
@@ -120,7 +128,7 @@ pub enum Command {
     /// Print a checklist of a tree to tape beside the terminal.
     #[command(
         group(clap::ArgGroup::new("which").required(true).args(["trees", "all"])),
-        after_help = "Examples:\n  posdoctor checklist no-power --width 32 --lang zh     # a 58 mm receipt strip\n  posdoctor checklist --all --format html -o checklists.html"
+        after_help = "Examples:\n  posdoctor checklist no-power --width 32 --lang zh   # a 58 mm receipt strip\n  posdoctor checklist --all --format html -o checklists.html"
     )]
     Checklist {
         /// The trees to print.
@@ -151,8 +159,9 @@ pub enum Command {
     },
     /// Lint rule files (all loaded rules when no PATH is given).
     #[command(after_help = "Examples:
-  posdoctor validate                           # the built-in rules and the loaded packs
-  posdoctor validate my-pack/ --strict         # your pack: every finding, warnings as errors
+  posdoctor validate                     # the built-in rules and loaded packs
+  # your pack: every finding, warnings as errors
+  posdoctor validate my-pack/ --strict
   posdoctor validate my-pack/ --json")]
     Validate {
         /// Rule files or folders to check (checked together with the loaded rules).
@@ -166,7 +175,8 @@ pub enum Command {
     },
     /// Print the JSON Schema of the rule file format.
     #[command(after_help = "Example:
-  posdoctor schema > posdoctor.schema.json     # for your editor's YAML language server")]
+  # for your editor's YAML language server
+  posdoctor schema > posdoctor.schema.json")]
     Schema,
     /// Run a pack's scenario files: each case's answers must reach the expected outcome.
     #[command(
@@ -175,8 +185,8 @@ With no PATH, the scenarios of every loaded pack and of the built-in rules run.
 Exit codes: 0 every case passed, 1 a case failed or the rules or scenarios have errors.
 
 Examples:
-  posdoctor test                               # the built-in rules' own scenarios
-  posdoctor test my-pack/ --coverage           # your pack, and what no case reaches
+  posdoctor test                         # the built-in rules' own scenarios
+  posdoctor test my-pack/ --coverage     # your pack; what no case reaches
   posdoctor test my-pack/ --format junit > posdoctor-junit.xml"
     )]
     Test {
@@ -213,7 +223,8 @@ Examples:
     Profile(ProfileCmd),
     /// The escalation report of a session log.
     #[command(after_help = "Examples:
-  posdoctor run no-power --no-input --answer danger=yes --log shift.jsonl; posdoctor report shift.jsonl
+  posdoctor run no-power --no-input --answer danger=yes --log shift.jsonl
+  posdoctor report shift.jsonl
   posdoctor report shift.jsonl --format markdown")]
     Report {
         /// The session log (JSON Lines) to report on.
@@ -320,14 +331,7 @@ pub fn main() -> ExitCode {
             let _ = e.print();
             let code = if e.use_stderr() { 2 } else { 0 };
             if code == 2 && json_in_args() {
-                let message = e.render().to_string();
-                let first = message
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches("error: ")
-                    .to_owned();
-                print_json_error(&commands::Failure::new("usage", first));
+                print_json_error(&usage_failure(&e.render().to_string()));
             }
             return ExitCode::from(code);
         }
@@ -355,8 +359,39 @@ pub fn main() -> ExitCode {
             if json {
                 print_json_error(&failure);
             }
-            ExitCode::from(1)
+            // A usage error is exit 2, whether clap or a command found it.
+            ExitCode::from(if failure.kind == "usage" { 2 } else { 1 })
         }
+    }
+}
+
+/// clap's usage error as one object: the message with what it lists
+/// ("the following required arguments were not provided: <TREE>"), and
+/// the usage line as the hint.
+fn usage_failure(rendered: &str) -> commands::Failure {
+    let mut lines = rendered.lines();
+    let mut message = lines
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_owned();
+    let mut hint = None;
+    for line in lines {
+        let t = line.trim();
+        if let Some(usage) = t.strip_prefix("Usage: ") {
+            hint = Some(format!("usage: {usage}"));
+            break;
+        }
+        if !t.is_empty() && !t.starts_with("tip:") && !t.starts_with("For more information") {
+            let sep = if message.ends_with(':') { " " } else { ", " };
+            message.push_str(sep);
+            message.push_str(t);
+        }
+    }
+    let f = commands::Failure::new("usage", message);
+    match hint {
+        Some(h) => f.with_hint(h),
+        None => f,
     }
 }
 

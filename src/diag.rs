@@ -45,6 +45,10 @@ pub struct Diagnostic {
     /// to have ready) and names something that is not loaded: an error for
     /// `validate`, but the counter keeps the file and drops the reference.
     pub soft: bool,
+    /// The YAML path of the value the finding is about (`trees.0.nodes.3`),
+    /// when it was made at a place of a parsed file: to tell a finding
+    /// caused by an earlier one on the same node from a real one.
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -59,6 +63,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             soft: false,
+            path: None,
         }
     }
 

@@ -273,7 +273,7 @@ messages! {
 
     CodeVaries => "Codes differ by card network and acquirer: this is the usual meaning. Your acquirer's list wins.", "不同卡组织和收单机构的代码含义可能不同：这里是通常的含义，以收单机构的说明为准。";
     UnknownCode => "`{code}` is not a known response code", "`{code}` 不是已知的交易应答码";
-    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; {command} helps either way", "请核对小票上的代码或咨询收单机构；也可以运行 {command}";
+    UnknownCodeHint => "check the code on the receipt, or ask your acquirer; this helps either way:\n  {command}", "请核对小票上的代码或咨询收单机构；也可以运行：\n  {command}";
     NoMatch => "No tree matches that description. See them all with {command}", "没有找到匹配的问题。可用 {command} 查看全部。";
     WhatsWrong => "What's wrong?", "遇到了什么问题？";
     PickHelp => "type to filter · ↑↓ move · Enter choose · Esc cancel", "输入文字筛选 · ↑↓ 移动 · 回车 选择 · Esc 取消";
@@ -379,16 +379,22 @@ messages! {
     SoftDropped => "warning: {file} — {error}; the rest of that file is used. All its problems: {command}", "警告：{file}——{error}；该文件的其余内容照常使用。查看它的全部问题：{command}";
     LeftOutNeeds => " (it needs {file}, which is left out)", "（它依赖已被跳过的 {file}）";
     LeftOutRestored => "; the built-in {trees} is used instead", "；改用内置的 {trees}";
-    RulesHaveErrors => "{n} error(s) in the rules (shown above)", "规则中有 {n} 个错误（见上方）";
+    RulesHaveErrors => "{n} error(s) in the rules", "规则中有 {n} 个错误";
+    ShownAbove => " (shown above)", "（见上方）";
     SeeThemAll => "see them all with: {command}", "查看全部：{command}";
     NoTreeCalled => "no tree is called `{id}`", "没有名为 `{id}` 的问题树";
     LoadedFrom => ". Loaded: {list}", "。已加载：{list}";
+    DidYouMeanRun => "did you mean `{name}`? Run it with:\n  {command}", "你是想输入 `{name}` 吗？可以这样运行：\n  {command}";
     TreeLeftOut => ": it is in {file}, which is left out because it has errors", "：它在 {file} 中，该文件有错误，已被跳过";
     FilesLeftOut => " (left out for errors: {files})", "（因有错误被跳过：{files}）";
     PatStartsWith => "anything starting with {x}", "以{x}开头的内容";
     PatEndsWith => "anything ending with {x}", "以{x}结尾的内容";
     PatContains => "anything containing {x}", "包含{x}的内容";
     PatCodeStarting => "a code starting with {x}", "以{x}开头的代码";
+    PatCodeStartingDigits => "a {n}-digit code starting with {x}", "{n} 位、以{x}开头的代码";
+    PatCodeStartingChars => "a {n}-character code starting with {x}", "{n} 位、以{x}开头的代码";
+    PatDigitsAtLeast => "a number of {n} or more digits", "{n} 位或更多位数字";
+    PatDigitsBetween => "a number of {a} to {b} digits", "{a} 到 {b} 位数字";
     PatAnyNumber => "any number", "任意数字";
     PatDigits => "a {n}-digit number", "{n} 位数字";
     PatAnyAnswer => "any answer", "任意内容";
@@ -406,14 +412,14 @@ messages! {
     TestSummary => "{passed} passed, {failed} failed", "{passed} 个通过，{failed} 个失败";
     TestProblems => ", plus {n} problem(s) in the files (above)", "，另有 {n} 个文件问题（见上方）";
     TestNoCases => " — no scenario cases were found (tests/*.yaml or *.test.yaml in a pack)", "——没有找到任何测试用例（规则包中的 tests/*.yaml 或 *.test.yaml）";
-    TestCoverage => "Not reached by any case:", "没有任何用例经过：";
-    TestCoverageLine => "{nodes} of {all_nodes} nodes, {edges} of {all_edges} answers", "{nodes}/{all_nodes} 个节点，{edges}/{all_edges} 个答案";
-    TestNodesMissed => "nodes:", "节点：";
-    TestEdgeMissed => "answer:", "答案：";
+    TestCoverage => "Coverage (what the cases reach, and what no case reaches):", "覆盖情况（用例经过的内容，以及没有任何用例经过的内容）：";
+    TestCoverageLine => "{nodes} of {all_nodes} nodes and {edges} of {all_edges} answers reached", "经过了 {nodes}/{all_nodes} 个节点、{edges}/{all_edges} 个答案";
+    TestNodesMissed => "nodes no case reaches:", "没有用例经过的节点：";
+    TestEdgeMissed => "answer no case gives:", "没有用例给出的答案：";
     PathsNodes => "Nodes ({n}), as answers name them:", "节点（{n} 个），答案中使用这些名称：";
     PathsPaths => "Paths ({n}; loops are walked once), each as answers for --answers or a scenario case:", "路径（{n} 条；循环只走一次），每条都可作为 --answers 或测试用例的答案：";
     PathsMore => "(only the first {n} paths are listed; the tree has more)", "（只列出前 {n} 条路径；该问题树还有更多）";
-    PackTreeHint => "a tree from a pack needs its pack: {command}", "规则包中的问题树需要加载该规则包：{command}";
+    PackTreeHint => "a tree from a pack needs its pack (DIR):\n  {command}", "规则包中的问题树需要加载该规则包（DIR）：\n  {command}";
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the

@@ -129,6 +129,10 @@ pub struct Case {
     pub tree: String,
     /// (node, answers in turn), in file order.
     pub answers: Vec<(String, Vec<String>)>,
+    /// Where the ids the case names are written: (line, column) of its
+    /// `tree`, of each answer's key (as `answers`), of `expect.node`, and
+    /// of each entry of `visits` and `not_visits`.
+    pub places: CasePlaces,
     pub lang: Lang,
     pub outcome: ExpectOutcome,
     pub party: Option<Party>,
@@ -138,25 +142,88 @@ pub struct Case {
     pub not_visits: Vec<String>,
 }
 
-/// Reads one scenario file: its cases, or every finding about it.
-pub fn read(name: &str, text: &str) -> Result<Vec<Case>, Vec<Diagnostic>> {
-    let text = yaml::decode(name, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
+/// Where a case's ids are written (see [`Case::places`]).
+#[derive(Clone, Debug, Default)]
+pub struct CasePlaces {
+    pub tree: (usize, usize),
+    pub answers: Vec<(usize, usize)>,
+    pub node: Option<(usize, usize)>,
+    pub visits: Vec<(usize, usize)>,
+    pub not_visits: Vec<(usize, usize)>,
+}
+
+/// Reads one scenario file: the cases that can run, and every finding
+/// about the others. A case with an error is reported and left out; the
+/// rest of the file still runs.
+pub fn read(name: &str, text: &str) -> (Vec<Case>, Vec<Diagnostic>) {
+    let text = match yaml::decode(name, text.as_bytes().to_vec()) {
+        Ok(t) => t,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
     let file = Arc::new(SourceFile {
         name: name.to_owned(),
         text: text.into(),
     });
-    let defs: Vec<CaseDef> = yaml::parse_checked(&file)?;
+    let mut errors = Vec::new();
+    // The cases with a finding of their own (by index) do not run.
+    let mut broken: HashSet<usize> = HashSet::new();
+    let defs: Vec<CaseDef> = match yaml::parse_checked(&file) {
+        Ok(d) => d,
+        Err(u) => {
+            errors.extend(u.findings);
+            let Some((defs, taints)) = u.salvaged else {
+                return (Vec::new(), errors);
+            };
+            for t in &taints {
+                match t.entity.split('.').next().and_then(|i| i.parse().ok()) {
+                    Some(i) => {
+                        broken.insert(i);
+                    }
+                    // The file as a whole is wrong: nothing of it runs.
+                    None => return (Vec::new(), errors),
+                }
+            }
+            defs
+        }
+    };
     let root = YNode::parse(&file.text);
     let items: Vec<YNode> = match root {
         Some(YNode::Seq { items, .. }) => items,
         _ => Vec::new(),
     };
     let mut cases = Vec::new();
-    let mut errors = Vec::new();
+    let at = |span: Range<usize>| {
+        let d = Diagnostic::error("", "").at(&file, span);
+        (d.line, d.col)
+    };
     for (i, def) in defs.into_iter().enumerate() {
+        if broken.contains(&i) {
+            continue;
+        }
         let item = items.get(i);
         let span = item.map_or(0..0, YNode::span);
-        let line = Diagnostic::error("", "").at(&file, span.clone()).line;
+        let line = at(span.clone()).0;
+        let expect = item.and_then(|n| n.get("expect"));
+        let list_places = |key: &str| -> Vec<(usize, usize)> {
+            match expect.and_then(|x| x.get(key)) {
+                Some(YNode::Seq { items, .. }) => items.iter().map(|v| at(v.span())).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let places = CasePlaces {
+            tree: item
+                .and_then(|n| n.get("tree"))
+                .map_or((line, 1), |t| at(t.span())),
+            answers: match item.and_then(|n| n.get("answers")) {
+                Some(YNode::Map { entries, .. }) => {
+                    entries.iter().map(|e| at(e.key_span.clone())).collect()
+                }
+                _ => Vec::new(),
+            },
+            node: expect.and_then(|x| x.get("node")).map(|n| at(n.span())),
+            visits: list_places("visits"),
+            not_visits: list_places("not_visits"),
+        };
         let answers = match item.and_then(|n| n.get("answers")) {
             Some(node) => match answers_of(node, &file) {
                 Ok(a) => a,
@@ -203,13 +270,10 @@ pub fn read(name: &str, text: &str) -> Result<Vec<Case>, Vec<Diagnostic>> {
             customer: e.customer,
             visits: e.visits.clone(),
             not_visits: e.not_visits.clone(),
+            places,
         });
     }
-    if errors.is_empty() {
-        Ok(cases)
-    } else {
-        Err(errors)
-    }
+    (cases, errors)
 }
 
 /// A case's answers, every value as written; YAML booleans read as yes/no.
@@ -321,7 +385,11 @@ pub struct LeftAt {
 pub struct CaseResult {
     pub name: String,
     pub file: String,
+    /// The case's first line; for a case that names a tree or node that
+    /// does not exist, the line and column of that name.
     pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
     pub tree: String,
     pub passed: bool,
     /// `resolved`, `escalated`, `needs_input`, or `error` (the case could
@@ -469,6 +537,7 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
         name: case.name.clone(),
         file: case.file.clone(),
         line: case.line,
+        column: None,
         tree: case.tree.clone(),
         passed: false,
         outcome: "error".into(),
@@ -484,12 +553,20 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
         taken: Vec::new(),
         seen: Vec::new(),
     };
+    // A name that does not exist is reported where it is written.
+    let place_at = |result: &mut CaseResult, at: Option<&(usize, usize)>| {
+        if let (Some(&(line, col)), None) = (at, result.column) {
+            result.line = line;
+            result.column = Some(col);
+        }
+    };
     let Some(root) = rules.tree(&case.tree) else {
         let mut f = format!("no tree is called `{}`", case.tree);
         if let Some(best) = did_you_mean(&case.tree, rules.tree_ids()) {
             f.push_str(&format!("; did you mean `{best}`?"));
         }
         result.failures.push(f);
+        place_at(&mut result, Some(&case.places.tree));
         return result;
     };
     // Every node id the case names must exist, so that a renamed node is
@@ -527,14 +604,16 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
         }
         Some((f, best.is_some()))
     };
-    for (node, _) in &case.answers {
-        result
-            .failures
-            .extend(unknown("the answer for", node, &asks).map(|(f, _)| f));
+    for (i, (node, _)) in case.answers.iter().enumerate() {
+        if let Some((f, _)) = unknown("the answer for", node, &asks) {
+            result.failures.push(f);
+            place_at(&mut result, case.places.answers.get(i));
+        }
     }
     if let Some(n) = &case.node {
         let among: HashSet<&str> = endings.iter().copied().collect();
         if let Some((mut f, named)) = unknown("the expected node", n, &among) {
+            place_at(&mut result, case.places.node.as_ref());
             if !named && !endings.is_empty() {
                 let list: Vec<String> = endings.iter().take(6).map(|e| format!("`{e}`")).collect();
                 f.push_str(&format!(
@@ -546,15 +625,34 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
             result.failures.push(f);
         }
     }
-    for v in case.visits.iter().chain(&case.not_visits) {
-        let what = if case.visits.contains(v) {
-            "visits:"
-        } else {
-            "not_visits:"
-        };
-        result
-            .failures
-            .extend(unknown(what, v, &known).map(|(f, _)| f));
+    let listed = case
+        .visits
+        .iter()
+        .zip(
+            case.places
+                .visits
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(v, at)| ("visits:", v, at))
+        .chain(
+            case.not_visits
+                .iter()
+                .zip(
+                    case.places
+                        .not_visits
+                        .iter()
+                        .map(Some)
+                        .chain(std::iter::repeat(None)),
+                )
+                .map(|(v, at)| ("not_visits:", v, at)),
+        );
+    for (what, v, at) in listed {
+        if let Some((f, _)) = unknown(what, v, &known) {
+            result.failures.push(f);
+            place_at(&mut result, at);
+        }
     }
     if !result.failures.is_empty() {
         return result;
@@ -694,7 +792,14 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
             });
         }
     }
-    let passed: HashSet<&str> = result.path.iter().map(|p| p.node.as_str()).collect();
+    // A link is no step of its own, but the walk passes through it.
+    let links = links_passed(rules, root, &walk);
+    let passed: HashSet<&str> = result
+        .path
+        .iter()
+        .map(|p| p.node.as_str())
+        .chain(links.iter().map(String::as_str))
+        .collect();
     let missing: Vec<&String> = case
         .visits
         .iter()
@@ -716,6 +821,10 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
                 "the walk passed `{v}` (step {}), which it must not",
                 i + 1
             ));
+        } else if links.contains(v) {
+            result
+                .failures
+                .push(format!("the walk passed the link `{v}`, which it must not"));
         }
     }
     result.passed = result.failures.is_empty();
@@ -723,6 +832,41 @@ pub fn run(case: &Case, rules: &RuleSet) -> CaseResult {
         result.left_at = left_at(case, rules, &walk, &names, missing.first().copied());
     }
     result
+}
+
+/// The link nodes a walk passed through, named as scripts name them: the
+/// links its answers led to, and a tree's start that is a link.
+fn links_passed<'r>(rules: &'r RuleSet, root: &'r Tree, walk: &Walk<'r>) -> Vec<String> {
+    let name = |t: &Tree, n: &Node| {
+        if t.id == root.id {
+            n.id.clone()
+        } else {
+            format!("{}/{}", t.id, n.id)
+        }
+    };
+    let mut out = Vec::new();
+    let mut follow = |mut tree: &'r Tree, mut id: &'r str| {
+        for _ in 0..64 {
+            let Some(node) = tree.node(id) else { return };
+            let Body::Link { tree: next } = &node.body else {
+                return;
+            };
+            out.push(name(tree, node));
+            let Some(t) = rules.tree(next) else { return };
+            tree = t;
+            id = &t.start;
+        }
+    };
+    follow(root, &root.start);
+    for v in walk.history() {
+        let Some(edge) = edge_for(v.step.node, &v.answer) else {
+            continue;
+        };
+        if let Some(e) = v.step.node.edges().into_iter().find(|e| e.answer == edge) {
+            follow(v.step.tree, e.target);
+        }
+    }
+    out
 }
 
 /// Where the walk's path left the expected one: the last step from which
@@ -939,7 +1083,8 @@ mod tests {
     }
 
     fn one(text: &str) -> CaseResult {
-        let cases = read("t.test.yaml", text).unwrap_or_else(|e| panic!("{e:?}"));
+        let (cases, errors) = read("t.test.yaml", text);
+        assert!(errors.is_empty(), "{errors:?}");
         run(&cases[0], &rules())
     }
 
@@ -986,11 +1131,13 @@ mod tests {
 
     #[test]
     fn scenario_file_errors_have_places() {
-        let e = read(
+        let (good, e) = read(
             "t.test.yaml",
-            "- name: x\n  tree: no-power\n  expect: {outcome: fixed}\n- name: y\n  tree: no-power\n  expct: {outcome: resolved}\n",
-        )
-        .unwrap_err();
+            "- name: x\n  tree: no-power\n  expect: {outcome: fixed}\n- name: y\n  tree: no-power\n  expct: {outcome: resolved}\n- name: z\n  tree: no-power\n  answers: {danger: yes}\n  expect: {outcome: escalated}\n",
+        );
+        // The good case still runs.
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].name, "z");
         let lines: Vec<String> = e
             .iter()
             .map(|d| format!("{}:{} {}", d.line, d.col, d.message))
@@ -1008,11 +1155,10 @@ mod tests {
 
     #[test]
     fn codes_stay_as_written() {
-        let cases = read(
+        let (cases, _) = read(
             "t.test.yaml",
             "- name: c\n  tree: transaction-failed\n  answers: {code: 05, again: [no, yes], flag: true}\n  expect: {outcome: resolved}\n",
-        )
-        .unwrap();
+        );
         assert_eq!(
             cases[0].answers,
             vec![

@@ -365,14 +365,24 @@ impl Event {
 pub const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a session log file: its events, and whether a torn line was left out.
+/// A session log that cannot be read (missing, a folder, no permission):
+/// an I/O error (`kind: io` in JSON).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct LogUnreadable {
+    pub message: String,
+    pub file: String,
+}
+
 pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     use anyhow::{anyhow, bail};
     let name = crate::paths::shown(path);
-    let bytes = crate::paths::read_regular(path, MAX_LOG_BYTES).map_err(|e| {
-        anyhow!(
+    let bytes = crate::paths::read_regular(path, MAX_LOG_BYTES).map_err(|e| LogUnreadable {
+        message: format!(
             "cannot read the session log {name}: {}",
             crate::rules::load::io_reason(&e)
-        )
+        ),
+        file: name.clone(),
     })?;
     if bytes.len() as u64 > MAX_LOG_BYTES {
         bail!("{name} is larger than {MAX_LOG_BYTES} bytes: not a session log");

@@ -21,6 +21,18 @@ fn ok(value: &str) -> Checked {
     }
 }
 
+/// A phone number and its extension (`400-555-0123 ext 5` → the number
+/// and `5`), when it has one.
+fn split_extension(v: &str) -> (&str, Option<&str>) {
+    let lower = v.to_ascii_lowercase();
+    for mark in [" ext. ", " ext ", " ext.", " ext", " x ", " x"] {
+        if let Some(i) = lower.rfind(mark) {
+            return (&v[..i], Some(v[i + mark.len()..].trim()));
+        }
+    }
+    (v, None)
+}
+
 /// Checks `value` for `key`: identifiers and dates by their form; free
 /// text for length and card numbers (masked, never stored).
 pub fn check_value(key: &str, value: &str) -> Result<Checked> {
@@ -88,9 +100,15 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
             _ => bail!("`{shown}` is not a connection: use wifi, mobile, ethernet or base"),
         },
         (_, "phone") => {
-            let good = v.len() <= 40 && v.chars().filter(|c| c.is_ascii_digit()).count() >= 3 && v.chars().all(|c| c.is_ascii_digit() || " +-()./,extEXT".contains(c));
+            // The number, then an extension written as `ext 5` (or `ext. 5`,
+            // `x 5`): what the message says, and nothing else.
+            let (number, ext) = split_extension(v);
+            let good = v.len() <= 40
+                && number.chars().filter(|c| c.is_ascii_digit()).count() >= 3
+                && number.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+                && ext.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
             if !good {
-                bail!("`{shown}` is not a phone number: digits, spaces and + - ( ) only");
+                bail!("`{shown}` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`");
             }
             // A card number typed into the wrong box is still a card number.
             let (value, masked) = mask_card_numbers(v);

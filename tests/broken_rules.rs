@@ -44,7 +44,7 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ("unknown-kind.yaml", "did you mean `check`?", true),
     (
         "destructive-without-skip.yaml",
-        "a destructive step needs `skip`",
+        "is a destructive step, so it needs `skip`",
         true,
     ),
     ("bad-regex.yaml", "not a valid regular expression", true),
@@ -62,7 +62,7 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ),
     (
         "field-of-other-kind.yaml",
-        "`next` does not apply to a `resolved` node",
+        "`next` does not apply to `resolved` node `",
         true,
     ),
     ("escalate-without-party.yaml", "needs `party`", true),

@@ -289,3 +289,50 @@ fn closed_pipes_are_not_errors() {
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     }
 }
+
+#[test]
+fn a_phone_is_checked_as_its_message_says() {
+    let env = Env::new();
+    env.cmd()
+        .args([
+            "profile",
+            "set",
+            "contact.vendor.phone",
+            "400-555-0123 ext 5",
+        ])
+        .assert()
+        .code(0);
+    let a = env
+        .cmd()
+        .args(["profile", "set", "contact.vendor.phone", "text 555 0123"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains(
+            "`text 555 0123` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`"
+        ),
+        "{}",
+        stderr(&a)
+    );
+}
+
+#[test]
+fn an_escalated_run_without_a_log_ends_its_output_with_a_newline() {
+    let env = Env::new();
+    for log in [&["--no-log"][..], &[][..]] {
+        let a = env
+            .cmd()
+            .args(["run", "no-power", "--no-input", "--answer", "danger=yes"])
+            .args(log)
+            .assert()
+            .code(3);
+        let out = stdout(&a);
+        assert!(out.ends_with('\n'), "{out:?}");
+        assert!(!out.ends_with("\n\n"), "{out:?}");
+        let report = out
+            .lines()
+            .find(|l| l.starts_with("Report: "))
+            .expect("report line");
+        assert!(report.ends_with(".md"), "{report}");
+    }
+}

@@ -41,7 +41,15 @@ fn help_texts() -> Vec<(String, String)> {
 
 /// The examples of one help text.
 fn examples(help: &str) -> Vec<String> {
+    examples_and_strays(help).0
+}
+
+/// The examples of one help text, and the lines under an "Examples:"
+/// heading that are neither a command nor a `#` comment: an example that
+/// was wrapped into a second line, which would never run.
+fn examples_and_strays(help: &str) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::new();
+    let mut strays = Vec::new();
     let mut under_heading = false;
     for line in help.lines() {
         let t = line.trim();
@@ -50,12 +58,16 @@ fn examples(help: &str) -> Vec<String> {
             continue;
         }
         if under_heading {
-            if t.starts_with("posdoctor ") && line.starts_with("  ") {
+            if t.is_empty() || !line.starts_with("  ") {
+                under_heading = false;
+            } else if t.starts_with("posdoctor ") {
                 out.push(strip_comment(t));
                 continue;
-            }
-            if !t.is_empty() {
-                under_heading = false;
+            } else if t.starts_with('#') {
+                continue;
+            } else {
+                strays.push(line.to_owned());
+                continue;
             }
         }
         // `posdoctor …` quoted in running text, when it has no placeholder.
@@ -70,7 +82,7 @@ fn examples(help: &str) -> Vec<String> {
             }
         }
     }
-    out
+    (out, strays)
 }
 
 fn strip_comment(s: &str) -> String {
@@ -157,6 +169,39 @@ fn every_help_example_runs_as_written() {
     assert!(ran >= 20, "only {ran} examples found");
 }
 
+/// Off a terminal clap wraps help at 100 columns, on one at its width:
+/// every example line fits 80 columns, and none was broken in two.
+#[test]
+fn no_example_is_wrapped() {
+    let mut count = 0;
+    for (command, help) in help_texts() {
+        let (found, strays) = examples_and_strays(&help);
+        assert!(
+            strays.is_empty(),
+            "`posdoctor {command} --help`: lines under Examples that are not commands: {strays:#?}"
+        );
+        let mut under = false;
+        for line in help.lines() {
+            let t = line.trim();
+            if t == "Example:" || t == "Examples:" {
+                under = true;
+                continue;
+            }
+            if under && (t.is_empty() || !line.starts_with("  ")) {
+                under = false;
+            }
+            if under {
+                assert!(
+                    line.chars().count() <= 80,
+                    "`posdoctor {command} --help`: example line over 80 columns: {line}"
+                );
+            }
+        }
+        count += found.len();
+    }
+    assert!(count >= 30, "only {count} examples in the help texts");
+}
+
 #[test]
 fn examples_are_found() {
     let ex = examples(
@@ -166,4 +211,14 @@ fn examples_are_found() {
         ex,
         vec!["posdoctor search x", "posdoctor code 51", "posdoctor list"]
     );
+    // A comment line above an example is part of the examples; a wrapped
+    // tail is a stray.
+    let (ex, strays) = examples_and_strays(
+        "Examples:\n  # why\n  posdoctor run no-power --log a.jsonl; posdoctor report\n  a.jsonl\n",
+    );
+    assert_eq!(
+        ex,
+        vec!["posdoctor run no-power --log a.jsonl; posdoctor report"]
+    );
+    assert_eq!(strays, vec!["  a.jsonl"]);
 }

@@ -273,14 +273,25 @@ fn coverage_lists_what_no_case_reaches() {
         .assert()
         .code(1);
     let out = stdout(&a);
-    let cov = &out[out.find("Not reached by any case:").expect("coverage")..];
+    let cov = &out[out
+        .find("Coverage (what the cases reach, and what no case reaches):")
+        .expect("coverage")..];
     assert!(
-        cov.contains("kiosk: 7 of 9 nodes, 7 of 10 answers"),
+        cov.contains("kiosk: 7 of 9 nodes and 7 of 10 answers reached"),
         "{cov}"
     );
-    assert!(cov.contains("nodes: netlink, burnt"), "{cov}");
-    assert!(cov.contains("answer: which=other → netlink"), "{cov}");
-    assert!(cov.contains("answer: smell=yes → burnt"), "{cov}");
+    assert!(
+        cov.contains("nodes no case reaches: netlink, burnt"),
+        "{cov}"
+    );
+    assert!(
+        cov.contains("answer no case gives: which=other → netlink"),
+        "{cov}"
+    );
+    assert!(
+        cov.contains("answer no case gives: smell=yes → burnt"),
+        "{cov}"
+    );
     assert!(!cov.contains("no-power"), "only the pack's trees: {cov}");
 }
 
@@ -357,7 +368,7 @@ fn paths_fed_back_to_run_reach_their_outcome() {
     assert_eq!(routes[0]["label"], "a BT-20 series code");
     assert_eq!(
         routes[1]["label"],
-        "a code starting with “e5” or a code starting with “e-5”"
+        "a 3-character code starting with “e5” or a 4-character code starting with “e-5”"
     );
     let paths = v["paths"].as_array().unwrap();
     assert!(paths.len() > 10);
@@ -509,7 +520,7 @@ fn a_file_that_needs_a_left_out_file_goes_too_and_says_why() {
         "{err}"
     );
     assert!(
-        err.contains("kiosk.yaml:7:35 — no shared check is called `kiosk-reboot` (it needs ")
+        err.contains("kiosk.yaml:7:35 — no shared check is called `kiosk-reboot` (`use` of node `a`) (it needs ")
             && err.contains("checks.yaml, which is left out)"),
         "{err}"
     );
@@ -563,10 +574,10 @@ fn every_error_is_json_with_json() {
     };
     let e = err(&["run", "no-powr", "--no-input", "--json"], 1);
     assert_eq!(e["kind"], "unknown_tree");
-    assert!(e["message"]
+    assert!(e["hint"]
         .as_str()
         .unwrap()
-        .contains("did you mean `no-power`?"));
+        .starts_with("did you mean `no-power`? Run it with:\n  posdoctor run no-power"));
     let e = err(
         &[
             "run",
@@ -601,8 +612,35 @@ fn every_error_is_json_with_json() {
     );
     let e = err(&["code", "zz9", "--json"], 1);
     assert_eq!(e["kind"], "unknown_code");
+    // Usage errors: kind `usage` and exit 2, whoever found them; the
+    // message names what is missing.
     let e = err(&["run", "--json"], 2);
     assert_eq!(e["kind"], "usage");
+    assert_eq!(
+        e["message"],
+        "the following required arguments were not provided: <TREE>"
+    );
+    assert_eq!(e["hint"], "usage: posdoctor run --json <TREE>");
+    let e = err(
+        &[
+            "run",
+            "no-power",
+            "--no-input",
+            "--json",
+            "--answer",
+            "danger",
+        ],
+        2,
+    );
+    assert_eq!(e["kind"], "usage");
+    env.cmd()
+        .args(["run", "no-power", "--no-input", "--answer", "danger"])
+        .assert()
+        .code(2);
+    // A log that is not there is an I/O error.
+    let e = err(&["report", "missing.jsonl", "--format", "json"], 1);
+    assert_eq!(e["kind"], "io");
+    assert_eq!(e["file"], "missing.jsonl");
     let e = err(&["paths", "nope", "--json"], 1);
     assert_eq!(e["kind"], "unknown_tree");
     let bp = broken_beside_good(&env);
@@ -617,6 +655,19 @@ fn every_error_is_json_with_json() {
     assert_eq!(e["kind"], "rules");
     assert_eq!(e["line"], 7);
     assert_eq!(e["column"], 43);
+    // The findings themselves, not "(shown above)", which is on stderr.
+    assert!(
+        !e["message"].as_str().unwrap().contains("shown above"),
+        "{e}"
+    );
+    let f = &e["findings"][0];
+    assert!(f["file"].as_str().unwrap().ends_with("broken.yaml"), "{e}");
+    assert_eq!(
+        (&f["line"], &f["column"]),
+        (&serde_json::json!(7), &serde_json::json!(43))
+    );
+    assert_eq!(f["message"], "unknown field `nxt` in node `a`");
+    assert!(stderr(&a).contains("error(s) in the rules (shown above)"));
 }
 
 #[test]
@@ -650,7 +701,63 @@ fn suggested_commands_carry_the_options_that_produced_them() {
         err.contains("no tree is called `kiosk`. Loaded: the built-in rules"),
         "{err}"
     );
-    assert!(err.contains("posdoctor --rules DIR run kiosk"), "{err}");
+    assert!(
+        err.contains("\n  posdoctor --rules DIR run kiosk\n"),
+        "{err}"
+    );
+    // A typo of a loaded tree: the command with the right name, on a line
+    // of its own, that works when pasted — not the typo again with DIR.
+    let a = packed(&env, &pack)
+        .args(["run", "kiosks", "--no-input", "--no-log"])
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.starts_with("error: no tree is called `kiosks`. Loaded: the built-in rules; "),
+        "{err}"
+    );
+    assert!(!err.contains("?."), "{err}");
+    assert!(!err.contains("DIR"), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("posdoctor "))
+        .expect("a command line");
+    assert_eq!(
+        line.trim(),
+        format!("posdoctor --rules {} run kiosk", pack.display())
+    );
+    let words = shlex::split(line.trim()).unwrap();
+    env.cmd()
+        .args(&words[1..])
+        .args(["--no-input", "--no-log"])
+        .assert()
+        .code(4);
+    // `code`'s "Next:" names the tree; its command is a line of its own.
+    env.write(
+        "codes/k.yaml",
+        "codes:\n  - {code: \"K1\", meaning: {en: m, zh: 义}, owner: terminal, action: {en: a, zh: 做}, tree: kiosk}\n",
+    );
+    let a = packed(&env, &pack)
+        .arg("--rules")
+        .arg(env.home().join("codes"))
+        .args(["code", "K1"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(
+        out.contains("Next: Kiosk screen shows BT-2x\n  posdoctor --rules "),
+        "{out}"
+    );
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("posdoctor "))
+        .expect("a command line");
+    let words = shlex::split(line.trim()).unwrap();
+    env.cmd()
+        .args(&words[1..])
+        .args(["--no-input", "--no-log"])
+        .assert()
+        .code(4);
 }
 
 #[test]
@@ -740,7 +847,7 @@ fn pack_contacts_and_facts_reach_the_escalation_and_the_checklist() {
         "{out}"
     );
     assert!(
-        out.contains("If it is a code starting with “e5” or a code starting with “e-5”"),
+        out.contains("If it is a 3-character code starting with “e5” or a 4-character code starting with “e-5”"),
         "{out}"
     );
     assert!(
@@ -797,13 +904,159 @@ fn a_reference_that_only_adds_information_keeps_its_file() {
     assert_eq!(have, ["mid"]);
     let w = v["warnings"].as_array().unwrap();
     assert_eq!(w.len(), 2, "{w:?}");
-    assert!(w.iter().any(|w| w
-        .as_str()
-        .unwrap()
-        .contains("no fact is called `kiosk_nr`; the rest of that file is used")));
+    assert!(w.iter().any(|w| w.as_str().unwrap().contains(
+        "no fact is called `kiosk_nr` (`have_ready` of node `a`); the rest of that file is used"
+    )));
     let a = packed(&env, &p4)
         .args(["code", "n7", "--json"])
         .assert()
         .code(0);
     assert!(json(&a.get_output().stdout)["tree"].is_null());
+}
+
+#[test]
+fn a_scenario_file_with_one_bad_case_runs_the_others_and_names_each_mistake_where_it_is() {
+    let env = Env::new();
+    let pack = kiosk_pack(&env);
+    env.write(
+        "pack/tests/more.yaml",
+        "- name: good\n  tree: kiosk\n  answers: {code: BT-21, which: reader, restart: \"yes\"}\n  expect: {outcome: resolved}\n- name: structural\n  tree: kiosk\n  expect: {outcome: fixed}\n- name: no such tree\n  tree: kiosks\n  expect: {outcome: resolved}\n- name: no such node\n  tree: kiosk\n  answers:\n    code: BT-21\n    whihc: reader\n  expect: {outcome: resolved}\n- name: through the link\n  tree: kiosk\n  answers: {code: BT-21, which: other}\n  expect: {outcome: needs_input, visits: [netlink]}\n",
+    );
+    let a = env
+        .cmd()
+        .args(["test", "--format", "json"])
+        .arg(&pack)
+        .assert()
+        .code(1);
+    let v = json(&a.get_output().stdout);
+    // The structural error is a problem at its place; the case is not run.
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(
+        (&problems[0]["line"], &problems[0]["column"]),
+        (&serde_json::json!(7), &serde_json::json!(21))
+    );
+    let case = |name: &str| {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no case {name}: {v}"))
+            .clone()
+    };
+    assert_eq!(case("good")["passed"], true);
+    assert!(v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["name"] != "structural"));
+    // An unknown tree or node: at the name itself.
+    let t = case("no such tree");
+    assert_eq!(
+        (&t["line"], &t["column"]),
+        (&serde_json::json!(9), &serde_json::json!(9))
+    );
+    let n = case("no such node");
+    assert_eq!(
+        (&n["line"], &n["column"]),
+        (&serde_json::json!(15), &serde_json::json!(5))
+    );
+    assert!(n["failures"][0]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `which`?"));
+    // A link is passed through: `visits` counts it.
+    assert_eq!(
+        case("through the link")["passed"],
+        true,
+        "{}",
+        case("through the link")
+    );
+    // In text, the place is file:line:col, and the summary counts the problem.
+    let a = env.cmd().arg("test").arg(&pack).assert().code(1);
+    let out = stdout(&a);
+    assert!(out.contains("more.yaml:15:5\n"), "{out}");
+    assert!(
+        out.contains("more.yaml:7:21: error: unknown outcome `fixed` in case `structural`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 passed, 3 failed, plus 1 problem(s) in the files (above)"),
+        "{out}"
+    );
+    assert!(!out.contains("no scenario cases were found"), "{out}");
+}
+
+#[test]
+fn a_scenario_file_whose_cases_all_have_errors_does_not_say_there_are_none() {
+    let env = Env::new();
+    let pack = kiosk_pack(&env);
+    std::fs::remove_file(env.home().join("pack/tests/kiosk.yaml")).unwrap();
+    env.write(
+        "pack/tests/bad.yaml",
+        "- name: structural\n  tree: kiosk\n  expect: {outcome: fixed}\n",
+    );
+    let a = env.cmd().arg("test").arg(&pack).assert().code(1);
+    let out = stdout(&a);
+    assert!(
+        out.contains("0 passed, 0 failed, plus 1 problem(s) in the files (above)"),
+        "{out}"
+    );
+    assert!(!out.contains("no scenario cases were found"), "{out}");
+}
+
+#[test]
+fn narrow_checklists_never_split_a_phone_number_an_address_or_a_date() {
+    let env = Env::new();
+    for (key, value) in [
+        ("contact.vendor.name", "Lotus POS service desk"),
+        ("contact.vendor.phone", "+86 21 5555 0199"),
+        ("contact.vendor.hours", "Mon–Sat 08:00–20:00"),
+        (
+            "contact.vendor.web",
+            "https://support.example.com/pos/terminals/help",
+        ),
+        ("purchase_date", "2025-03-31"),
+    ] {
+        env.cmd()
+            .args(["profile", "set", key, value])
+            .assert()
+            .code(0);
+    }
+    for width in ["32", "42"] {
+        for lang in ["en", "zh"] {
+            let a = env
+                .cmd()
+                .env("SOURCE_DATE_EPOCH", "1795000000")
+                .args(["--lang", lang, "checklist", "no-power", "--width", width])
+                .assert()
+                .code(0);
+            let out = stdout(&a);
+            let w: usize = width.parse().unwrap();
+            for line in out.lines() {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(line) <= w,
+                    "{width} {lang}: too wide: {line}"
+                );
+                assert!(
+                    !line.contains('\u{2060}') && !line.contains('\u{a0}'),
+                    "{line:?}"
+                );
+            }
+            let on_one_line = |token: &str| out.lines().any(|l| l.contains(token));
+            for token in [
+                "+86 21 5555 0199",
+                "08:00–20:00",
+                "https://support.example.com/",
+                "2025-03-31",
+                "2026-11-18 ",
+            ] {
+                assert!(
+                    on_one_line(token),
+                    "{width} {lang}: `{token}` split:\n{out}"
+                );
+            }
+        }
+    }
 }

@@ -272,7 +272,7 @@ fn unknown_tree_is_an_error_with_a_hint() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "no tree is called `no-powr`; did you mean `no-power`?",
+            "no tree is called `no-powr`. Loaded: the built-in rules\n  did you mean `no-power`? Run it with:\n  posdoctor run no-power\n",
         ));
 }
 

@@ -75,12 +75,13 @@ pub fn code(ctx: &Ctx, input: &str, json: bool) -> Result<u8> {
                 crate::term::wrap(c.get(lang), width, "  ")
             ));
         }
+        // The command alone on its line, so that the line pastes whole.
         if let Some(t) = code.tree.as_deref().and_then(|t| rules.tree(t)) {
             text.push_str(&format!(
-                "{}{} ({})\n",
+                "{}{}\n  {}\n",
                 m(Msg::CodeNext).bold(),
+                t.title.get(lang),
                 ctx.suggest(&format!("run {}", shell_word(&t.id))),
-                t.title.get(lang)
             ));
         }
         text.push_str(&format!(

@@ -34,9 +34,10 @@ use crate::term::{use_color_for, ColorChoice, Stream};
 pub struct RulesBroken;
 
 /// An error a script can read: `--json` prints it as `{"error": {...}}` on
-/// standard output (the exit code is the same as without `--json`).
+/// standard output (the exit code is the same as without `--json`: 2 for
+/// kind `usage`, else 1).
 #[derive(Clone, Debug, Default, thiserror::Error, serde::Serialize)]
-#[error("{message}")]
+#[error("{message}{shown_above}")]
 pub struct Failure {
     /// What went wrong, for a script to branch on: `unknown_tree`,
     /// `invalid_answer`, `answers_file`, `rules`, `unknown_code`, `usage`,
@@ -56,6 +57,13 @@ pub struct Failure {
     /// What to do about it (printed on the next line; in JSON too).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// kind `rules`: every error finding (file, line, column, message,
+    /// hint), which the text form prints above the error instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<serde_json::Value>>,
+    /// Said only in the text form, after the message: " (shown above)".
+    #[serde(skip)]
+    pub shown_above: String,
 }
 
 impl Failure {
@@ -109,6 +117,12 @@ impl Failure {
         }
         if e.downcast_ref::<RulesBroken>().is_some() {
             return Failure::new("rules", message);
+        }
+        if let Some(u) = e.downcast_ref::<crate::session::LogUnreadable>() {
+            return Failure {
+                file: Some(u.file.clone()),
+                ..Failure::new("io", message)
+            };
         }
         if e.chain()
             .any(|c| c.downcast_ref::<std::io::Error>().is_some())
@@ -272,8 +286,11 @@ pub fn load_rules_whole(ctx: &Ctx) -> Result<RuleSet> {
     let Loaded {
         rules,
         mut diagnostics,
+        knock_ons,
     } = load(&ctx.load);
-    diagnostics.extend(crate::rules::validate::check(&rules));
+    let mut later = crate::rules::validate::check(&rules);
+    knock_ons.retain_real(&mut later);
+    diagnostics.extend(later);
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if errors.is_empty() {
         return Ok(rules);
@@ -314,6 +331,13 @@ fn report_errors(ctx: &Ctx, errors: &[&Diagnostic]) -> anyhow::Error {
         Msg::SeeThemAll.get(ctx.lang),
         &[("command", &ctx.suggest("validate"))],
     ));
+    f.shown_above = Msg::ShownAbove.get(ctx.lang).to_owned();
+    f.findings = Some(
+        errors
+            .iter()
+            .filter_map(|d| serde_json::to_value(crate::diag::DiagnosticJson::from(*d)).ok())
+            .collect(),
+    );
     if let Some(first) = errors.first() {
         f = f.at(first);
     }
@@ -441,10 +465,7 @@ pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failur
             )],
         ));
     }
-    if let Some(best) = crate::diag::did_you_mean(id, rules.tree_ids()) {
-        message.push_str(Msg::ListSep.get(lang));
-        message.push_str(&fill(Msg::DidYouMean.get(lang), &[("name", best)]));
-    }
+    let best = crate::diag::did_you_mean(id, rules.tree_ids());
     message.push_str(&fill(
         Msg::LoadedFrom.get(lang),
         &[("list", &ctx.loaded_from())],
@@ -454,6 +475,15 @@ pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failur
         message.push_str(&fill(
             Msg::FilesLeftOut.get(lang),
             &[("files", &files.join(", "))],
+        ));
+    }
+    // A close name that is loaded: the same command with that name. Else
+    // the command with the pack it may be in.
+    if let Some(best) = best {
+        let command = ctx.suggest(&retry.replacen(&shell_word(id), &shell_word(best), 1));
+        return Failure::new("unknown_tree", message).with_hint(fill(
+            Msg::DidYouMeanRun.get(lang),
+            &[("name", best), ("command", &command)],
         ));
     }
     let mut again = Ctx {

@@ -90,5 +90,6 @@ fn pack_fact(ctx: &Ctx, key: &str) -> Result<crate::rules::PackFact> {
     } else {
         format!("the loaded packs define {}", known.join(", "))
     };
-    Err(super::Failure::new("usage", msg).with_hint(hint).into())
+    // As an unknown built-in key: an error (exit 1), not a usage error.
+    Err(super::Failure::new("error", msg).with_hint(hint).into())
 }

@@ -246,12 +246,17 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             text.push_str(&crate::term::wrap(n, width, ""));
             text.push('\n');
         }
+        // One blank line, then the report and the log, each a whole line
+        // (the output ends with a newline with or without a log).
         if let Some(p) = &report_path {
             text.push('\n');
             text.push_str(&fill(Msg::ReportSaved.get(lang), &[("path", p)]));
+            text.push('\n');
         }
         if let Some(p) = &log_path {
-            text.push('\n');
+            if report_path.is_none() {
+                text.push('\n');
+            }
             text.push_str(&fill(Msg::LogSaved.get(lang), &[("path", p)]));
             text.push('\n');
         }

@@ -36,10 +36,10 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
     } else {
         for p in paths {
             if !p.exists() {
-                return Err(Failure::new(
-                    "usage",
-                    format!("{}: no such file or folder", p.display()),
-                )
+                return Err(Failure {
+                    file: Some(p.display().to_string()),
+                    ..Failure::new("io", format!("{}: no such file or folder", p.display()))
+                }
                 .with_hint("give a pack folder, or a scenario file (tests/*.yaml, *.test.yaml)")
                 .into());
             }
@@ -75,7 +75,9 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
     }
     let loaded = load::load(&opts);
     let mut findings = loaded.diagnostics;
-    findings.extend(crate::rules::validate::check(&loaded.rules));
+    let mut later = crate::rules::validate::check(&loaded.rules);
+    loaded.knock_ons.retain_real(&mut later);
+    findings.extend(later);
     findings.retain(Diagnostic::is_error);
     findings.sort_by(|a, b| (&a.file_name, a.line, a.col).cmp(&(&b.file_name, b.line, b.col)));
     problems.splice(0..0, findings.iter().map(|d| problem("rules", d, color)));
@@ -84,10 +86,10 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
 
     let mut cases = Vec::new();
     for (name, text) in &files {
-        match scenario::read(name, text) {
-            Ok(c) => cases.extend(c),
-            Err(ds) => problems.extend(ds.iter().map(|d| problem("scenarios", d, color))),
-        }
+        // A case with an error is a problem; the file's other cases run.
+        let (good, bad) = scenario::read(name, text);
+        cases.extend(good);
+        problems.extend(bad.iter().map(|d| problem("scenarios", d, color)));
     }
     // The built-in scenarios test the built-in rules: a pack that replaces
     // a built-in tree (its own no-network) must not fail them.
@@ -201,7 +203,9 @@ fn problem(kind: &'static str, d: &Diagnostic, color: bool) -> Problem {
 /// Whether a tree comes from one of the packs under test.
 fn in_pack(t: &Tree, packs: &[PathBuf]) -> bool {
     match &t.origin {
-        Origin::Pack(p) => packs.iter().any(|q| q == p),
+        // The same pack named twice (`--rules ./p test p`) is loaded once,
+        // under the first name.
+        Origin::Pack(p) => packs.iter().any(|q| load::is_within(p, q)),
         Origin::Builtin => false,
     }
 }

@@ -1,12 +1,13 @@
 //! `posdoctor validate`: lint rule files, as text or JSON.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::{print_json, print_out, Ctx};
 use crate::diag::DiagnosticJson;
-use crate::rules::load::{load, Loaded};
+use crate::rules::load::{canonical, load, Loaded};
 use crate::rules::validate;
 use crate::term::{use_color_for, Stream};
 
@@ -16,13 +17,25 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
     let Loaded {
         rules,
         mut diagnostics,
+        knock_ons,
     } = load(&opts);
-    diagnostics.extend(validate::check(&rules));
-    diagnostics.extend(validate::check_wording(&rules));
+    let mut later = validate::check(&rules);
+    later.extend(validate::check_wording(&rules));
+    knock_ons.retain_real(&mut later);
+    diagnostics.extend(later);
     if !paths.is_empty() {
-        // Report on the given files only; the rest is context for references.
-        let wanted: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        diagnostics.retain(|d| wanted.iter().any(|w| d.file_name.starts_with(w.as_str())));
+        // Report on the given files only; the rest is context for
+        // references. Paths are compared as files, not as strings: `./bp`
+        // is `bp`, a pack named by an absolute path in POSDOCTOR_RULES is
+        // the same pack named relatively, and `lotus2/` is not in `lotus`.
+        let wanted: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+        let mut memo: HashMap<String, bool> = HashMap::new();
+        diagnostics.retain(|d| {
+            *memo.entry(d.file_name.clone()).or_insert_with(|| {
+                let file = canonical(Path::new(&d.file_name));
+                wanted.iter().any(|w| file.starts_with(w))
+            })
+        });
     }
     if strict {
         for d in &mut diagnostics {

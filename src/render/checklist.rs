@@ -482,9 +482,76 @@ fn wrap_into(out: &mut Vec<String>, text: &str, width: usize, first: &str, rest:
         .break_words(true);
     for para in text.lines() {
         for line in textwrap::wrap(para, &opts) {
-            out.push(line.trim_end().to_owned());
+            out.push(unglue(line.trim_end()));
         }
     }
+}
+
+/// As [`wrap_into`], but a phone number, a web address, a date, a time or
+/// an hours range is never split across lines ("+86 21 5555 / 0199"), unless
+/// it is wider than the line itself: for contacts, facts and the footer.
+fn wrap_keeping(out: &mut Vec<String>, text: &str, width: usize, first: &str, rest: &str) {
+    let room = width.saturating_sub(first.width().max(rest.width()));
+    wrap_into(out, &glue(text, room), width, first, rest);
+}
+
+/// Word joiner: no line break on either side of it (and no width).
+const JOIN: char = '\u{2060}';
+/// No-break space.
+const NBSP: char = '\u{a0}';
+
+/// The tokens that must stay on one line, glued: no-break spaces for
+/// spaces, a word joiner after every other character. A web address wider
+/// than `room` may still break after a `/`, never inside a name.
+fn glue(text: &str, room: usize) -> String {
+    static TOKENS: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = TOKENS
+        .get_or_init(|| {
+            regex::Regex::new(concat!(
+                r"(?:https?://|www\.)\S+",
+                r"|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?(?: [+-]\d{2}:\d{2})?)?",
+                r"|\d{1,2}:\d{2}(?:\s*[–—-]\s*\d{1,2}:\d{2})?",
+                r"|\+?\(?\d[\d ()./-]{4,}\d(?: ?(?:ext\.?|x) ?\d+)?",
+            ))
+            .ok()
+        })
+        .as_ref()
+    else {
+        return text.to_owned();
+    };
+    re.replace_all(text, |c: &regex::Captures| {
+        let token = &c[0];
+        let split_at_slash = token.width() > room
+            && !token.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(');
+        // The scheme and the host stay whole: a break only after a `/`
+        // of the path.
+        let path_from = token.find("://").map_or(0, |i| i + 3);
+        let path_from = token[path_from..]
+            .find('/')
+            .map_or(token.len(), |i| path_from + i);
+        let mut s = String::with_capacity(token.len() * 4);
+        let mut chars = token.char_indices().peekable();
+        while let Some((i, ch)) = chars.next() {
+            s.push(if ch == ' ' { NBSP } else { ch });
+            let slash_break = split_at_slash && ch == '/' && i >= path_from;
+            if chars.peek().is_some() && !slash_break {
+                s.push(JOIN);
+            }
+        }
+        s
+    })
+    .into_owned()
+}
+
+/// A wrapped line with the glue of [`glue`] taken out again.
+fn unglue(line: &str) -> String {
+    if !line.contains([JOIN, NBSP]) {
+        return line.to_owned();
+    }
+    line.chars()
+        .filter(|c| *c != JOIN)
+        .map(|c| if c == NBSP { ' ' } else { c })
+        .collect()
 }
 
 /// The checklist as plain text, no line wider than `width` columns.
@@ -558,7 +625,7 @@ pub fn text(c: &Checklist, width: usize) -> String {
     out.push(format!("** {} **", m(Msg::ClCallForHelp)));
     for ct in &c.contacts {
         wrap_into(&mut out, &format!("☎ {}", ct.name), width, "", "  ");
-        wrap_into(&mut out, &ct.how_to_reach, width, "  ", "  ");
+        wrap_keeping(&mut out, &ct.how_to_reach, width, "  ", "  ");
     }
     if !c.fill_in.is_empty() {
         out.push(String::new());
@@ -566,7 +633,7 @@ pub fn text(c: &Checklist, width: usize) -> String {
     }
     for f in &c.fill_in {
         match &f.value {
-            Some(v) => wrap_into(
+            Some(v) => wrap_keeping(
                 &mut out,
                 &format!("{}{}{v}", f.label, m(Msg::Colon)),
                 width,
@@ -586,7 +653,7 @@ pub fn text(c: &Checklist, width: usize) -> String {
         }
     }
     out.push(rule("="));
-    wrap_into(&mut out, &c.footer, width, "", "");
+    wrap_keeping(&mut out, &c.footer, width, "", "");
     let mut s = out.join("\n");
     s.push('\n');
     s

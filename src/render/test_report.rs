@@ -123,7 +123,10 @@ fn left_line(c: &CaseResult, lang: Lang) -> Option<String> {
 /// The details of a failing case, one line each (no colour).
 fn details(c: &CaseResult, lang: Lang) -> Vec<String> {
     let m = |msg: Msg| msg.get(lang);
-    let mut v = vec![format!("{}:{}", c.file, c.line)];
+    let mut v = vec![match c.column {
+        Some(col) => format!("{}:{}:{col}", c.file, c.line),
+        None => format!("{}:{}", c.file, c.line),
+    }];
     v.push(format!("{} {}", m(Msg::TestExpected), c.expected));
     if c.outcome != "error" {
         v.push(format!("{} {}", m(Msg::TestGot), got_line(c)));
@@ -191,7 +194,9 @@ pub fn text(s: &Summary, lang: Lang) -> String {
             &[("n", &s.problems.len().to_string())],
         ));
     }
-    if s.cases.is_empty() {
+    // "No cases were found" only when none was written: a file whose
+    // cases all have errors has its problems listed above.
+    if s.cases.is_empty() && !s.problems.iter().any(|p| p.kind == "scenarios") {
         summary.push_str(Msg::TestNoCases.get(lang));
     }
     let summary = if s.ok {
@@ -379,6 +384,8 @@ pub fn tap(s: &Summary, lang: Lang) -> String {
         file: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         line: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<usize>,
     }
     let block = |d: &Diag| -> String {
         let yaml = crate::rules::yaml::to_string(d).unwrap_or_default();
@@ -401,6 +408,7 @@ pub fn tap(s: &Summary, lang: Lang) -> String {
             at: At {
                 file: &p.file,
                 line: p.line,
+                column: p.column,
             },
             expected: None,
             got: None,
@@ -426,6 +434,7 @@ pub fn tap(s: &Summary, lang: Lang) -> String {
             at: At {
                 file: &c.file,
                 line: Some(c.line),
+                column: c.column,
             },
             expected: Some(&c.expected),
             got: ran.then(|| got_line(c)),

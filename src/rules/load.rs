@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
+use super::schema_check::Taint;
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
 use super::{PackContact, PackFact};
@@ -27,6 +28,136 @@ pub struct LoadOptions {
 pub struct Loaded {
     pub rules: RuleSet,
     pub diagnostics: Vec<Diagnostic>,
+    /// What was mended in files with schema errors (their rules are in
+    /// `rules`, for `validate`): findings that only follow from a mended
+    /// part are not reported (see [`KnockOns::retain_real`]).
+    pub knock_ons: KnockOns,
+}
+
+/// The parts of files with schema errors that had to be guessed, by file.
+#[derive(Debug, Default)]
+pub struct KnockOns {
+    files: HashMap<String, Vec<Taint>>,
+}
+
+/// Findings about the shape of a tree's graph: wrong when an edge of the
+/// tree was left out or guessed.
+const GRAPH_FINDINGS: &[&str] = &[
+    "cannot be reached from the start",
+    "no outcome can be reached",
+    "hand over to each other",
+    "leads straight back",
+];
+
+/// Fields that change what a node's other fields mean: when one had to be
+/// guessed, nothing else about the node can be trusted.
+const MEANING_FIELDS: &[&str] = &["kind", "destructive", "id", "use"];
+
+/// Fields that are edges of a tree's graph (or the nodes themselves).
+const EDGE_FIELDS: &[&str] = &[
+    "start",
+    "nodes",
+    "next",
+    "yes",
+    "no",
+    "skip",
+    "otherwise",
+    "choices",
+    "routes",
+    "tree",
+    "id",
+];
+
+impl KnockOns {
+    /// Drops the findings that follow from an earlier finding on the same
+    /// node (or tree, check, …): a field that had to be left out or
+    /// guessed makes "needs `text`", "`skip` applies only to a destructive
+    /// step" or "cannot be reached" say nothing about the file as written.
+    /// References and patterns are checked as written either way.
+    /// A finding about a field that was renamed from a typo (`nxt` →
+    /// `next`) points at the field as written.
+    pub fn retain_real(&self, diags: &mut Vec<Diagnostic>) {
+        if self.files.is_empty() {
+            return;
+        }
+        diags.retain(|d| !self.is_knock_on(d));
+        for d in diags.iter_mut() {
+            self.repoint(d);
+        }
+    }
+
+    fn repoint(&self, d: &mut Diagnostic) {
+        let (Some(taints), Some(path), Some(file)) =
+            (self.files.get(&d.file_name), d.path.clone(), d.file.clone())
+        else {
+            return;
+        };
+        for t in taints {
+            let (Some(field), Some(old)) = (&t.field, &t.renamed_from) else {
+                continue;
+            };
+            let new = join(&t.entity, field);
+            let Some(rest) = path.strip_prefix(&new) else {
+                continue;
+            };
+            if rest.is_empty() || rest.starts_with(['.', '#']) {
+                let written = format!("{}{rest}", join(&t.entity, old));
+                let span = yaml::PosIndex::build(&file.text).span(&written);
+                let mut moved = d.clone().at(&file, span);
+                moved.path = Some(written);
+                *d = moved;
+                return;
+            }
+        }
+    }
+
+    fn is_knock_on(&self, d: &Diagnostic) -> bool {
+        let (Some(taints), Some(path)) = (self.files.get(&d.file_name), d.path.as_deref()) else {
+            return false;
+        };
+        let path = path.split('#').next().unwrap_or(path);
+        let within = |p: &str, e: &str| {
+            e.is_empty() && p.is_empty()
+                || !e.is_empty()
+                    && p.strip_prefix(e)
+                        .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+        };
+        let as_written = [
+            "has no node `",
+            "no tree is called",
+            "no shared check is called",
+            "no fact is called",
+            "the pattern",
+        ]
+        .iter()
+        .any(|m| d.message.contains(m));
+        taints.iter().filter(|t| !t.exact).any(|t| {
+            let field = t.field.as_deref();
+            let at_entity = path == t.entity;
+            let at_field = field.is_some_and(|f| within(path, &join(&t.entity, f)));
+            let whole = field.is_none_or(|f| MEANING_FIELDS.contains(&f));
+            let tree = tree_of(&t.entity);
+            let graph = field.is_none_or(|f| EDGE_FIELDS.contains(&f))
+                && GRAPH_FINDINGS.iter().any(|m| d.message.contains(m))
+                && tree.is_some_and(|tr| within(path, tr));
+            graph || (!as_written && (at_entity || at_field || (whole && within(path, &t.entity))))
+        })
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_owned()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// `trees.N` of a path inside a tree.
+fn tree_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("trees.")?;
+    let n = rest.split('.').next()?;
+    Some(&path[..6 + n.len()])
 }
 
 /// A raw file before parsing.
@@ -48,6 +179,9 @@ struct Parsed {
     trees: std::cell::RefCell<Vec<TreeDef>>,
     origin: Origin,
     pack: usize,
+    /// For a file with schema errors, mended so that `validate` can check
+    /// the rest of it: what was mended. Never loaded for the counter.
+    taints: Option<Vec<Taint>>,
 }
 
 /// Pack number of the built-in rules; user packs count from 1.
@@ -59,9 +193,17 @@ pub fn load(opts: &LoadOptions) -> Loaded {
 
 /// Every rule of `sources` together, with the findings of reading,
 /// parsing and putting them together.
-fn finish(mut sources: Sources) -> Loaded {
-    let mut diags = std::mem::take(&mut sources.diagnostics);
-    let mut loaded = sources.compose_once();
+fn finish(sources: Sources) -> Loaded {
+    let mut loaded = sources.compose_all();
+    loaded.knock_ons = KnockOns {
+        files: sources
+            .salvaged
+            .iter()
+            .map(|p| (p.file.name.clone(), p.taints.clone().unwrap_or_default()))
+            .collect(),
+    };
+    loaded.knock_ons.retain_real(&mut loaded.diagnostics);
+    let mut diags = sources.diagnostics.clone();
     diags.append(&mut loaded.diagnostics);
     loaded.diagnostics = diags;
     loaded
@@ -71,6 +213,9 @@ fn finish(mut sources: Sources) -> Loaded {
 /// together again without some of them (a broken pack file at the counter).
 pub struct Sources {
     parsed: Vec<Parsed>,
+    /// Files with schema errors, mended (see [`Parsed::taints`]): put
+    /// together only for `validate`'s later checks, never at the counter.
+    salvaged: Vec<Parsed>,
     /// Findings made while reading and parsing: a file with one of these
     /// errors is not in `parsed`.
     pub diagnostics: Vec<Diagnostic>,
@@ -84,14 +229,40 @@ pub fn read_sources(opts: &LoadOptions) -> Sources {
     if opts.builtin {
         builtin_inputs(&mut inputs);
     }
-    // The same pack named twice (`--rules x validate x`) is loaded once.
+    // The same pack named twice (`--rules x validate x`), or a file named
+    // again inside a pack already given (`--rules x validate x/a.yaml`), is
+    // loaded once: the first time it is named.
     let mut seen = HashSet::new();
+    let mut seen_files = HashSet::new();
     for (i, pack) in opts.packs.iter().enumerate() {
-        if seen.insert(std::fs::canonicalize(pack).unwrap_or_else(|_| pack.clone())) {
-            pack_inputs(pack, i + 1, &mut inputs, &mut diags);
+        if seen.insert(canonical(pack)) {
+            let mut found = Vec::new();
+            pack_inputs(pack, i + 1, &mut found, &mut diags);
+            inputs.extend(
+                found
+                    .into_iter()
+                    .filter(|inp| seen_files.insert(canonical(Path::new(&inp.name)))),
+            );
         }
     }
     parse_inputs(inputs, diags)
+}
+
+/// The path with symbolic links, `.` and `..` resolved when it exists;
+/// else as written, without `.` components (so `./bp` and `bp` compare
+/// equal either way).
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    })
+}
+
+/// True when `file` is `wanted` or inside it, comparing whole path
+/// components of canonical paths (`lotus2/x.yaml` is not inside `lotus`).
+pub fn is_within(file: &Path, wanted: &Path) -> bool {
+    canonical(file).starts_with(canonical(wanted))
 }
 
 /// Loads rule files held in memory, each as one pack named by its file
@@ -113,12 +284,13 @@ pub fn load_bytes(files: Vec<(String, Vec<u8>)>) -> Loaded {
 /// Parses the raw files (findings for those that do not parse).
 fn parse_inputs(inputs: Vec<Input>, mut diags: Vec<Diagnostic>) -> Sources {
     let mut unparsed = Vec::new();
-    let parsed: Vec<Parsed> = inputs
+    let (salvaged, parsed): (Vec<Parsed>, Vec<Parsed>) = inputs
         .into_iter()
         .filter_map(|inp| parse_input(inp, &mut diags, &mut unparsed))
-        .collect();
+        .partition(|p| p.taints.is_some());
     Sources {
         parsed,
+        salvaged,
         diagnostics: diags,
         unparsed,
     }
@@ -149,7 +321,8 @@ impl Sources {
             d.facts.extend(u.facts.iter().cloned());
         }
         for p in self.parsed.iter().filter(|p| p.file.name == file) {
-            d.trees.extend(p.trees.borrow().iter().map(|t| t.id.clone()));
+            d.trees
+                .extend(p.trees.borrow().iter().map(|t| t.id.clone()));
             d.checks.extend(p.def.checks.iter().map(|c| c.id.clone()));
             d.facts.extend(p.def.facts.iter().map(|f| f.id.clone()));
         }
@@ -159,22 +332,25 @@ impl Sources {
     /// The rules from every parsed file except those named in `skip`, with
     /// the findings of putting them together (not those of parsing).
     pub fn compose(&self, skip: &HashSet<String>) -> Loaded {
-        self.compose_with(skip, false)
-    }
-
-    /// As [`Sources::compose`], once: each file's tree definitions are
-    /// dropped as soon as they are compiled (the sources cannot be put
-    /// together again).
-    fn compose_once(self) -> Loaded {
-        self.compose_with(&HashSet::new(), true)
-    }
-
-    fn compose_with(&self, skip: &HashSet<String>, consume: bool) -> Loaded {
         let parsed: Vec<&Parsed> = self
             .parsed
             .iter()
             .filter(|p| !skip.contains(&p.file.name))
             .collect();
+        self.compose_from(parsed, skip, false)
+    }
+
+    /// Every file, those with schema errors mended (for `validate`), once:
+    /// each file's tree definitions are dropped as soon as they are
+    /// compiled (the sources cannot be put together again).
+    fn compose_all(&self) -> Loaded {
+        let mut all: Vec<&Parsed> = self.parsed.iter().chain(&self.salvaged).collect();
+        // In load order, so that later packs still replace earlier ones.
+        all.sort_by_key(|p| p.pack);
+        self.compose_from(all, &HashSet::new(), true)
+    }
+
+    fn compose_from(&self, parsed: Vec<&Parsed>, skip: &HashSet<String>, consume: bool) -> Loaded {
         let mut diags = Vec::new();
         let builtin_contacts = parsed
             .iter()
@@ -197,7 +373,13 @@ impl Sources {
             .iter()
             .filter(|p| skip.contains(&p.file.name))
             .map(|p| (p.file.name.clone(), self.defines(&p.file.name)));
-        let gone: Vec<(String, Defines)> = self.unparsed.iter().cloned().chain(skipped).collect();
+        let gone: Vec<(String, Defines)> = self
+            .unparsed
+            .iter()
+            .filter(|(f, _)| !parsed.iter().any(|p| p.file.name == *f))
+            .cloned()
+            .chain(skipped)
+            .collect();
         for (file, d) in &gone {
             for id in d.checks.iter().chain(&d.facts) {
                 unloaded.entry(id.clone()).or_insert_with(|| file.clone());
@@ -207,6 +389,7 @@ impl Sources {
             checks: &checks,
             facts: &facts,
             unloaded: &unloaded,
+            builtin_loaded: parsed.iter().any(|p| p.pack == BUILTIN_PACK),
         };
         let trees = collect_trees(&parsed, &known, consume, &mut diags);
         for (id, builtin) in replaced_checks {
@@ -245,6 +428,7 @@ impl Sources {
         Loaded {
             rules,
             diagnostics: diags,
+            knock_ons: KnockOns::default(),
         }
     }
 }
@@ -450,13 +634,14 @@ fn parse_input(
         name: inp.name,
         text: text.into(),
     });
-    let def: RuleFile = match yaml::parse_checked(&file) {
-        Ok(d) => d,
-        Err(mut found) => {
-            diags.append(&mut found);
+    let (def, taints) = match yaml::parse_checked::<RuleFile>(&file) {
+        Ok(d) => (d, None),
+        Err(unparsed_file) => {
+            diags.extend(unparsed_file.findings);
             // What the file meant to define, so that a reference to it says
             // where the thing is ("no tree called X" → it is in this file).
-            let root = yaml::YNode::parse(&file.text);
+            // What was read before a syntax error counts too.
+            let root = yaml::YNode::parse_partial(&file.text);
             let ids = |section: &str| -> Vec<String> {
                 match root.as_ref().and_then(|r| r.get(section)) {
                     Some(yaml::YNode::Seq { items, .. }) => items
@@ -475,7 +660,8 @@ fn parse_input(
                     facts: ids("facts"),
                 },
             ));
-            return None;
+            let (def, taints) = unparsed_file.salvaged?;
+            (def, Some(taints))
         }
     };
     let index = Arc::new(LazyIndex::new(&file));
@@ -496,10 +682,17 @@ fn parse_input(
         );
         return None;
     }
-    if def.trees.is_empty() && def.checks.is_empty() && def.codes.is_empty() {
+    // A file may hold any of the sections (a pack's contacts alone), but
+    // not none of them.
+    let empty = def.trees.is_empty()
+        && def.checks.is_empty()
+        && def.codes.is_empty()
+        && def.contacts.entries().is_empty()
+        && def.facts.is_empty();
+    if empty {
         diags.push(
-            root.error("the file defines no trees, checks or codes")
-                .with_hint("add a `trees:` list; see docs/rules.md"),
+            root.error("the file defines nothing: no trees, checks, codes, contacts or facts")
+                .with_hint("add a section, such as a `trees:` list; `posdoctor schema` prints the whole format"),
         );
     }
     let mut def = def;
@@ -511,6 +704,7 @@ fn parse_input(
         trees: trees.into(),
         origin: inp.origin,
         pack: inp.pack,
+        taints,
     })
 }
 
@@ -638,14 +832,38 @@ pub fn valid_id(id: &str) -> bool {
 
 fn check_id(id: &str, place: &Place, what: &str, diags: &mut Vec<Diagnostic>) {
     if !valid_id(id) {
+        let mut hint = format!(
+            "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+        );
+        if let Some(fixed) = allowed_id_like(id) {
+            hint.push_str(&format!(", e.g. `{fixed}`"));
+        }
         diags.push(
             place
                 .error(format!("the {what} id `{id}` is not allowed"))
-                .with_hint(format!(
-                    "use up to {MAX_ID_CHARS} letters, digits, `-`, `_` and `.`, starting with a letter or digit"
-                )),
+                .with_hint(hint),
         );
     }
+}
+
+/// An allowed id close to `id` (`again?` → `again`, `Reset now` →
+/// `Reset-now`), when there is one.
+pub fn allowed_id_like(id: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in id.trim().chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else if c.is_whitespace() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .trim_end_matches('-')
+        .chars()
+        .take(MAX_ID_CHARS)
+        .collect();
+    (valid_id(&out) && out != id).then_some(out)
 }
 
 /// Later packs replace earlier ones by id; two definitions in one pack are an
@@ -907,6 +1125,8 @@ struct Known<'a> {
     facts: &'a BTreeMap<String, PackFact>,
     /// Check and fact ids of files that did not load, and those files.
     unloaded: &'a HashMap<String, String>,
+    /// False with `--no-builtin`.
+    builtin_loaded: bool,
 }
 
 impl Known<'_> {
@@ -917,6 +1137,79 @@ impl Known<'_> {
             .get(id)
             .map(|f| format!("`{id}` is defined in {f}, which has errors (fix those first)"))
     }
+}
+
+/// Why a tree or check that is not loaded is missing, when that is known:
+/// it is a built-in one and `--no-builtin` left the built-in rules out, or
+/// it is defined in a file beside `file` that was not loaded.
+pub fn not_loaded_hint(id: &str, check: bool, builtin_loaded: bool, file: &str) -> Option<String> {
+    let what = if check { "check" } else { "tree" };
+    let builtin = builtin_defines();
+    let ids = if check {
+        &builtin.checks
+    } else {
+        &builtin.trees
+    };
+    if !builtin_loaded && ids.iter().any(|t| t == id) {
+        return Some(format!(
+            "`{id}` is a built-in {what}, and --no-builtin leaves the built-in rules out: drop --no-builtin, or define `{id}` in your pack"
+        ));
+    }
+    let dir = Path::new(file).parent()?;
+    let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_rule_file(p) && p.as_path() != Path::new(file))
+        .collect();
+    siblings.sort();
+    siblings.into_iter().find_map(|p| {
+        let text = String::from_utf8(read_limited(&p).ok()?).ok()?;
+        let root = yaml::YNode::parse(&text)?;
+        let section = root.get(if check { "checks" } else { "trees" })?;
+        let yaml::YNode::Seq { items, .. } = section else {
+            return None;
+        };
+        items
+            .iter()
+            .any(|t| t.get("id").and_then(yaml::YNode::as_str) == Some(id))
+            .then(|| {
+                format!(
+                    "`{id}` is defined in {}, which is not loaded: load the whole pack (`posdoctor validate {}`)",
+                    p.display(),
+                    dir.display()
+                )
+            })
+    })
+}
+
+/// The tree and check ids of the built-in rules, read from the embedded
+/// files on first use (for a hint under `--no-builtin`).
+fn builtin_defines() -> &'static Defines {
+    static IDS: std::sync::OnceLock<Defines> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let mut d = Defines::default();
+        for (path, text) in crate::builtin::files() {
+            let p = Path::new(path);
+            if !is_rule_file(p) || in_scenario_dir(p) {
+                continue;
+            }
+            let Some(root) = yaml::YNode::parse(text) else {
+                continue;
+            };
+            for (section, out) in [("trees", &mut d.trees), ("checks", &mut d.checks)] {
+                if let Some(yaml::YNode::Seq { items, .. }) = root.get(section) {
+                    out.extend(
+                        items
+                            .iter()
+                            .filter_map(|t| t.get("id").and_then(yaml::YNode::as_str))
+                            .map(str::to_owned),
+                    );
+                }
+            }
+        }
+        d
+    })
 }
 
 fn collect_trees(
@@ -1109,8 +1402,9 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                     .child(name)
                     .key()
                     .error(format!(
-                        "`{name}` does not apply to a `{}` node",
-                        kind.name()
+                        "`{name}` does not apply to `{}` node `{}`",
+                        kind.name(),
+                        d.id
                     ))
                     .with_hint(format!(
                         "a `{}` node takes {}",
@@ -1126,8 +1420,8 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
     }
     let body = match kind {
         NodeKind::Check | NodeKind::Question => {
-            let yes = need(d.yes.as_ref(), "yes", &place, kind, diags);
-            let no = need(d.no.as_ref(), "no", &place, kind, diags);
+            let yes = need(d.yes.as_ref(), "yes", &place, d, diags);
+            let no = need(d.no.as_ref(), "no", &place, d, diags);
             let shared = d.use_check.as_ref().and_then(|id| checks.get(id));
             let destructive =
                 d.destructive.unwrap_or(false) || shared.is_some_and(|c| c.destructive);
@@ -1146,24 +1440,28 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                     place
                         .child("do")
                         .key()
-                        .error("a `check` node takes `do` or `use`, not both: `do` would hide the shared check's action")
+                        .error(format!("`check` node `{}` takes `do` or `use`, not both: `do` would hide the shared check's action", d.id))
                         .with_hint("keep `use` (and write `ask:` to change only the question), or drop `use` and keep `do`"),
                 );
             }
             if kind == NodeKind::Check && d.use_check.is_none() && d.action.is_none() {
-                diags.push(
-                    place.error("a `check` node needs `do` (what to do) or `use` (a shared check)"),
-                );
+                diags.push(place.error(format!(
+                    "`check` node `{}` needs `do` (what to do) or `use` (a shared check)",
+                    d.id
+                )));
             }
             if kind == NodeKind::Question && d.ask.is_none() {
-                diags.push(place.error("a `question` node needs `ask`"));
+                diags.push(needs(&place, d, "ask"));
             }
             if let Some(id) = &d.use_check {
                 if shared.is_none() {
-                    let mut e = place
-                        .child("use")
-                        .error(format!("no shared check is called `{id}`"));
-                    if let Some(hint) = known.unloaded_hint(id) {
+                    let mut e = place.child("use").error(format!(
+                        "no shared check is called `{id}` (`use` of node `{}`)",
+                        d.id
+                    ));
+                    if let Some(hint) = known.unloaded_hint(id).or_else(|| {
+                        not_loaded_hint(id, true, known.builtin_loaded, &place.file.name)
+                    }) {
                         e = e.with_hint(hint);
                     } else if let Some(best) = did_you_mean(id, checks.keys().map(String::as_str)) {
                         e = e.with_hint(format!("did you mean `{best}`?"));
@@ -1174,7 +1472,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if destructive && d.skip.is_none() {
                 diags.push(
                     place
-                        .error("a destructive step needs `skip`: where to go when the person does not want to do it")
+                        .error(format!("node `{}` is a destructive step, so it needs `skip`: where to go when the person does not want to do it", d.id))
                         .with_hint("point `skip` at the safer way, usually calling the vendor first"),
                 );
             }
@@ -1186,18 +1484,27 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if destructive && !caution_known && own {
                 diags.push(
                     place
-                        .error("a destructive step needs a `caution` that says what it erases")
+                        .error(format!(
+                            "node `{}` is a destructive step, so it needs a `caution` that says what it erases",
+                            d.id
+                        ))
                         .with_hint(
                             "e.g. \"A factory reset can erase unsent transactions and settings\"",
                         ),
                 );
             }
-            if !destructive && d.skip.is_some() {
+            // With a `use` that names no loaded check, whether the step is
+            // destructive is not known: that finding is the `use`'s.
+            let known_check = d.use_check.is_none() || shared.is_some();
+            if !destructive && d.skip.is_some() && known_check {
                 diags.push(
                     place
                         .child("skip")
                         .key()
-                        .error("`skip` applies only to a destructive step")
+                        .error(format!(
+                            "`skip` applies only to a destructive step, and node `{}` is not one",
+                            d.id
+                        ))
                         .with_hint("add `destructive: true` or remove `skip`"),
                 );
             }
@@ -1217,7 +1524,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             if choices.is_empty() {
                 diags.push(
                     place
-                        .error("a `choice` node needs at least one entry in `choices`")
+                        .error(format!(
+                            "`choice` node `{}` needs at least one entry in `choices`",
+                            d.id
+                        ))
                         .with_hint("or use a `question` node for yes/no"),
                 );
             }
@@ -1226,12 +1536,14 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                 let cp = place.child("choices").child(i).child("id");
                 check_id(&c.id, &cp, "choice", diags);
                 if seen.insert(c.id.clone(), i).is_some() {
-                    diags.push(cp.error(format!("duplicate choice id `{}`", c.id)));
+                    diags.push(
+                        cp.error(format!("duplicate choice id `{}` in node `{}`", c.id, d.id)),
+                    );
                 }
             }
             Body::Choice {
                 ask: d.ask.as_ref().map(clean).unwrap_or_else(|| {
-                    diags.push(place.error("a `choice` node needs `ask`"));
+                    diags.push(needs(&place, d, "ask"));
                     Text::default()
                 }),
                 choices: choices
@@ -1248,6 +1560,18 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             let mut routes = Vec::new();
             for (i, r) in d.routes.as_deref().unwrap_or_default().iter().enumerate() {
                 let at = place.child("routes").child(i).child("match");
+                if r.pattern.trim().is_empty() {
+                    diags.push(
+                        at.error(format!(
+                            "route {} of node `{}` has an empty pattern: it matches only an empty answer, and an answer is never empty, so the route is never taken",
+                            i + 1,
+                            d.id
+                        ))
+                        .with_hint("write the answers it takes (`05|51`), or drop the route and let `otherwise` take the rest"),
+                    );
+                    routes.push(Route::broken(&r.pattern, &r.next));
+                    continue;
+                }
                 match Route::check(&r.pattern) {
                     Ok(()) => routes.push(
                         Route::new(&r.pattern, &r.next)
@@ -1263,9 +1587,11 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                             ),
                         )
                         .at(&at.file, pattern_span(&at, &r.pattern, e.span));
-                        d = d.with_hint(
-                            "`match` is a regular expression: write `\\.` for a dot, `\\(` for a bracket, or use `label` to say it in words",
-                        );
+                        d = d.with_hint(if e.unbalanced {
+                            "a route's `match` is one whole regular expression, matched against the whole answer: pair every `(` with a `)`, or write `\\(` and `\\)` for a bracket (`05|51` matches either code)"
+                        } else {
+                            "`match` is a regular expression: write `\\.` for a dot, `\\(` for a bracket, or use `label` to say it in words"
+                        });
                         diags.push(d);
                         routes.push(Route::broken(&r.pattern, &r.next));
                     }
@@ -1273,27 +1599,29 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
             Body::Text {
                 ask: d.ask.as_ref().map(clean).unwrap_or_else(|| {
-                    diags.push(place.error("a `text` node needs `ask`"));
+                    diags.push(needs(&place, d, "ask"));
                     Text::default()
                 }),
                 routes,
-                otherwise: need(d.otherwise.as_ref(), "otherwise", &place, kind, diags),
+                otherwise: need(d.otherwise.as_ref(), "otherwise", &place, d, diags),
             }
         }
         NodeKind::Info => Body::Info {
-            text: text_or_report(d.text.as_ref(), &place, kind, diags),
-            next: need(d.next.as_ref(), "next", &place, kind, diags),
+            text: text_or_report(d.text.as_ref(), &place, d, diags),
+            next: need(d.next.as_ref(), "next", &place, d, diags),
         },
         NodeKind::Resolved => Body::Resolved {
-            text: text_or_report(d.text.as_ref(), &place, kind, diags),
+            text: text_or_report(d.text.as_ref(), &place, d, diags),
             customer: d.customer.as_ref().map(clean),
         },
         NodeKind::Escalate => {
             let party = d.party.unwrap_or_else(|| {
                 diags.push(
                     place
-                        .error("an `escalate` node needs `party`")
-                        .with_hint("one of `vendor`, `acquirer`, `issuer`, `isp`, `power`"),
+                        .error(format!("`escalate` node `{}` needs `party`", d.id))
+                        .with_hint(
+                            "add `party:` — one of `vendor`, `acquirer`, `issuer`, `isp`, `power`",
+                        ),
                 );
                 super::Party::Vendor
             });
@@ -1323,7 +1651,10 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                         place
                             .child("have_ready")
                             .child(i)
-                            .error(format!("no fact is called `{}`", f.0))
+                            .error(format!(
+                                "no fact is called `{}` (`have_ready` of node `{}`)",
+                                f.0, d.id
+                            ))
                             .with_hint(hint)
                             .soft(),
                     );
@@ -1331,7 +1662,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
             Body::Escalate {
                 party,
-                text: text_or_report(d.text.as_ref(), &place, kind, diags),
+                text: text_or_report(d.text.as_ref(), &place, d, diags),
                 have_ready: if d.have_ready.is_some() {
                     have_ready
                 } else {
@@ -1340,7 +1671,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             }
         }
         NodeKind::Link => Body::Link {
-            tree: need(d.tree.as_ref(), "tree", &place, kind, diags),
+            tree: need(d.tree.as_ref(), "tree", &place, d, diags),
         },
     };
     // A check's caution travels with it: the shared check's first, then
@@ -1392,8 +1723,9 @@ pub fn merge_cautions(first: Option<&Text>, then: Option<Text>) -> Option<Text> 
 }
 
 /// Where in the file a problem inside a pattern is: the characters `chars`
-/// of the pattern, when the pattern is written as-is (plain or quoted
-/// without escapes); else the whole value.
+/// of the pattern, mapped through the quoting it is written with (plain,
+/// `'…'` with `''`, or `"…"` with escapes such as `\\d`); else the whole
+/// value.
 fn pattern_span(
     at: &Place,
     pattern: &str,
@@ -1405,23 +1737,89 @@ fn pattern_span(
         return whole;
     };
     let start = whole.start.min(text.len());
-    let rest = &text[start..];
-    let body = match rest.chars().next() {
-        Some(q @ ('\'' | '"')) => &rest[q.len_utf8()..],
-        _ => rest,
-    };
-    if !body.starts_with(pattern) {
+    let Some(offsets) = scalar_offsets(&text[start..], pattern) else {
         return whole;
-    }
-    let base = text.len() - body.len();
-    let byte = |c: usize| {
-        pattern
-            .char_indices()
-            .nth(c)
-            .map_or(pattern.len(), |(b, _)| b)
     };
-    let (a, b) = (byte(chars.start), byte(chars.end));
-    base + a..base + b.max(a + 1).min(pattern.len().max(a + 1))
+    // offsets[i]: where the i-th character of the pattern is written;
+    // offsets[n]: just after the last one.
+    let at_char = |c: usize| start + offsets[c.min(offsets.len() - 1)];
+    let a = at_char(chars.start);
+    let b = at_char(chars.end).max(at_char((chars.start + 1).min(offsets.len() - 1)));
+    a..b.max(a + 1).min(text.len())
+}
+
+/// For a scalar written at the start of `raw` whose value is `value`: the
+/// byte offset in `raw` of each character of the value, and of its end.
+/// `None` when the value is not written on one line as read here.
+fn scalar_offsets(raw: &str, value: &str) -> Option<Vec<usize>> {
+    let mut offsets = Vec::with_capacity(value.len() + 1);
+    let mut decoded = String::with_capacity(value.len());
+    let mut it = raw.char_indices().peekable();
+    let quote = match raw.chars().next() {
+        Some(q @ ('\'' | '"')) => {
+            it.next();
+            Some(q)
+        }
+        _ => None,
+    };
+    while decoded.len() < value.len() {
+        let (i, c) = it.next()?;
+        match (quote, c) {
+            (_, '\n' | '\r') => return None,
+            (Some('"'), '\\') => {
+                let (_, e) = it.next()?;
+                let hex = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => 0,
+                };
+                let ch = if hex > 0 {
+                    let digits: String =
+                        (0..hex).filter_map(|_| it.next().map(|(_, d)| d)).collect();
+                    char::from_u32(u32::from_str_radix(&digits, 16).ok()?)?
+                } else {
+                    match e {
+                        '0' => '\0',
+                        'a' => '\u{7}',
+                        'b' => '\u{8}',
+                        't' | '\t' => '\t',
+                        'n' => '\n',
+                        'v' => '\u{b}',
+                        'f' => '\u{c}',
+                        'r' => '\r',
+                        'e' => '\u{1b}',
+                        ' ' => ' ',
+                        '"' => '"',
+                        '/' => '/',
+                        '\\' => '\\',
+                        'N' => '\u{85}',
+                        '_' => '\u{a0}',
+                        'L' => '\u{2028}',
+                        'P' => '\u{2029}',
+                        _ => return None,
+                    }
+                };
+                offsets.push(i);
+                decoded.push(ch);
+            }
+            (Some('\''), '\'') if it.peek().is_some_and(|(_, n)| *n == '\'') => {
+                it.next();
+                offsets.push(i);
+                decoded.push('\'');
+            }
+            (Some(q), c) if c == q => return None,
+            _ => {
+                offsets.push(i);
+                decoded.push(c);
+            }
+        }
+    }
+    if decoded != value {
+        return None;
+    }
+    offsets.push(it.peek().map_or(raw.len(), |(i, _)| *i));
+    Some(offsets)
 }
 
 /// A required reference; a missing one is reported and becomes "" (which
@@ -1430,28 +1828,42 @@ fn need(
     value: Option<&String>,
     field: &str,
     place: &Place,
-    kind: NodeKind,
+    d: &NodeDef,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     match value {
         Some(v) => v.clone(),
         None => {
-            diags.push(place.error(format!("a `{}` node needs `{field}`", kind.name())));
+            diags.push(needs(place, d, field));
             String::new()
         }
     }
 }
 
+/// "`text` node `code` needs `otherwise`", with what to write.
+fn needs(place: &Place, d: &NodeDef, field: &str) -> Diagnostic {
+    let kind = d.kind.name();
+    let example = match field {
+        "text" | "ask" => format!("`{field}: {{en: \"...\", zh: \"...\"}}`"),
+        "party" => "`party:` — one of `vendor`, `acquirer`, `issuer`, `isp`, `power`".into(),
+        "tree" => "`tree:` with the id of the tree to continue in".into(),
+        _ => format!("`{field}:` with the id of the node to go to"),
+    };
+    place
+        .error(format!("`{kind}` node `{}` needs `{field}`", d.id))
+        .with_hint(format!("add {example}"))
+}
+
 fn text_or_report(
     t: Option<&Text>,
     place: &Place,
-    kind: NodeKind,
+    d: &NodeDef,
     diags: &mut Vec<Diagnostic>,
 ) -> Text {
     match t {
         Some(t) => clean(t),
         None => {
-            diags.push(place.error(format!("a `{}` node needs `text`", kind.name())));
+            diags.push(needs(place, d, "text"));
             Text::default()
         }
     }

@@ -96,9 +96,11 @@ impl Place {
 
     /// `d` placed here: its line and column, and the lines it quotes.
     fn attach(&self, d: Diagnostic) -> Diagnostic {
-        d.at_with(&self.file, self.span(), |before| {
+        let mut d = d.at_with(&self.file, self.span(), |before| {
             self.index.line_of(before.len())
-        })
+        });
+        d.path = Some(self.path.clone());
+        d
     }
 
     pub fn note(&self, message: impl Into<String>) -> Diagnostic {
@@ -187,8 +189,22 @@ impl<'de> serde::Deserialize<'de> for Route {
 const BROKEN: &str = "the pattern is not a regular expression";
 
 impl Route {
-    fn anchored(pattern: &str) -> String {
-        format!("^(?:{pattern})$")
+    /// The pattern parsed on its own (case-insensitive, as matched).
+    fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(pattern)
+    }
+
+    /// The pattern anchored at both ends, as a regular expression built
+    /// from its parsed form. Wrapping the text (`^(?:…)$`) would let a
+    /// pattern such as `05)|(51` close the wrapper's group and match
+    /// `05999`; a parsed pattern is one whole expression, whatever it holds.
+    fn anchored(pattern: &str) -> Result<String, String> {
+        use regex_syntax::hir::{Hir, Look};
+        let hir = Route::parse(pattern).map_err(|e| e.to_string())?;
+        Ok(Hir::concat(vec![Hir::look(Look::Start), hir, Hir::look(Look::End)]).to_string())
     }
 
     /// A route, or why its pattern is not a regular expression.
@@ -231,34 +247,52 @@ impl Route {
         self
     }
 
-    /// Checks that `pattern` is a regular expression; when it is not, says
-    /// why and where in the pattern (character offsets into `pattern`).
+    /// Checks that `pattern` is a regular expression — one whole
+    /// expression on its own, so a stray `)` is refused — and when it is
+    /// not, says why and where in the pattern (character offsets into
+    /// `pattern`).
     pub fn check(pattern: &str) -> Result<(), PatternError> {
-        let anchored = Route::anchored(pattern);
-        let prefix = "^(?:".len();
-        let err = match regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(&anchored)
-        {
+        let n = pattern.chars().count();
+        if n > MAX_PATTERN_CHARS {
+            return Err(PatternError {
+                message: format!(
+                    "it is {n} characters long, more than the limit of {MAX_PATTERN_CHARS}"
+                ),
+                unbalanced: false,
+                span: None,
+            });
+        }
+        let err = match Route::parse(pattern) {
             Ok(_) => return Ok(()),
             Err(e) => e,
         };
-        let (kind, span) = match &err {
-            regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
+        use regex_syntax::ast::ErrorKind;
+        let (message, span) = match &err {
+            regex_syntax::Error::Parse(e) => {
+                let message = match e.kind() {
+                    ErrorKind::GroupUnopened => "this `)` closes no `(`".into(),
+                    ErrorKind::GroupUnclosed => "this `(` is never closed".into(),
+                    other => other.to_string(),
+                };
+                (message, Some(*e.span()))
+            }
             regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
             _ => (err.to_string(), None),
         };
-        // Offsets of the anchored pattern, back into the pattern as written
-        // (an unclosed group is reported at the end).
         let span = span.map(|s| {
-            let clamp = |o: usize| o.saturating_sub(prefix).min(pattern.len());
-            let (a, b) = (clamp(s.start.offset), clamp(s.end.offset));
-            let chars = |o: usize| pattern[..floor(pattern, o)].chars().count();
-            chars(a)..chars(b.max(a))
+            let chars = |o: usize| {
+                pattern[..floor(pattern, o.min(pattern.len()))]
+                    .chars()
+                    .count()
+            };
+            let (a, b) = (chars(s.start.offset), chars(s.end.offset));
+            a..b.max(a)
         });
+        let unbalanced = matches!(&err, regex_syntax::Error::Parse(e)
+            if matches!(e.kind(), ErrorKind::GroupUnopened | ErrorKind::GroupUnclosed));
         Err(PatternError {
-            message: kind,
+            message,
+            unbalanced,
             span,
         })
     }
@@ -269,8 +303,8 @@ impl Route {
     pub fn compiled(&self) -> Result<&Regex, &str> {
         self.regex
             .get_or_init(|| {
-                regex::RegexBuilder::new(&Route::anchored(&self.pattern))
-                    .case_insensitive(true)
+                let anchored = Route::anchored(&self.pattern)?;
+                regex::RegexBuilder::new(&anchored)
                     .size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| match e {
@@ -302,6 +336,9 @@ impl Route {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
     pub message: String,
+    /// True for a bracket without its partner (`05)|(51`): the pattern is
+    /// not one whole expression, and would break out of its anchors.
+    pub unbalanced: bool,
     /// Characters of the pattern the problem is at, when known.
     pub span: Option<Range<usize>>,
 }

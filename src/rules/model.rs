@@ -89,7 +89,8 @@ pub struct ContactDef {
     /// Who to ask for ("Lotus POS service desk").
     #[serde(default)]
     pub name: Option<Text>,
-    /// The number to call: digits, spaces and `+ - ( ) .` (quote it).
+    /// The number to call: digits, spaces and `+ - ( ) . /`, then an
+    /// extension as `ext 5` if there is one (quote it).
     #[serde(default)]
     pub phone: Option<String>,
     /// When they answer ("Mon–Sat 8:00–20:00").

@@ -78,9 +78,14 @@ pub fn samples(pattern: &str) -> Vec<String> {
             | Phrase::StartsWith(s)
             | Phrase::EndsWith(s)
             | Phrase::Contains(s) => s,
-            Phrase::CodeStarting(s) => format!("{s}1"),
+            Phrase::CodeStarting(s, len) => {
+                let more = len.map_or(1, |n| n.saturating_sub(s.chars().count()).max(1));
+                format!("{s}{}", "1".repeat(more))
+            }
             Phrase::AnyNumber => "1".into(),
-            Phrase::Digits(n) => "1".repeat(n as usize),
+            Phrase::Digits(n) | Phrase::DigitsAtLeast(n) | Phrase::DigitsBetween(n, _) => {
+                "1".repeat(n.max(1) as usize)
+            }
             Phrase::Anything => "x".into(),
             Phrase::Gapped(s) => s.replace('…', ""),
         })
@@ -95,9 +100,15 @@ enum Phrase {
     StartsWith(String),
     EndsWith(String),
     Contains(String),
-    CodeStarting(String),
+    /// A literal start, then digits: the whole length when it is fixed
+    /// (`5\d` is two characters).
+    CodeStarting(String, Option<usize>),
     AnyNumber,
     Digits(u32),
+    /// `\d{3,}`
+    DigitsAtLeast(u32),
+    /// `\d{2,4}`
+    DigitsBetween(u32, u32),
     Anything,
     /// Literal parts with anything between them: “卡…过期”.
     Gapped(String),
@@ -111,9 +122,24 @@ impl Phrase {
             Phrase::StartsWith(s) => fill(Msg::PatStartsWith.get(lang), &[("x", &q(s))]),
             Phrase::EndsWith(s) => fill(Msg::PatEndsWith.get(lang), &[("x", &q(s))]),
             Phrase::Contains(s) => fill(Msg::PatContains.get(lang), &[("x", &q(s))]),
-            Phrase::CodeStarting(s) => fill(Msg::PatCodeStarting.get(lang), &[("x", &q(s))]),
+            Phrase::CodeStarting(s, None) => fill(Msg::PatCodeStarting.get(lang), &[("x", &q(s))]),
+            Phrase::CodeStarting(s, Some(n)) => {
+                let msg = if s.chars().all(|c| c.is_ascii_digit()) {
+                    Msg::PatCodeStartingDigits
+                } else {
+                    Msg::PatCodeStartingChars
+                };
+                fill(msg.get(lang), &[("x", &q(s)), ("n", &n.to_string())])
+            }
             Phrase::AnyNumber => Msg::PatAnyNumber.get(lang).into(),
             Phrase::Digits(n) => fill(Msg::PatDigits.get(lang), &[("n", &n.to_string())]),
+            Phrase::DigitsAtLeast(n) => {
+                fill(Msg::PatDigitsAtLeast.get(lang), &[("n", &n.to_string())])
+            }
+            Phrase::DigitsBetween(a, b) => fill(
+                Msg::PatDigitsBetween.get(lang),
+                &[("a", &a.to_string()), ("b", &b.to_string())],
+            ),
             Phrase::Anything => Msg::PatAnyAnswer.get(lang).into(),
             Phrase::Gapped(s) => q(s),
         }
@@ -201,7 +227,16 @@ fn phrase(ast: &Ast) -> Option<Vec<Phrase>> {
             return None;
         }
         if tail.iter().all(is_digits) {
-            return Some(prefixes.into_iter().map(Phrase::CodeStarting).collect());
+            let digits: Option<usize> = tail.iter().map(fixed_digits).sum();
+            return Some(
+                prefixes
+                    .into_iter()
+                    .map(|p| {
+                        let len = digits.map(|d| p.chars().count() + d);
+                        Phrase::CodeStarting(p, len)
+                    })
+                    .collect(),
+            );
         }
         if tail.iter().all(is_anything) {
             return Some(prefixes.into_iter().map(Phrase::StartsWith).collect());
@@ -382,6 +417,21 @@ fn is_digits(ast: &Ast) -> bool {
     }
 }
 
+/// How many digits a digit item always matches: `\d` 1, `\d{3}` 3;
+/// `None` when the count varies (`\d+`, `\d{2,4}`).
+fn fixed_digits(ast: &Ast) -> Option<usize> {
+    match ast {
+        Ast::Group(g) => fixed_digits(&g.ast),
+        Ast::Repetition(r) => match &r.op.kind {
+            RepetitionKind::Range(RepetitionRange::Exactly(n)) => {
+                fixed_digits(&r.ast).map(|d| d * *n as usize)
+            }
+            _ => None,
+        },
+        _ => Some(1),
+    }
+}
+
 /// A pattern of digits only: "any number", "a 2-digit number".
 fn digits(ast: &Ast) -> Option<Phrase> {
     if !is_digits(ast) {
@@ -397,8 +447,20 @@ fn digits(ast: &Ast) -> Option<Phrase> {
         return None;
     }
     match ast {
+        // An answer is never empty: `\d*` and `\d+` read alike, and
+        // `\d?` is one digit.
         Ast::Repetition(r) => match &r.op.kind {
             RepetitionKind::Range(RepetitionRange::Exactly(n)) => Some(Phrase::Digits(*n)),
+            RepetitionKind::Range(RepetitionRange::AtLeast(n)) if *n > 1 => {
+                Some(Phrase::DigitsAtLeast(*n))
+            }
+            RepetitionKind::Range(RepetitionRange::Bounded(a, b)) if a == b => {
+                Some(Phrase::Digits(*a))
+            }
+            RepetitionKind::Range(RepetitionRange::Bounded(a, b)) => {
+                Some(Phrase::DigitsBetween((*a).max(1), *b))
+            }
+            RepetitionKind::ZeroOrOne => Some(Phrase::Digits(1)),
             _ => Some(Phrase::AnyNumber),
         },
         _ => Some(Phrase::Digits(1)),
@@ -420,7 +482,15 @@ mod tests {
             en("0?5|51|do not hono(u)?r"),
             "“5”, “05”, “51”, “do not honor” or “do not honour”"
         );
-        assert_eq!(en("5\\d"), "a code starting with “5”");
+        assert_eq!(en("5\\d"), "a 2-digit code starting with “5”");
+        assert_eq!(en("5\\d{2}"), "a 3-digit code starting with “5”");
+        assert_eq!(
+            en("[ab]\\d"),
+            "a 2-character code starting with “a” or a 2-character code starting with “b”"
+        );
+        assert_eq!(en("\\d{3,}"), "a number of 3 or more digits");
+        assert_eq!(en("\\d{2,4}"), "a number of 2 to 4 digits");
+        assert_eq!(en("\\d{1,}"), "any number");
         assert_eq!(en("5[0-9]+"), "a code starting with “5”");
         assert_eq!(en("e-?17"), "“e17” or “e-17”");
         assert_eq!(en("[eE]-?17"), "“e17” or “e-17”");
@@ -443,8 +513,9 @@ mod tests {
         );
         assert_eq!(
             describe("5\\d|91", Lang::Zh).unwrap(),
-            "以“5”开头的代码或“91”"
+            "2 位、以“5”开头的代码或“91”"
         );
+        assert_eq!(describe("\\d{3,}", Lang::Zh).unwrap(), "3 位或更多位数字");
     }
 
     #[test]
@@ -457,6 +528,9 @@ mod tests {
             )));
         assert_eq!(route_words(&r, Lang::Zh), "BT-20 系列代码");
         let r = Route::new("bt-2[0-9]", "x").unwrap();
-        assert_eq!(route_words(&r, Lang::En), "a code starting with “bt-2”");
+        assert_eq!(
+            route_words(&r, Lang::En),
+            "a 5-character code starting with “bt-2”"
+        );
     }
 }

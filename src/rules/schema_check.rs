@@ -45,6 +45,8 @@ enum Raw {
         key_span: Range<usize>,
         path: Vec<Seg>,
         allowed: Vec<String>,
+        /// For a node of a known kind: the kind, and every node field.
+        node: Option<(String, Vec<String>)>,
     },
     Missing {
         field: String,
@@ -276,6 +278,15 @@ impl<'s> Walker<'s> {
                     return;
                 }
                 if types.iter().any(|t| t == "integer") {
+                    if let (false, Ok(n)) = (*plain, value.trim().parse::<i64>()) {
+                        let field = last_key(path).unwrap_or("value");
+                        let msg = format!(
+                            "{} must be a whole number, written without quotes: `\"{value}\"` is text",
+                            subject(path)
+                        );
+                        let hint = format!("write `{field}: {n}`");
+                        return self.done(span.clone(), msg, Some(hint));
+                    }
                     let n = value.parse::<i64>().ok().filter(|_| *plain);
                     let Some(n) = n else {
                         let msg = format!(
@@ -412,6 +423,12 @@ impl<'s> Walker<'s> {
         let field = last_key(path).unwrap_or("value");
         let hint = match did_you_mean(value, values.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
+            // A node's `fact:` names where its answer goes: only the
+            // built-in facts are filled from an answer.
+            None if field == "fact" && matches!(path.last(), Some(Seg::Key(_))) => format!(
+                "`fact:` takes only a built-in fact: {}. A pack's own facts (under `facts:`) are asked for at the escalation: list them in `have_ready`",
+                quote_list(values)
+            ),
             None => format!("expected one of {}", quote_list(values)),
         };
         let msg = format!("unknown {field} `{value}`{}", in_entity(path));
@@ -453,7 +470,13 @@ impl<'s> Walker<'s> {
                     key: e.key.clone(),
                     key_span: e.key_span.clone(),
                     path: path.clone(),
-                    allowed: props.keys().cloned().collect(),
+                    // A node takes only its kind's fields: suggest those.
+                    allowed: node_fields(entries, path)
+                        .unwrap_or_else(|| props.keys().cloned().collect()),
+                    node: node_fields(entries, path).and_then(|_| {
+                        let kind = entries.iter().find(|e| e.key == "kind")?.value.as_str()?;
+                        Some((kind.to_owned(), props.keys().cloned().collect()))
+                    }),
                 }),
                 None => {}
             }
@@ -468,7 +491,12 @@ impl<'s> Walker<'s> {
                 let hint = props
                     .get(r)
                     .and_then(|p| self.enum_values(p))
-                    .map(|v| format!("add `{r}:` — one of {}", quote_list(&v)));
+                    .map(|v| format!("add `{r}:` — one of {}", quote_list(&v)))
+                    .or_else(|| {
+                        (r == "en").then(|| {
+                            "add `en: \"...\"`: the English text is required, the Chinese (`zh`) is optional".to_owned()
+                        })
+                    });
                 self.raw.push(Raw::Missing {
                     field: r.to_owned(),
                     map_span: span.clone(),
@@ -546,13 +574,24 @@ fn merge(raw: Vec<Raw>, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
                 key_span,
                 path,
                 allowed,
+                node,
             } if !used_unknown[i] => {
-                let hint = match did_you_mean(&key, allowed.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("expected one of {}", quote_list(&allowed)),
+                let best = did_you_mean(&key, allowed.iter().map(String::as_str));
+                let hint = match (best, node) {
+                    (Some(best), _) => format!("did you mean `{best}`?"),
+                    (None, Some((kind, all))) => {
+                        match did_you_mean(&key, all.iter().map(String::as_str)) {
+                            Some(other) => format!(
+                                "a `{kind}` node has no `{other}`: it takes {}",
+                                quote_list(&allowed)
+                            ),
+                            None => format!("a `{kind}` node takes {}", quote_list(&allowed)),
+                        }
+                    }
+                    (None, None) => format!("expected one of {}", quote_list(&allowed)),
                 };
                 out.push(
-                    Diagnostic::error("", format!("unknown field `{key}`{}", in_entity(&path)))
+                    Diagnostic::error("", format!("unknown field `{key}`{}", in_place(&path)))
                         .at(file, key_span)
                         .with_hint(hint),
                 );
@@ -564,7 +603,7 @@ fn merge(raw: Vec<Raw>, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
                 hint,
             } if !used_missing[i] => {
                 let mut d =
-                    Diagnostic::error("", format!("missing field `{field}`{}", in_entity(&path)))
+                    Diagnostic::error("", format!("missing field `{field}`{}", in_place(&path)))
                         .at(file, map_span);
                 if let Some(h) = hint {
                     d = d.with_hint(h);
@@ -649,6 +688,16 @@ fn of_entity(path: &[Seg]) -> String {
         String::new()
     } else {
         format!(" of {}", entity(path))
+    }
+}
+
+/// " in `text` of node `fixed`" for a mapping that is a field of an
+/// entity; else as [`in_entity`].
+fn in_place(path: &[Seg]) -> String {
+    let cut = entity_cut(path);
+    match path.get(cut) {
+        Some(Seg::Key(f)) if cut > 0 => format!(" in `{f}` of {}", entity(&path[..cut])),
+        _ => in_entity(path),
     }
 }
 
@@ -774,6 +823,401 @@ pub fn describe_serde_path(root: &YNode, serde_path: &str) -> Option<String> {
     Some(subject(&path))
 }
 
+/// The fields a node of a known kind takes (`id`, `kind` and its kind's
+/// own), when `entries` is a node (an item of a `nodes` list).
+fn node_fields(entries: &[super::yaml::YEntry], path: &[Seg]) -> Option<Vec<String>> {
+    let in_nodes = path.len() >= 2
+        && matches!(path.last(), Some(Seg::Item(..)))
+        && matches!(&path[path.len() - 2], Seg::Key(k) if k == "nodes");
+    if !in_nodes {
+        return None;
+    }
+    let kind = entries.iter().find(|e| e.key == "kind")?.value.as_str()?;
+    let kind: super::NodeKind = serde_json::from_value(Value::String(kind.to_owned())).ok()?;
+    let mut v = vec!["id".to_owned(), "kind".to_owned()];
+    v.extend(
+        super::load::allowed_fields(kind)
+            .iter()
+            .map(|f| (*f).to_owned()),
+    );
+    Some(v)
+}
+
+/// A part of a file that had to be guessed or mended so that the rest of
+/// the file could be checked: findings it causes later are not the
+/// author's mistakes (see [`Salvaged`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    /// The YAML path of the node, tree, check, choice, route, code, fact or
+    /// contact that was mended (`trees.0.nodes.3`); "" for the file itself.
+    pub entity: String,
+    /// The field that was mended; `None` when the whole entity was.
+    pub field: Option<String>,
+    /// True when the mending is what the author evidently meant (`nxt` →
+    /// `next`, `destructive: yes` → `true`, `version: "1"` → 1): later
+    /// checks see what was meant, and nothing of theirs is held back.
+    pub exact: bool,
+    /// For a field renamed to the one it is a typo of (`nxt` → `next`):
+    /// the name as written, where findings about the field point.
+    pub renamed_from: Option<String>,
+}
+
+/// A file with schema errors, mended into a value that fits the schema —
+/// unknown fields renamed to the allowed field they are a typo of or left
+/// out, YAML 1.1 booleans read as meant, wrong values left out, missing
+/// ones filled with a placeholder — so that the checks after the schema
+/// (patterns, references, reachability) can still run on everything else.
+pub struct Salvaged {
+    pub value: Value,
+    pub taints: Vec<Taint>,
+}
+
+/// Mends `root` to fit `schema` (see [`Salvaged`]).
+pub fn salvage(root: &YNode, schema: &Value) -> Salvaged {
+    let empty = Map::new();
+    let defs = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let w = Walker {
+        defs,
+        raw: Vec::new(),
+    };
+    let mut taints = Vec::new();
+    let value = w
+        .mend(root, schema, &mut Vec::new(), &mut taints)
+        .unwrap_or_else(|| w.default_of(schema));
+    Salvaged { value, taints }
+}
+
+/// How many segments of `path` lead to its innermost entity (a node,
+/// tree, check, choice, route, code, fact or contact); 0: the file.
+fn entity_cut(path: &[Seg]) -> usize {
+    let mut cut = 0;
+    for (i, seg) in path.iter().enumerate() {
+        let coll = match i.checked_sub(1).map(|j| &path[j]) {
+            Some(Seg::Key(k)) => k.as_str(),
+            _ => "",
+        };
+        let entity = match seg {
+            // A list at the top of a file: a scenario file's cases.
+            Seg::Item(..) if i == 0 => true,
+            Seg::Item(..) => matches!(
+                coll,
+                "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts"
+            ),
+            Seg::Key(_) => coll == "contacts" && i == 1,
+        };
+        if entity {
+            cut = i + 1;
+        }
+    }
+    cut
+}
+
+fn seg_name(s: &Seg) -> String {
+    match s {
+        Seg::Key(k) => k.clone(),
+        Seg::Item(i, _) => i.to_string(),
+    }
+}
+
+/// The dotted path (`trees.0.nodes.3`) of a path's innermost entity, and
+/// the field of it the path is in.
+fn entity_path(path: &[Seg]) -> (String, Option<String>) {
+    let cut = entity_cut(path);
+    let dotted = path[..cut]
+        .iter()
+        .map(seg_name)
+        .collect::<Vec<_>>()
+        .join(".");
+    (dotted, path.get(cut).map(seg_name))
+}
+
+fn taint(taints: &mut Vec<Taint>, path: &[Seg], exact: bool) {
+    let (entity, field) = entity_path(path);
+    taints.push(Taint {
+        entity,
+        field,
+        exact,
+        renamed_from: None,
+    });
+}
+
+impl Walker<'_> {
+    /// A value that fits `schema`: the first allowed value, an empty text,
+    /// list or string, a mapping of its required fields.
+    fn default_of(&self, schema: &Value) -> Value {
+        if ref_name(schema) == Some("Text") {
+            return Value::String(String::new());
+        }
+        let s = self.resolve(schema);
+        if let Some(v) = self.enum_values(s).and_then(|v| v.into_iter().next()) {
+            return Value::String(v);
+        }
+        if let Some(b) = s
+            .get("anyOf")
+            .or_else(|| s.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            if b.iter().any(|b| self.types(b) == ["null"]) {
+                return Value::Null;
+            }
+            return b.first().map_or(Value::Null, |b| self.default_of(b));
+        }
+        let types = self.types(s);
+        let has = |t: &str| types.iter().any(|x| x == t);
+        if has("null") {
+            Value::Null
+        } else if has("object") {
+            let mut m = Map::new();
+            let props = s.get("properties").and_then(Value::as_object);
+            for r in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let p = props.and_then(|p| p.get(r)).unwrap_or(&Value::Bool(true));
+                m.insert(r.to_owned(), self.default_of(p));
+            }
+            Value::Object(m)
+        } else if has("array") {
+            Value::Array(Vec::new())
+        } else if has("integer") {
+            Value::from(s.get("minimum").and_then(Value::as_i64).unwrap_or(0))
+        } else if has("boolean") {
+            Value::Bool(false)
+        } else {
+            Value::String(String::new())
+        }
+    }
+
+    /// `node` mended to fit `schema`; `None` when nothing of it can be
+    /// kept (the caller leaves the field out or puts a placeholder).
+    fn mend(
+        &self,
+        node: &YNode,
+        schema: &Value,
+        path: &mut Vec<Seg>,
+        taints: &mut Vec<Taint>,
+    ) -> Option<Value> {
+        let guess = |taints: &mut Vec<Taint>, path: &[Seg]| {
+            taint(taints, path, false);
+            None
+        };
+        if matches!(node, YNode::Alias { .. }) {
+            return guess(taints, path);
+        }
+        if ref_name(schema) == Some("Text") {
+            return match node {
+                YNode::Scalar { value, .. } if !node.is_null() => {
+                    Some(Value::String(value.clone()))
+                }
+                YNode::Map { entries, .. } => {
+                    let pick = |k: &str| {
+                        entries
+                            .iter()
+                            .find(|e| e.key == k)
+                            .and_then(|e| e.value.as_str())
+                            .map(str::to_owned)
+                    };
+                    if entries.iter().any(|e| e.key != "en" && e.key != "zh")
+                        || pick("en").is_none()
+                    {
+                        taint(taints, path, false);
+                    }
+                    let en = pick("en").or_else(|| pick("zh")).unwrap_or_default();
+                    let mut m = Map::new();
+                    m.insert("en".into(), Value::String(en));
+                    if let Some(zh) = pick("zh") {
+                        m.insert("zh".into(), Value::String(zh));
+                    }
+                    Some(Value::Object(m))
+                }
+                _ => guess(taints, path),
+            };
+        }
+        let s = self.resolve(schema);
+        if let Some(values) = self.enum_values(s) {
+            let Some(value) = node.as_str() else {
+                return guess(taints, path);
+            };
+            if values.iter().any(|v| v == value) {
+                return Some(Value::String(value.to_owned()));
+            }
+            return match did_you_mean(value, values.iter().map(String::as_str)) {
+                Some(best) => {
+                    taint(taints, path, true);
+                    Some(Value::String(best.to_owned()))
+                }
+                None => guess(taints, path),
+            };
+        }
+        if let Some(branches) = s
+            .get("anyOf")
+            .or_else(|| s.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            let nullable = branches.iter().any(|b| self.types(b) == ["null"]);
+            if nullable && node.is_null() {
+                return Some(Value::Null);
+            }
+            let rest: Vec<&Value> = branches
+                .iter()
+                .filter(|b| self.types(b) != ["null"])
+                .collect();
+            let branch = rest
+                .iter()
+                .find(|b| self.trial(node, b, path) == 0)
+                .or_else(|| rest.iter().find(|b| self.fits_shape(node, b)))
+                .or(rest.first())?;
+            return self.mend(node, branch, path, taints);
+        }
+        let types = self.types(s);
+        let has = |t: &str| types.iter().any(|x| x == t);
+        if has("null") && node.is_null() {
+            return Some(Value::Null);
+        }
+        match node {
+            YNode::Map { entries, .. } if has("object") => {
+                Some(self.mend_object(entries, s, path, taints))
+            }
+            YNode::Seq { items, .. } if has("array") => {
+                let item_schema = s.get("items").cloned().unwrap_or(Value::Bool(true));
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Item(i, None));
+                    // A list item keeps its place, so that every later
+                    // finding points at the right line.
+                    let v = self
+                        .mend(item, &item_schema, path, taints)
+                        .unwrap_or_else(|| self.default_of(&item_schema));
+                    path.pop();
+                    out.push(v);
+                }
+                Some(Value::Array(out))
+            }
+            YNode::Scalar { value, plain, .. } => {
+                if has("string") || types.is_empty() {
+                    return Some(Value::String(value.clone()));
+                }
+                if has("boolean") {
+                    let word = value.to_lowercase();
+                    let b = match word.as_str() {
+                        "true" | "yes" | "on" | "y" => true,
+                        "false" | "no" | "off" | "n" => false,
+                        _ => return guess(taints, path),
+                    };
+                    if !*plain || !matches!(word.as_str(), "true" | "false") {
+                        taint(taints, path, true);
+                    }
+                    return Some(Value::Bool(b));
+                }
+                if has("integer") {
+                    let Ok(n) = value.trim().parse::<i64>() else {
+                        return guess(taints, path);
+                    };
+                    let min = s.get("minimum").and_then(Value::as_i64);
+                    let max = s.get("maximum").and_then(Value::as_i64);
+                    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                        return guess(taints, path);
+                    }
+                    if !*plain {
+                        taint(taints, path, true);
+                    }
+                    return Some(Value::from(n));
+                }
+                if has("array") && self.list_of_words(s) {
+                    // `keywords: {en: x}`: the one word as a list.
+                    taint(taints, path, true);
+                    return Some(Value::Array(vec![Value::String(value.clone())]));
+                }
+                guess(taints, path)
+            }
+            _ => guess(taints, path),
+        }
+    }
+
+    fn mend_object(
+        &self,
+        entries: &[super::yaml::YEntry],
+        schema: &Value,
+        path: &mut Vec<Seg>,
+        taints: &mut Vec<Taint>,
+    ) -> Value {
+        let empty = Map::new();
+        let props = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let allowed = node_fields(entries, path);
+        let mut out = Map::new();
+        for e in entries {
+            if out.contains_key(&e.key) {
+                // A key given twice: the first counts (the finding says so).
+                taint(taints, path, true);
+                continue;
+            }
+            let (key, prop) = match props.get(&e.key) {
+                Some(p) => (e.key.clone(), p),
+                None if !closed => continue,
+                None => {
+                    // A typo of a field this entity takes and has not got.
+                    let free: Vec<&str> = match &allowed {
+                        Some(a) => a.iter().map(String::as_str).collect(),
+                        None => props.keys().map(String::as_str).collect(),
+                    };
+                    let free = free
+                        .into_iter()
+                        .filter(|k| !out.contains_key(*k) && !entries.iter().any(|x| x.key == *k));
+                    path.push(Seg::Key(e.key.clone()));
+                    match did_you_mean(&e.key, free).and_then(|k| props.get_key_value(k)) {
+                        Some((k, p)) => {
+                            path.pop();
+                            path.push(Seg::Key(k.clone()));
+                            taint(taints, path, true);
+                            if let Some(t) = taints.last_mut() {
+                                t.renamed_from = Some(e.key.clone());
+                            }
+                            path.pop();
+                            (k.clone(), p)
+                        }
+                        None => {
+                            taint(taints, path, false);
+                            path.pop();
+                            continue;
+                        }
+                    }
+                }
+            };
+            path.push(Seg::Key(key.clone()));
+            if let Some(v) = self.mend(&e.value, prop, path, taints) {
+                out.insert(key, v);
+            }
+            path.pop();
+        }
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !out.contains_key(r) {
+                let p = props.get(r).unwrap_or(&Value::Bool(true));
+                path.push(Seg::Key(r.to_owned()));
+                taint(taints, path, false);
+                path.pop();
+                out.insert(r.to_owned(), self.default_of(p));
+            }
+        }
+        Value::Object(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,7 +1250,7 @@ mod tests {
         assert_eq!(
             f,
             vec![
-                "7:49 unknown field `nxt` in node `a` [did you mean `next`?]",
+                "7:49 unknown field `nxt` in node `a` [a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`]",
                 "8:40 unknown party `vendr` in node `b` [did you mean `vendor`?]",
                 "9:50 `destructive` of node `c` must be `true` or `false`, not `yes` [posdoctor reads YAML 1.2, where `yes` is a word, not a boolean: write `true`]",
             ]

@@ -23,10 +23,11 @@ pub fn check(rules: &RuleSet) -> Vec<Diagnostic> {
                 .child("tree")
                 .error(format!("code `{}` names no tree called `{t}`", code.code))
                 .soft();
-            if let Some(best) = did_you_mean(t, rules.tree_ids()) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            } else if let Some(hint) = in_unloaded(rules, t) {
+            // Where it is, before what it might be a typo of.
+            if let Some(hint) = missing_tree_hint(rules, t, &code.place.file.name) {
                 d = d.with_hint(hint);
+            } else if let Some(best) = did_you_mean(t, rules.tree_ids()) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
             }
             diags.push(d);
         }
@@ -107,12 +108,29 @@ fn in_unloaded(rules: &RuleSet, id: &str) -> Option<String> {
         .map(|(file, _)| format!("`{id}` is defined in {file}, which has errors (fix those first)"))
 }
 
+/// Why tree `id`, named in `file`, is not loaded, when that is known: its
+/// file has errors, `--no-builtin` left it out, or its file is not loaded.
+fn missing_tree_hint(rules: &RuleSet, id: &str, file: &str) -> Option<String> {
+    let builtin_loaded = rules
+        .trees()
+        .iter()
+        .any(|t| t.origin == super::Origin::Builtin);
+    in_unloaded(rules, id).or_else(|| super::load::not_loaded_hint(id, false, builtin_loaded, file))
+}
+
 fn missing_zh(d: Diagnostic) -> Diagnostic {
     d.with_hint("write it as `{en: \"...\", zh: \"...\"}`")
 }
 
 fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
-    let node_ids = || tree.nodes.iter().map(|n| n.id.as_str());
+    // Suggestions are ids a reference may use: never one that is itself
+    // refused (`again?`).
+    let node_ids = || {
+        tree.nodes
+            .iter()
+            .map(|n| n.id.as_str())
+            .filter(|id| super::load::valid_id(id))
+    };
     let dangling = |target: &str, place: super::Place, diags: &mut Vec<Diagnostic>| {
         let mut d = place.error(format!("tree `{}` has no node `{target}`", tree.id));
         if let Some(best) = did_you_mean(target, node_ids()) {
@@ -184,7 +202,7 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
                     .place
                     .child("tree")
                     .error(format!("no tree is called `{target}`"));
-                if let Some(hint) = in_unloaded(rules, target) {
+                if let Some(hint) = missing_tree_hint(rules, target, &node.place.file.name) {
                     d = d.with_hint(hint);
                 } else if let Some(best) = did_you_mean(target, rules.tree_ids()) {
                     d = d.with_hint(format!("did you mean `{best}`?"));
@@ -364,6 +382,7 @@ pub fn check_wording(rules: &RuleSet) -> Vec<Diagnostic> {
         for (i, r) in routes.iter().enumerate() {
             if r.label.is_none()
                 && crate::rules::pattern::describe(&r.pattern, crate::i18n::Lang::En).is_none()
+                && !r.is_broken()
                 && super::Route::check(&r.pattern).is_ok()
             {
                 diags.push(
@@ -378,6 +397,28 @@ pub fn check_wording(rules: &RuleSet) -> Vec<Diagnostic> {
                             r.pattern
                         ))
                         .with_hint("add `label: {en: \"...\", zh: \"...\"}` saying which answers it takes"),
+                );
+            }
+            // `x?` reads “x”: an answer is never empty, so the empty match
+            // it also allows is never used — likely not what was meant.
+            let empty_too = !r.is_broken()
+                && !crate::rules::pattern::may_take_anything(&r.pattern)
+                && r.is_match("");
+            if empty_too {
+                let words = crate::rules::pattern::describe(&r.pattern, crate::i18n::Lang::En)
+                    .unwrap_or_else(|| "the answers it spells out".into());
+                diags.push(
+                    node.place
+                        .child("routes")
+                        .child(i)
+                        .child("match")
+                        .warning(format!(
+                            "route {} of node `{}`: the pattern `{}` also matches an empty answer, which is never given: it takes only {words}",
+                            i + 1,
+                            node.id,
+                            r.pattern
+                        ))
+                        .with_hint("make the whole pattern required (`x`, not `x?`), or say with `label` what it takes"),
                 );
             }
             if let Some(l) = r.label.as_ref().filter(|l| l.lacks_zh()) {
@@ -527,11 +568,11 @@ mod tests {
         ));
         assert!(
             f.iter()
-                .any(|s| s.contains("`yes` does not apply to a `info` node")),
+                .any(|s| s.contains("`yes` does not apply to `info` node `a`")),
             "{f:?}"
         );
         assert!(
-            f.iter().any(|s| s.contains("a `info` node needs `next`")),
+            f.iter().any(|s| s.contains("`info` node `a` needs `next`")),
             "{f:?}"
         );
     }

@@ -140,42 +140,96 @@ pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diagnosti
         )
         .at(file, at..at + 1));
     }
-    serde_yaml::from_str(&file.text).map_err(|e| to_diagnostic(file, &e))
+    serde_yaml::from_str(&file.text)
+        .map_err(|e| fullwidth_colon(file).unwrap_or_else(|| to_diagnostic(file, &e)))
+}
+
+const FULLWIDTH_COLON: &str = "full-width colon";
+
+/// A key followed by a full-width colon (`text：`, as a Chinese input
+/// method types it): YAML reads no key there, and its own error would
+/// point somewhere else ("invalid trailing content", "could not find
+/// expected ':'"). Found at the colon itself.
+fn fullwidth_colon(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+    if !file.text.contains('：') {
+        return None;
+    }
+    let re = regex::Regex::new(
+        r"(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(：)",
+    )
+    .ok()?;
+    let caps = re.captures(&file.text)?;
+    let (key, colon) = (caps.get(1)?, caps.get(2)?);
+    Some(
+        Diagnostic::error(
+            &file.name,
+            format!(
+                "`{}：` is written with a {FULLWIDTH_COLON} (：); YAML needs the ASCII colon `:` after a key",
+                key.as_str()
+            ),
+        )
+        .at(file, colon.start()..colon.end())
+        .with_hint(format!(
+            "retype it as `{}:` (switch the input method to half-width or English for keys)",
+            key.as_str()
+        )),
+    )
+}
+
+/// A file that did not parse: every finding, and what could be salvaged
+/// of it for the checks that come after parsing (see
+/// [`super::schema_check::Salvaged`]).
+pub struct Unparsed<T> {
+    pub findings: Vec<Diagnostic>,
+    /// The file mended to fit its type, with what was mended; `None` when
+    /// it is not valid YAML or could not be mended.
+    pub salvaged: Option<(T, Vec<super::schema_check::Taint>)>,
 }
 
 /// Parses a file whose type has a JSON Schema (a rule file). When serde
 /// stops at a problem in a file that is valid YAML, the whole file is
 /// checked against the schema so that every problem is reported, each at
-/// its own place.
+/// its own place, and the file is mended to fit the schema so that later
+/// checks can run on the rest of it.
 pub fn parse_checked<T: DeserializeOwned + schemars::JsonSchema>(
     file: &Arc<SourceFile>,
-) -> Result<T, Vec<Diagnostic>> {
+) -> Result<T, Unparsed<T>> {
+    let only = |d: Diagnostic| Unparsed {
+        findings: vec![d],
+        salvaged: None,
+    };
     let first = match parse::<T>(file) {
         Ok(v) => return Ok(v),
         Err(d) => d,
     };
-    let limits = ["aliases", "too deeply"];
+    let limits = ["aliases", "too deeply", FULLWIDTH_COLON];
     if limits.iter().any(|l| first.message.contains(l)) {
-        return Err(vec![first]);
+        return Err(only(first));
     }
     let root = match YNode::parse_or_error(&file.text) {
         Ok(Some(root)) => root,
-        Ok(None) => return Err(vec![first]),
-        Err((at, why)) => return Err(vec![syntax_first(file, first, at, &why)]),
+        Ok(None) => return Err(only(first)),
+        Err((at, why)) => return Err(only(syntax_first(file, first, at, &why))),
     };
     let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
     let found = super::schema_check::check(file, &root, &schema);
     if found.is_empty() {
-        Err(vec![first])
-    } else {
-        Err(found
+        return Err(only(first));
+    }
+    let mended = super::schema_check::salvage(&root, &schema);
+    let salvaged = serde_json::from_value::<T>(mended.value)
+        .ok()
+        .map(|v| (v, mended.taints));
+    Err(Unparsed {
+        findings: found
             .into_iter()
             .map(|mut d| {
                 d.file_name.clone_from(&file.name);
                 d
             })
-            .collect())
-    }
+            .collect(),
+        salvaged,
+    })
 }
 
 /// serde reads a file as a stream and may stop at a consequence of a
@@ -339,7 +393,8 @@ fn to_diagnostic(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
         && full.contains("RuleFile")
     {
         msg = "a rule file must be a mapping with `trees:`, `checks:` and/or `codes:`".into();
-        hint = Some("start the file with `trees:`; see docs/rules.md".into());
+        hint =
+            Some("start the file with `trees:`; `posdoctor schema` prints the whole format".into());
     }
     // A duplicate key is reported by serde_yaml at the mapping (or not at
     // all): point at the second occurrence itself.
