@@ -2,6 +2,7 @@
 //! what (one sentence) and how to fix it (a hint), rendered with a caret
 //! under the bad spot.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -123,10 +124,11 @@ impl Diagnostic {
 
     /// `file:line:col: error: message` (line and column left out when
     /// unknown). Control characters in the file name or the message (an
-    /// id quoted from a hostile file) are shown visibly, never sent raw.
+    /// id quoted from a hostile file) are shown visibly, never sent raw,
+    /// and a card number in either is masked.
     pub fn headline(&self) -> String {
-        use crate::sanitize::visible;
-        let mut s = visible(&self.file_name).into_owned();
+        let visible = |s: &str| crate::privacy::mask_id(s).0;
+        let mut s = visible(&self.file_name);
         if self.line > 0 {
             let _ = write!(s, ":{}:{}", self.line, self.col);
         }
@@ -167,11 +169,28 @@ impl Diagnostic {
             let to = text[span.end..]
                 .find('\n')
                 .map_or(text.len(), |i| span.end + i);
+            // A card number on the quoted lines is masked too; masking
+            // keeps the characters, so the span is carried over by them.
+            let quoted = &text[from..to];
+            let masked = crate::privacy::mask(quoted);
+            let chars_before = |i: usize| quoted[..i].chars().count();
+            let byte_at = |n: usize| {
+                masked
+                    .char_indices()
+                    .nth(n)
+                    .map_or(masked.len(), |(i, _)| i)
+            };
+            let (a, b) = (span.start - from, span.end - from);
+            let (a, b) = if masked.len() == quoted.len() {
+                (a, b)
+            } else {
+                (byte_at(chars_before(a)), byte_at(chars_before(b)))
+            };
             group = group.element(
-                Snippet::source(&text[from..to])
+                Snippet::source(masked.into_owned())
                     .line_start(self.line.max(1))
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from)),
+                    .annotation(AnnotationKind::Primary.span(a..b)),
             );
             has_body = true;
         }
@@ -211,10 +230,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[derive(Serialize)]
 pub struct DiagnosticJson<'a> {
     pub severity: Severity,
-    pub file: &'a str,
+    pub file: Cow<'a, str>,
     pub line: usize,
     pub column: usize,
-    pub message: &'a str,
+    pub message: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<&'a str>,
 }
@@ -223,10 +242,11 @@ impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
     fn from(d: &'a Diagnostic) -> Self {
         DiagnosticJson {
             severity: d.severity,
-            file: &d.file_name,
+            // A card number in a file name or an echoed value: masked.
+            file: crate::privacy::mask(&d.file_name),
             line: d.line,
             column: d.col,
-            message: &d.message,
+            message: crate::privacy::mask(&d.message),
             hint: d.hint.as_deref(),
         }
     }

@@ -58,9 +58,10 @@ impl Dirs {
     }
 }
 
-/// A path as shown in a message: control characters made visible.
+/// A path as shown in a message: control characters made visible, a card
+/// number in it masked.
 pub fn shown(path: &Path) -> String {
-    crate::sanitize::visible(&path.display().to_string()).into_owned()
+    crate::privacy::mask_id(&path.display().to_string()).0
 }
 
 fn readonly_error(path: &Path) -> anyhow::Error {

@@ -183,9 +183,13 @@ impl LogWriter {
         &self.path
     }
 
-    /// Appends one event and makes sure it reached the disk.
+    /// Appends one event and makes sure it reached the disk. C1 controls,
+    /// bidi characters and line separators are written as `\uXXXX` (as
+    /// every JSON posdoctor writes), so `cat` or `tail -f` on a log cannot
+    /// drive a terminal.
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
-        let mut line = serde_json::to_vec(event).map_err(io::Error::other)?;
+        let text = serde_json::to_string(event).map_err(io::Error::other)?;
+        let mut line = crate::sanitize::json(&text).into_owned().into_bytes();
         line.push(b'\n');
         self.file.write_all(&line)?;
         self.file.flush()?;
@@ -243,14 +247,20 @@ impl Event {
     /// removed from text and shown visibly in ids. Returns whether a card
     /// number was masked.
     pub fn redact(&mut self) -> bool {
-        use crate::sanitize::{strip, visible};
-        let mut masked = false;
-        let mut text = |s: &mut String| {
-            let (m, changed) = crate::privacy::mask_card_numbers(&strip(s));
-            masked |= changed;
+        use std::cell::Cell;
+        let masked = Cell::new(false);
+        let text = |s: &mut String| {
+            let (m, changed) = crate::privacy::mask_text(s);
+            masked.set(masked.get() | changed);
             *s = m;
         };
-        let id = |s: &mut String| *s = visible(s).into_owned();
+        // Ids, names, times: controls shown visibly, card numbers masked
+        // all the same (a node or fact name is text a file can hold).
+        let id = |s: &mut String| {
+            let (m, changed) = crate::privacy::mask_id(s);
+            masked.set(masked.get() | changed);
+            *s = m;
+        };
         match self {
             Event::Start {
                 time,
@@ -261,7 +271,7 @@ impl Event {
                 ..
             } => {
                 [time, tree, lang, version].into_iter().for_each(id);
-                title.iter_mut().for_each(&mut text);
+                title.iter_mut().for_each(text);
             }
             Event::Resume { time } => id(time),
             Event::Step {
@@ -282,7 +292,7 @@ impl Event {
                     .chain(label)
                     .chain(action)
                     .chain(caution)
-                    .for_each(&mut text);
+                    .for_each(text);
             }
             Event::Decision {
                 time,
@@ -292,7 +302,7 @@ impl Event {
                 ..
             } => {
                 [time, node].into_iter().for_each(id);
-                action.iter_mut().chain(caution).for_each(&mut text);
+                action.iter_mut().chain(caution).for_each(text);
             }
             Event::Facts {
                 time,
@@ -301,19 +311,25 @@ impl Event {
                 contact,
             } => {
                 id(time);
-                terminal.iter_mut().for_each(&mut text);
+                terminal.iter_mut().for_each(id);
                 for f in facts {
                     id(&mut f.fact);
                     text(&mut f.label);
-                    // The shop's own identifiers are never masked.
-                    if matches!(f.fact.as_str(), "mid" | "tid" | "serial") {
-                        f.value.iter_mut().for_each(|v| *v = strip(v));
-                    } else {
-                        f.value.iter_mut().for_each(&mut text);
+                    // The shop's own identifiers are kept, unless they can
+                    // only be a card number.
+                    let shop_id = matches!(f.fact.as_str(), "mid" | "tid" | "serial");
+                    for v in f.value.iter_mut() {
+                        let clean = crate::sanitize::strip(v);
+                        if shop_id && !crate::values::can_only_be_a_card(&clean) {
+                            *v = clean;
+                        } else {
+                            text(v);
+                        }
                     }
                 }
                 if let Some(c) = contact {
-                    c.redact(&mut text);
+                    let mut t = text;
+                    c.redact(&mut t);
                 }
             }
             Event::Back { time, to } => [time, to].into_iter().for_each(id),
@@ -333,10 +349,10 @@ impl Event {
                     .iter_mut()
                     .chain(caution)
                     .chain(customer)
-                    .for_each(&mut text);
+                    .for_each(text);
             }
         }
-        masked
+        masked.get()
     }
 }
 
@@ -460,6 +476,24 @@ mod tests {
         // A second log at the same second gets its own file.
         let w2 = LogWriter::create_in(dir.path(), "t").unwrap();
         assert_ne!(w2.path(), path);
+    }
+
+    #[test]
+    fn the_writer_escapes_c1_and_bidi() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = LogWriter::create_in(dir.path(), "t").unwrap();
+        let to = "a\u{9b}2J\u{202e}\u{2066}\u{85}b".to_owned();
+        w.write(&Event::Back {
+            time: now(),
+            to: to.clone(),
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(w.path()).unwrap();
+        assert!(!text
+            .chars()
+            .any(|c| crate::sanitize::is_dangerous(c) && c != '\n'));
+        let (events, _) = read_events(&text).unwrap();
+        assert!(matches!(&events[0], Event::Back { to: t, .. } if *t == to));
     }
 
     #[test]

@@ -1100,9 +1100,71 @@ mod forms {
     /// Separators between digit groups, as keyboards and input methods
     /// produce them.
     const SEPARATORS: &[char] = &[
-        ' ', '\t', '-', '.', '/', ',', '_', '\u{a0}', '\u{3000}', '\u{2009}', '\u{202f}',
-        '\u{2007}', '\u{200b}', '\u{ff0d}', '\u{ff0e}', '\u{ff0f}', '\u{ff0c}', '\u{ff3f}',
-        '\u{2013}', '\u{2014}', '\u{3001}',
+        ' ',
+        '\t',
+        '-',
+        '.',
+        '/',
+        ',',
+        '_',
+        '\u{a0}',
+        '\u{3000}',
+        '\u{2009}',
+        '\u{202f}',
+        '\u{2007}',
+        '\u{200b}',
+        '\u{ff0d}',
+        '\u{ff0e}',
+        '\u{ff0f}',
+        '\u{ff0c}',
+        '\u{ff3f}',
+        '\u{2013}',
+        '\u{2014}',
+        '\u{3001}',
+        // Invisible and format characters, Arabic separators, dots,
+        // slashes and punctuation of many scripts.
+        '\u{200d}',
+        '\u{200c}',
+        '\u{ad}',
+        '\u{34f}',
+        '\u{fe0f}',
+        '\u{2062}',
+        '\u{180e}',
+        '\u{2800}',
+        '\u{e0020}',
+        '\u{66c}',
+        '\u{60c}',
+        '\u{66b}',
+        '\u{b7}',
+        '\u{2027}',
+        '\u{fe52}',
+        '\u{2044}',
+        '\u{2215}',
+        '\\',
+        '\u{fe50}',
+        ':',
+        '+',
+        '*',
+        '#',
+        '|',
+        '~',
+        '\'',
+        '"',
+        '(',
+        '•',
+        '\u{2219}',
+        '〜',
+        '～',
+        '：',
+        '\u{2017}',
+        '\u{5be}',
+        '\u{1361}',
+        '\u{17d4}',
+        '\u{2032}',
+        '°',
+        '\u{1b}',
+        '\u{9b}',
+        '\u{202e}',
     ];
 
     fn card() -> impl Strategy<Value = Vec<u8>> {
@@ -1131,6 +1193,7 @@ mod forms {
             seps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS), 1..=3), 12),
             before in "[a-z 中文:]{0,12}",
             after in "[a-z 中文:]{0,12}",
+            glue in proptest::collection::vec("[0-9]{0,3}", 2),
         ) {
             let mut written = String::new();
             let mut at = 0;
@@ -1146,7 +1209,11 @@ mod forms {
                 }
                 g += 1;
             }
-            let text = format!("{before} {written} {after}");
+            // Digits glued to a card of 15–19 digits, with no separator,
+            // count too (13 and 14 digits are caught only on their own:
+            // see privacy.rs).
+            let glue = if digits.len() >= 15 { glue } else { vec![String::new(), String::new()] };
+            let text = format!("{before} {}{written}{} {after}", glue[0], glue[1]);
             let (out, masked) = mask_card_numbers(&text);
             prop_assert!(masked, "{text:?}");
             let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
@@ -1225,4 +1292,393 @@ fn a_broken_pack_file_with_a_hostile_name_is_left_out_without_escapes() {
         assert_clean(&format!("{what} stdout"), &out.stdout);
         assert_clean(&format!("{what} stderr"), &out.stderr);
     }
+}
+
+// ---- a security tester's second round ----------------------------------------
+
+/// The tester's card (Luhn-valid).
+const CARD: &str = "4410946685234700";
+
+/// Neither the card's first digits nor its middle appear, in any script,
+/// whatever separates them.
+fn assert_no_tester_card(what: &str, bytes: &[u8]) {
+    let text = normalize_digits(&String::from_utf8_lossy(bytes));
+    for part in ["44109466", "94668523"] {
+        assert!(!text.contains(part), "{what} keeps the card number: {text}");
+    }
+}
+
+/// The card with `sep` between its groups of four.
+fn card_with(sep: &str) -> String {
+    [&CARD[0..4], &CARD[4..8], &CARD[8..12], &CARD[12..]].join(sep)
+}
+
+#[test]
+fn a_card_between_any_separators_or_glued_to_digits_is_masked_on_the_way_in() {
+    let env = Env::new();
+    let mut forms: Vec<String> = [
+        "\u{200d}",
+        "\u{ad}",
+        "\u{34f}",
+        "\u{fe0f}",
+        "\u{2062}",
+        "\u{180e}",
+        "\u{2800}",
+        "\u{e0020}",
+        "\u{66c}",
+        "\u{60c}",
+        "\u{b7}",
+        "\u{2027}",
+        "\u{2044}",
+        "\\",
+        ":",
+        "+",
+        "*",
+        "#",
+        "|",
+        "~",
+        "'",
+        "(",
+        "•",
+        "〜",
+        "：",
+        "\u{5be}",
+        "\u{1361}",
+        "\u{2032}",
+        "°",
+    ]
+    .iter()
+    .map(|s| card_with(s))
+    .collect();
+    forms.extend([
+        format!("05{CARD}"),
+        format!("{CARD}0"),
+        format!("20241123{CARD}"),
+    ]);
+    for form in &forms {
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input", "--json"])
+            .args(["--answer", "what-happened=code", "--answer"])
+            .arg(format!("code={form}"))
+            .args([
+                "--answer",
+                "other-card=no",
+                "--answer",
+                "connection-message=no",
+            ])
+            .assert()
+            .code(3);
+        assert_no_tester_card(&format!("{form:?} stdout"), &a.get_output().stdout);
+        assert!(stderr(&a).contains("masked"), "{form:?}: {}", stderr(&a));
+    }
+    for f in files_under(env.home()) {
+        assert_no_tester_card(&f.display().to_string(), &std::fs::read(&f).unwrap());
+    }
+}
+
+#[test]
+fn control_characters_inside_a_card_hide_no_digit() {
+    let env = Env::new();
+    for form in [
+        "4410 9466 8523 \u{1b}[4700",
+        "4410 9466 \u{1b}8523 4700",
+        "4410\u{1b}[31m9466\u{1b}[0m85234700",
+    ] {
+        env.cmd()
+            .args(["profile", "set", "merchant"])
+            .arg(format!("Shop {form}"))
+            .assert()
+            .code(0);
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input"])
+            .args(["--answer", "what-happened=code", "--answer"])
+            .arg(format!("code={form}"))
+            .args([
+                "--answer",
+                "other-card=no",
+                "--answer",
+                "connection-message=no",
+            ])
+            .assert()
+            .code(3);
+        assert_no_tester_card(form, &a.get_output().stdout);
+    }
+    for f in files_under(env.home()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert_no_tester_card(&f.display().to_string(), &bytes);
+        // Not even 12 of the 16 digits.
+        let text = normalize_digits(&String::from_utf8_lossy(&bytes));
+        assert!(!text.contains("8523"), "{}: {text}", f.display());
+    }
+}
+
+/// A pack with a digits fact and a tree whose escalation asks for the
+/// shop's identifiers and that fact.
+fn facts_pack(env: &Env) -> PathBuf {
+    env.write(
+        "pack/p.yaml",
+        r#"
+facts:
+  - id: kiosk_number
+    label: "Kiosk number"
+    kind: digits
+  - id: note
+    label: "Note"
+    scope: terminal
+trees:
+  - id: kiosk
+    title: "Kiosk broken"
+    category: hardware
+    start: a
+    nodes:
+      - {id: a, kind: escalate, party: vendor, text: "Call", have_ready: [mid, tid, serial, kiosk_number, note]}
+"#,
+    );
+    env.home().join("pack")
+}
+
+#[test]
+fn a_hand_edited_profile_keeps_no_card_and_no_raw_control_anywhere() {
+    let env = Env::new();
+    let pack = facts_pack(&env);
+    env.write(
+        "profile.yaml",
+        format!(
+            r#"merchant: "Noodles"
+mid: "{CARD}"
+facts:
+  kiosk_number: "{}"
+  note: "see \u009b2J \u202e {} \u2066"
+  "x{CARD}": "k"
+contacts:
+  vendor:
+    hours: "{}"
+terminals:
+  default:
+    tid: "{CARD}"
+    serial: "SN {}"
+    model: "\u2066 M \u009b"
+    facts:
+      note: "４４１０９４６６８５２３４７００ \u0085"
+"#,
+            card_with(" "),
+            card_with("\u{200d}"),
+            card_with(":"),
+            card_with("-"),
+        ),
+    );
+    let mut outs: Vec<(String, Vec<u8>)> = Vec::new();
+    let runs: &[&[&str]] = &[
+        &["profile", "show"],
+        &["profile", "show", "--json"],
+        &["run", "kiosk", "--no-input", "--json"],
+        &["run", "kiosk", "--no-input"],
+        &["checklist", "kiosk"],
+        &["checklist", "kiosk", "--format", "html"],
+    ];
+    for args in runs {
+        let out = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(*args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("holds a card number") && err.contains("masked it"),
+            "{args:?}: {err}"
+        );
+        outs.push((format!("{args:?}"), out.stdout));
+    }
+    for log in env.logs() {
+        let a = env.cmd().arg("report").arg(&log).assert().code(0);
+        outs.push(("report".into(), a.get_output().stdout.clone()));
+    }
+    for (what, bytes) in &outs {
+        assert_no_tester_card(what, bytes);
+        assert_clean(what, bytes);
+    }
+    // Every file posdoctor wrote: no card, and no raw C1 or bidi byte.
+    for f in files_under(env.home()) {
+        if f.ends_with("profile.yaml") || f.starts_with(&pack) {
+            continue;
+        }
+        let bytes = std::fs::read(&f).unwrap();
+        assert_no_tester_card(&f.display().to_string(), &bytes);
+        assert_clean(&f.display().to_string(), &bytes);
+    }
+    assert!(!env.logs().is_empty());
+    // A 15-digit merchant ID that passes the Luhn check stays as it is.
+    env.write(
+        "profile.yaml",
+        "mid: \"378282246310005\"\nfacts:\n  kiosk_number: \"378282246310005\"\n",
+    );
+    let a = env.cmd().args(["profile", "show"]).assert().code(0);
+    assert_eq!(
+        stdout(&a).matches("378282246310005").count(),
+        2,
+        "{}",
+        stdout(&a)
+    );
+}
+
+#[test]
+fn a_digits_fact_refuses_a_card_number_in_any_digits() {
+    let env = Env::new();
+    let pack = facts_pack(&env);
+    let wide: String = CARD
+        .chars()
+        .map(|c| char::from_u32(0xff10 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    for value in [CARD.to_owned(), wide, card_with(" ")] {
+        let a = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(["profile", "set", "fact.kiosk_number"])
+            .arg(&value)
+            .assert()
+            .code(1);
+        assert!(
+            stderr(&a).contains("looks like a card number"),
+            "{}",
+            stderr(&a)
+        );
+        assert_no_tester_card("stderr", &a.get_output().stderr);
+    }
+    assert!(!env.home().join("profile.yaml").exists());
+    env.cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .args(["profile", "set", "fact.kiosk_number", "378282246310005"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_log_is_masked_in_every_field_it_holds() {
+    let env = Env::new();
+    let log = env.write(
+        "l.jsonl",
+        format!(
+            "{{\"event\":\"start\",\"time\":\"2026-01-01T10:00:00Z\",\"tree\":\"no-power\",\"lang\":\"en\",\"version\":\"0\",\"format\":1}}\n\
+             {{\"event\":\"step\",\"time\":\"2026-01-01T10:00:01Z\",\"n\":1,\"node\":\"danger-{CARD}\",\"kind\":\"question\",\"prompt\":\"P\",\"answer\":\"no\"}}\n\
+             {{\"event\":\"facts\",\"time\":\"2026-01-01T10:00:02Z\",\"terminal\":\"t{CARD}\",\"facts\":[{{\"fact\":\"mid\",\"label\":\"MID\",\"value\":\"{CARD}\"}},{{\"fact\":\"tid\",\"label\":\"TID\",\"value\":\"{CARD}\"}},{{\"fact\":\"serial\",\"label\":\"S\",\"value\":\"{CARD}\"}},{{\"fact\":\"x{CARD}\",\"label\":\"L{CARD}\",\"value\":\"v\"}}]}}\n\
+             {{\"event\":\"end\",\"time\":\"2026-01-01T10:00:03Z\",\"outcome\":\"escalated\",\"party\":\"vendor\",\"node\":\"n{CARD}\",\"message\":\"m\"}}\n"
+        ),
+    );
+    for format in ["text", "markdown", "json"] {
+        let a = env
+            .cmd()
+            .arg("report")
+            .arg(&log)
+            .args(["--format", format])
+            .assert()
+            .code(0);
+        assert_no_tester_card(format, &a.get_output().stdout);
+        assert_no_tester_card(format, &a.get_output().stderr);
+    }
+    // An unfinished session whose step no longer fits: the error echoes
+    // the node, masked, on stderr and in JSON alike.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let unfinished = env.write(
+        "u.jsonl",
+        text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n",
+    );
+    let a = env
+        .cmd()
+        .args(["run", "--no-input", "--json", "--resume"])
+        .arg(&unfinished)
+        .assert()
+        .code(1);
+    assert!(json(&a.get_output().stdout)["error"]["message"].is_string());
+    assert_no_tester_card("resume stdout", &a.get_output().stdout);
+    assert_no_tester_card("resume stderr", &a.get_output().stderr);
+}
+
+#[test]
+fn errors_never_echo_a_card_in_json_usage_errors_or_paths() {
+    let env = Env::new();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["run".into(), CARD.into(), "--json".into()],
+        vec!["paths".into(), CARD.into(), "--json".into()],
+        vec![
+            "run".into(),
+            "no-power".into(),
+            "--no-input".into(),
+            "--json".into(),
+            "--log".into(),
+            format!("/nonexistent/{CARD}/x.jsonl"),
+        ],
+        vec![
+            "run".into(),
+            "no-power".into(),
+            "--json".into(),
+            "--answers".into(),
+            format!("/nonexistent/{CARD}.yaml"),
+        ],
+        vec!["--lang".into(), CARD.into(), "list".into()],
+        vec![
+            "checklist".into(),
+            "no-power".into(),
+            "--width".into(),
+            CARD.into(),
+        ],
+        vec!["completions".into(), CARD.into()],
+        vec!["list".into(), "--json".into(), "--lang".into(), CARD.into()],
+        vec!["validate".into(), format!("/nonexistent/{CARD}.yaml")],
+        vec![
+            "validate".into(),
+            "--json".into(),
+            format!("/nonexistent/{CARD}.yaml"),
+        ],
+    ];
+    for args in &runs {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stderr.is_empty() || !out.stdout.is_empty());
+        assert_no_tester_card(&format!("{args:?} stdout"), &out.stdout);
+        assert_no_tester_card(&format!("{args:?} stderr"), &out.stderr);
+        if args.iter().any(|a| a == "--json") && args[0] != "validate" {
+            assert!(
+                json(&out.stdout)["error"]["message"].is_string(),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_named_after_a_hostile_log_name_is_a_plain_file_name() {
+    let env = Env::new();
+    let dir = env.home().join("lg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join(format!("x\u{1b}]0;PWN\u{7}\u{202e}{CARD}.jsonl"));
+    env.cmd()
+        .args(["run", "no-power", "--no-input"])
+        .args(answer_flags(NO_POWER_TO_VENDOR))
+        .arg("--log")
+        .arg(&log)
+        .assert()
+        .code(3);
+    let reports: Vec<PathBuf> = std::fs::read_dir(env.home().join("reports"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    let name = reports[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c)),
+        "{name:?}"
+    );
+    assert_no_tester_card("report name", name.as_bytes());
 }

@@ -72,6 +72,22 @@ impl Failure {
         self
     }
 
+    /// The failure with a card number masked in every text it carries
+    /// (what was typed, a file name); the writers escape the rest.
+    pub fn masked(&self) -> Failure {
+        let m = |s: &String| crate::privacy::mask(s).into_owned();
+        Failure {
+            kind: self.kind,
+            message: m(&self.message),
+            file: self.file.as_ref().map(m),
+            line: self.line,
+            column: self.column,
+            node: self.node.as_ref().map(m),
+            valid: self.valid.as_ref().map(|v| v.iter().map(m).collect()),
+            hint: self.hint.as_ref().map(m),
+        }
+    }
+
     /// A finding in a file, with its place.
     pub fn at(mut self, d: &Diagnostic) -> Failure {
         self.file = Some(d.file_name.clone());
