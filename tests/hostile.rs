@@ -1682,3 +1682,56 @@ fn a_report_named_after_a_hostile_log_name_is_a_plain_file_name() {
     );
     assert_no_tester_card("report name", name.as_bytes());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pack_folder_linked_to_itself_loads_at_once_and_once() {
+    let env = Env::new();
+    let pack = env.home().join("rl3");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/printer-cover.yaml"),
+        pack.join("printer-cover.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    for f in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/tests"))
+            .unwrap()
+    {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, pack.join("tests").join(f.file_name().unwrap())).unwrap();
+    }
+    std::os::unix::fs::symlink("..", pack.join("tests/back")).unwrap();
+    for name in ["a", "b", "c"] {
+        std::os::unix::fs::symlink(".", pack.join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink("..", pack.join("up")).unwrap();
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .args(["--strict-packs", "list"])
+        .assert()
+        .code(0);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        stdout(&a).matches("printer-cover").count(),
+        1,
+        "{}",
+        stdout(&a)
+    );
+    let started = Instant::now();
+    env.cmd().arg("test").arg(&pack).assert().code(0);
+    env.cmd().arg("validate").arg(&pack).assert().code(0);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

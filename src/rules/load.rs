@@ -297,30 +297,98 @@ pub fn is_scenario_file(p: &Path) -> bool {
 /// The scenario files of a pack folder (sorted), or the file itself when
 /// `pack` is a scenario file.
 pub fn scenario_files(pack: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, in_tests: bool, out: &mut Vec<PathBuf>, depth: usize) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if depth > 16 || entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                walk(&path, in_tests || is_scenario_dir(&path), out, depth + 1);
-            } else if is_yaml(&path) && (in_tests || is_scenario_name(&path)) {
-                out.push(path);
-            }
-        }
-    }
     let mut out = Vec::new();
     if pack.is_dir() {
-        walk(pack, false, &mut out, 0);
+        let walked = walk_dir(pack, &|_| true);
+        out = walked
+            .files
+            .into_iter()
+            .filter(|p| {
+                is_yaml(p)
+                    && (is_scenario_name(p)
+                        || p.strip_prefix(pack)
+                            .ok()
+                            .and_then(Path::parent)
+                            .is_some_and(|d| d.components().any(|c| c.as_os_str() == "tests")))
+            })
+            .collect();
     } else if is_yaml(pack) {
         out.push(pack.to_path_buf());
     }
     out.sort();
     out
+}
+
+/// Most folder entries one pack's walk looks at: a pack is a few dozen
+/// files, and a folder of millions (or a maze of links) must not stall
+/// every command.
+pub const MAX_PACK_ENTRIES: usize = 10_000;
+
+/// Deepest folder a pack's walk goes into.
+const MAX_PACK_DEPTH: usize = 16;
+
+/// What a walk of a pack folder found.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Every file that is not hidden, in no particular order.
+    files: Vec<PathBuf>,
+    /// Folders that could not be read.
+    errors: Vec<(PathBuf, std::io::Error)>,
+    /// The walk stopped at [`MAX_PACK_ENTRIES`].
+    truncated: bool,
+}
+
+/// Walks `root` for files, skipping hidden entries and the folders
+/// `enter` refuses. Each folder is walked once, by its real path: a
+/// symlink to a folder already walked (`ln -s . loop`) is skipped, so
+/// links can neither loop nor multiply the walk; at most
+/// [`MAX_PACK_ENTRIES`] entries and [`MAX_PACK_DEPTH`] levels.
+fn walk_dir(root: &Path, enter: &dyn Fn(&Path) -> bool) -> Walked {
+    let mut walked = Walked::default();
+    let mut seen = std::collections::HashSet::new();
+    if let Ok(real) = std::fs::canonicalize(root) {
+        seen.insert(real);
+    }
+    let mut todo = vec![(root.to_path_buf(), 0usize)];
+    let mut entries_seen = 0usize;
+    while let Some((dir, depth)) = todo.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                walked.errors.push((dir, e));
+                continue;
+            }
+        };
+        let mut subdirs = Vec::new();
+        for entry in entries.flatten() {
+            entries_seen += 1;
+            if entries_seen > MAX_PACK_ENTRIES {
+                walked.truncated = true;
+                return walked;
+            }
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                if depth >= MAX_PACK_DEPTH || !enter(&path) {
+                    continue;
+                }
+                if let Ok(real) = std::fs::canonicalize(&path) {
+                    if seen.insert(real) {
+                        subdirs.push(path);
+                    }
+                }
+            } else {
+                walked.files.push(path);
+            }
+        }
+        // Sorted, so which of two links to one folder is walked does not
+        // depend on the order the system lists them in.
+        subdirs.sort();
+        todo.extend(subdirs.into_iter().rev().map(|d| (d, depth + 1)));
+    }
+    walked
 }
 
 /// The built-in scenario files (`rules/tests/`): (name, text).
@@ -351,7 +419,7 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
     };
     let mut files = Vec::new();
     if meta.is_dir() {
-        collect_dir(pack, &mut files, diags, 0);
+        collect_dir(pack, &mut files, diags);
         files.sort();
         if files.is_empty() {
             diags.push(Diagnostic::warning(
@@ -379,34 +447,21 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
     }
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
-    if depth > 16 {
-        return;
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let walked = walk_dir(dir, &|p| !is_scenario_dir(p));
+    for (folder, e) in walked.errors {
+        diags.push(Diagnostic::error(
+            folder.display().to_string(),
+            format!("cannot read the folder: {}", io_reason(&e)),
+        ));
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                dir.display().to_string(),
-                format!("cannot read the folder: {}", io_reason(&e)),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            if !is_scenario_dir(&path) {
-                collect_dir(&path, out, diags, depth + 1);
-            }
-        } else if is_rule_file(&path) {
-            out.push(path);
-        }
+    if walked.truncated {
+        diags.push(Diagnostic::warning(
+            dir.display().to_string(),
+            format!("the rule pack holds more than {MAX_PACK_ENTRIES} files and folders; the rest were left out"),
+        ));
     }
+    out.extend(walked.files.into_iter().filter(|p| is_rule_file(p)));
 }
 
 /// Reads a regular file of at most [`yaml::MAX_FILE_BYTES`] (one byte more
