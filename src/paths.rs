@@ -281,9 +281,22 @@ pub fn open_append(path: &Path) -> io::Result<Appender> {
     }
 }
 
+/// How long [`lock_exclusive`] waits for another process's lock.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why [`lock_exclusive`] gave up: another process held the lock for all
+/// of [`LOCK_WAIT`].
+#[derive(Debug, thiserror::Error)]
+#[error("{} is held by another program", shown(.0))]
+pub struct LockBusy(pub PathBuf);
+
 /// An exclusive lock on `path` (created if missing), held until the
-/// returned file is dropped. Several `profile set` at once wait in turn.
-pub fn lock_exclusive(path: &Path) -> Result<File> {
+/// returned file is dropped. Several `profile set` at once wait in turn:
+/// `waiting` is called once when another holds the lock, and after
+/// [`LOCK_WAIT`] the lock is given up with [`LockBusy`]. Only a regular
+/// file is a lock: a FIFO, a device or a folder at the path is an error at
+/// once, never a wait (opened without blocking, not through a symlink).
+pub fn lock_exclusive(path: &Path, waiting: &mut dyn FnMut()) -> Result<File> {
     use fs4::fs_std::FileExt;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -294,26 +307,55 @@ pub fn lock_exclusive(path: &Path) -> Result<File> {
             )
         })?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| {
-            anyhow!(
-                "cannot lock {}: {}",
-                shown(path),
-                crate::input::io_reason(&e)
-            )
-        })?;
-    file.lock_exclusive().map_err(|e| {
+    let cannot = |e: &io::Error| {
         anyhow!(
             "cannot lock {}: {}",
             shown(path),
-            crate::input::io_reason(&e)
+            crate::input::io_reason(e)
         )
+    };
+    let mut opts = OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let not_a_lock = |meta: &Metadata| {
+        anyhow!(
+            "cannot lock {}: {}; remove it and try again",
+            shown(path),
+            crate::input::io_reason(&not_regular(meta))
+        )
+    };
+    let file = opts.open(path).map_err(|e| {
+        // A FIFO nobody reads from (ENXIO), a folder, a link: say what is there.
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_file() => not_a_lock(&meta),
+            _ => cannot(&e),
+        }
     })?;
-    Ok(file)
+    let meta = file.metadata().map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(not_a_lock(&meta));
+    }
+    let started = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock_exclusive() {
+            Ok(true) => return Ok(file),
+            Ok(false) => {}
+            Err(e) => return Err(cannot(&e)),
+        }
+        if started.elapsed() >= LOCK_WAIT {
+            return Err(LockBusy(path.to_path_buf()).into());
+        }
+        if !told {
+            waiting();
+            told = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -1735,3 +1735,53 @@ fn a_pack_folder_linked_to_itself_loads_at_once_and_once() {
         started.elapsed()
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_held_lock_never_blocks_profile_set_for_good() {
+    let env = Env::new();
+    let lock = env.home().join(".profile.lock");
+    mkfifo(&lock);
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(stderr(&a).contains("FIFO"), "{}", stderr(&a));
+    std::fs::remove_file(&lock).unwrap();
+    // Another program holds the lock: posdoctor says it waits, once, then
+    // gives up with a clear error instead of hanging.
+    let holder = std::fs::File::create(&lock).unwrap();
+    fs4::fs_std::FileExt::lock_exclusive(&holder).unwrap();
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    let waited = started.elapsed();
+    drop(holder);
+    let err = stderr(&a);
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(20),
+        "{waited:?}"
+    );
+    assert_eq!(
+        err.matches("waiting for another posdoctor").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("held") && err.contains(".profile.lock"),
+        "{err}"
+    );
+    // Free again: it works.
+    env.cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .assert()
+        .code(0);
+}
