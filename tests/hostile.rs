@@ -1785,3 +1785,48 @@ fn a_fifo_or_a_held_lock_never_blocks_profile_set_for_good() {
         .assert()
         .code(0);
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_an_open_descriptor_is_written_to_it_never_replaced() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::new();
+    for target in ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"] {
+        // Standard error a pipe (as in a script): the checklist comes out there.
+        let a = env
+            .cmd()
+            .args(["checklist", "no-power", "-o", target])
+            .assert()
+            .code(0);
+        assert!(
+            stderr(&a).contains("KEEP SELLING"),
+            "{target}: {}",
+            stderr(&a)
+        );
+        // Standard error redirected to a file: the same file gets it.
+        let file = env.home().join("err.txt");
+        let f = std::fs::File::create(&file).unwrap();
+        let inode = std::fs::metadata(&file).unwrap().ino();
+        let status = Std::new(env!("CARGO_BIN_EXE_posdoctor"))
+            .env("POSDOCTOR_HOME", env.home())
+            .args(["checklist", "no-power", "-o", target])
+            .stderr(f)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{target}");
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().ino(),
+            inode,
+            "{target}: replaced"
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("KEEP SELLING"), "{target}: {text}");
+    }
+    // A descriptor that is not open is an error, not a file somewhere.
+    let a = env
+        .cmd()
+        .args(["checklist", "no-power", "-o", "/dev/fd/57"])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("not open"), "{}", stderr(&a));
+}
