@@ -204,7 +204,9 @@ impl LogWriter {
 /// can tear a line, and only the line being written: a last line that
 /// simply stops is left out and reported in the second value, and so is a
 /// cut line followed by a new `start` or `resume` (a later run appended to
-/// the log after the cut). Any other bad line is an error naming its line.
+/// the log after the cut). A line with NUL bytes (the padding a power cut
+/// leaves) or broken UTF-8 (read as U+FFFD) counts as cut too. Any other
+/// bad line is an error naming its line.
 pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
     let mut events = Vec::new();
     let mut cut: Option<usize> = None;
@@ -225,7 +227,9 @@ pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
         }
         match serde_json::from_str::<Event>(line) {
             Ok(e) => events.push(e),
-            Err(e) if e.is_eof() => {
+            // A line that stops, or that a power cut padded with NUL bytes
+            // (the file system had its length but not its data).
+            Err(e) if e.is_eof() || line.contains('\0') => {
                 cut = Some(i + 1);
                 torn = true;
             }
@@ -372,8 +376,9 @@ pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     if bytes.len() as u64 > MAX_LOG_BYTES {
         bail!("{name} is larger than {MAX_LOG_BYTES} bytes: not a session log");
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow!("{name} is not a session log (not UTF-8 text)"))?;
+    // A power cut can tear the last line inside a multi-byte character:
+    // the broken bytes become U+FFFD and the line reads as torn below.
+    let text = String::from_utf8_lossy(&bytes);
     let (mut events, torn) = read_events(&text).map_err(|e| anyhow!("{name}: {e}"))?;
     // A log may come from anywhere (or have been edited): nothing in it is
     // shown or copied into a report before it is redacted.
@@ -382,6 +387,15 @@ pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     }
     if !events.iter().any(|e| matches!(e, Event::Start { .. })) {
         bail!("{name} holds no session (no start event)");
+    }
+    // A later format may mean something else by the same fields.
+    if let Some(format) = events.iter().find_map(|e| match e {
+        Event::Start { format, .. } if *format != LOG_FORMAT => Some(*format),
+        _ => None,
+    }) {
+        bail!(
+            "{name} is a session log of format {format}, which this posdoctor cannot read (it reads format {LOG_FORMAT}): use the posdoctor that wrote it, or a newer one"
+        );
     }
     Ok((events, torn))
 }
@@ -494,6 +508,34 @@ mod tests {
             .any(|c| crate::sanitize::is_dangerous(c) && c != '\n'));
         let (events, _) = read_events(&text).unwrap();
         assert!(matches!(&events[0], Event::Back { to: t, .. } if *t == to));
+    }
+
+    #[test]
+    fn a_power_cut_tail_is_a_torn_line() {
+        let start = "{\"event\":\"start\",\"time\":\"t\",\"tree\":\"x\",\"lang\":\"en\",\"version\":\"0\",\"format\":1}\n";
+        let back = "{\"event\":\"back\",\"time\":\"t\",\"to\":\"a\\u00e9\"}\n";
+        // Torn inside a multi-byte character.
+        let mut bytes =
+            format!("{start}{back}{{\"event\":\"back\",\"time\":\"t\",\"to\":\"中").into_bytes();
+        bytes.truncate(bytes.len() - 1);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.jsonl");
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(torn);
+        // NUL padding after the last line, and a resumed run after it.
+        let mut bytes = format!("{start}{back}").into_bytes();
+        bytes.extend([0u8; 64]);
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(torn);
+        bytes.extend(b"\n{\"event\":\"resume\",\"time\":\"t\"}\n");
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 3);
+        assert!(torn);
     }
 
     #[test]

@@ -1830,3 +1830,35 @@ fn output_to_an_open_descriptor_is_written_to_it_never_replaced() {
         .code(1);
     assert!(stderr(&a).contains("not open"), "{}", stderr(&a));
 }
+
+#[test]
+fn a_log_torn_by_a_power_cut_still_reports_and_a_future_format_is_refused() {
+    let env = Env::new();
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--json"])
+        .args(answer_flags(NO_POWER_TO_VENDOR))
+        .assert()
+        .code(3);
+    let log = PathBuf::from(json(&a.get_output().stdout)["log"].as_str().unwrap());
+    let whole = std::fs::read(&log).unwrap();
+    // Cut inside a multi-byte character of a Chinese step, and padded with
+    // NUL bytes as a power cut leaves a file.
+    let mut torn = whole.clone();
+    torn.extend("{\"event\":\"back\",\"time\":\"t\",\"to\":\"中".as_bytes());
+    torn.truncate(torn.len() - 1);
+    let mut padded = whole.clone();
+    padded.extend([0u8; 512]);
+    for (what, bytes) in [("utf-8", torn), ("nul", padded)] {
+        let p = env.write(&format!("{what}.jsonl"), &bytes);
+        let a = env.cmd().arg("report").arg(&p).assert().code(0);
+        assert!(stdout(&a).contains("Escalation report"), "{what}");
+        assert!(stderr(&a).contains("cut off"), "{what}: {}", stderr(&a));
+    }
+    let text = String::from_utf8(whole)
+        .unwrap()
+        .replace("\"format\":1", "\"format\":2");
+    let p = env.write("future.jsonl", text);
+    let a = env.cmd().arg("report").arg(&p).assert().code(1);
+    assert!(stderr(&a).contains("format 2"), "{}", stderr(&a));
+}
