@@ -1862,3 +1862,38 @@ fn a_log_torn_by_a_power_cut_still_reports_and_a_future_format_is_refused() {
     let a = env.cmd().arg("report").arg(&p).assert().code(1);
     assert!(stderr(&a).contains("format 2"), "{}", stderr(&a));
 }
+
+#[test]
+fn posdoctor_test_never_echoes_a_card_from_a_scenario_file() {
+    let env = Env::new();
+    let pack = env.home().join("pack");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/printer-cover.yaml"),
+        pack.join("printer-cover.yaml"),
+    )
+    .unwrap();
+    let wide: String = CARD
+        .chars()
+        .map(|c| char::from_u32(0xff10 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    env.write(
+        "pack/tests/cards.yaml",
+        format!(
+            "- name: \"card {CARD} in the name\"\n  tree: printer-cover\n  answers: {{code: \"{wide}\", \"n{CARD}\": \"yes\"}}\n  expect: {{outcome: resolved, node: \"x{}\"}}\n",
+            card_with(" ")
+        ),
+    );
+    for format in ["text", "json", "junit", "tap"] {
+        let a = env
+            .cmd()
+            .arg("test")
+            .arg(&pack)
+            .args(["--format", format])
+            .assert()
+            .code(1);
+        assert_no_tester_card(&format!("{format} stdout"), &a.get_output().stdout);
+        assert_no_tester_card(&format!("{format} stderr"), &a.get_output().stderr);
+        assert!(stdout(&a).contains("4700"), "{format}: {}", stdout(&a));
+    }
+}
