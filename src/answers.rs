@@ -52,10 +52,7 @@ impl Answers {
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Answers, Diagnostic> {
         let name = name.to_owned();
         let text = yaml::decode(&name, bytes)?;
-        let file = Arc::new(SourceFile {
-            name,
-            text: text.into(),
-        });
+        let file = Arc::new(SourceFile::new(name, text));
         let mut answers = Answers::default();
         for (node, value, span) in yaml::parse_flat_map(&file)? {
             let list = match value {

@@ -17,6 +17,34 @@ pub struct SourceFile {
     pub name: String,
     /// Borrowed for the built-in rules embedded in the binary.
     pub text: std::borrow::Cow<'static, str>,
+    /// Where each line starts, built on the first finding: placing a
+    /// finding is then a binary search, not a scan of the file (a file
+    /// with 100 000 findings, or answers, would be quadratic).
+    lines: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(
+        name: impl Into<String>,
+        text: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The line (1-based) holding byte `at`, and the byte where it starts.
+    pub fn line_of(&self, at: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let n = lines.partition_point(|&start| start <= at);
+        (n.max(1), lines.get(n.wrapping_sub(1)).copied().unwrap_or(0))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -80,10 +108,8 @@ impl Diagnostic {
     /// Points the finding at a byte offset of `file`; line and column are
     /// computed from it (columns count characters, as editors do).
     pub fn at(self, file: &Arc<SourceFile>, span: Range<usize>) -> Diagnostic {
-        self.at_with(file, span, |before: &str| {
-            let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-            (line, before.rfind('\n').map_or(0, |i| i + 1))
-        })
+        let f = Arc::clone(file);
+        self.at_with(file, span, move |before: &str| f.line_of(before.len()))
     }
 
     /// [`Diagnostic::at`] with a function from the text before the spot
@@ -169,6 +195,14 @@ impl Diagnostic {
             let to = text[span.end..]
                 .find('\n')
                 .map_or(text.len(), |i| span.end + i);
+            // A very long line (a whole file on one line) is quoted around
+            // the spot only: quoting it whole for every finding would cost
+            // the line's length each time.
+            let from = from.max(floor_char_boundary(
+                text,
+                span.start.saturating_sub(QUOTE_AROUND),
+            ));
+            let to = to.min(ceil_char_boundary(text, span.end + QUOTE_AROUND));
             // A card number on the quoted lines is masked too; masking
             // keeps the characters, so the span is carried over by them.
             let quoted = &text[from..to];
@@ -217,6 +251,19 @@ fn widen(text: &str, at: usize) -> Range<usize> {
         Some(c) if c != '\n' => at..at + c.len_utf8(),
         _ => at..at,
     }
+}
+
+/// How much of a long line is quoted on either side of a finding's spot.
+const QUOTE_AROUND: usize = 160;
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -280,10 +327,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            name: "x.yaml".into(),
-            text: text.to_owned().into(),
-        })
+        Arc::new(SourceFile::new("x.yaml", text.to_owned()))
     }
 
     #[test]

@@ -256,6 +256,7 @@ messages! {
     PartyIsp => "the internet or mobile provider", "网络或移动运营商";
     PartyPower => "the electricity supplier", "供电公司";
     CallParty => "Call {party}", "请联系{party}";
+    WarnMoreUnused => "warning: answers for {count} more nodes were not used either", "警告：另有 {count} 个节点的答案也未被使用";
     WarnUnreached => "warning: an answer was given for `{node}`, but the walk never reached it", "警告：为 `{node}` 提供了答案，但流程没有经过该节点";
     WarnUnusedAnswers => "warning: {count} answer(s) for `{node}` were left unused", "警告：还有 {count} 个 `{node}` 的答案未被使用";
     WarnLog => "warning: the session log cannot be written ({reason}); the run goes on without it", "警告：无法写入会话记录（{reason}）；继续运行，但不保存记录";

@@ -54,6 +54,9 @@ pub fn digit_value(c: char) -> Option<u8> {
         return Some(c as u8 - b'0');
     }
     let cp = u32::from(c);
+    if cp < DIGIT_ZEROS[1] {
+        return None;
+    }
     let i = DIGIT_ZEROS.partition_point(|&z| z <= cp);
     let zero = *DIGIT_ZEROS.get(i.checked_sub(1)?)?;
     let v = cp - zero;

@@ -255,10 +255,7 @@ impl Profile {
             Err(d) if d.message.contains("empty") => return Ok(Profile::default()),
             Err(d) => return Err(d),
         };
-        let file = Arc::new(SourceFile {
-            name,
-            text: text.into(),
-        });
+        let file = Arc::new(SourceFile::new(name, text));
         crate::rules::yaml::parse(&file)
     }
 

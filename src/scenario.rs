@@ -141,10 +141,7 @@ pub struct Case {
 /// Reads one scenario file: its cases, or every finding about it.
 pub fn read(name: &str, text: &str) -> Result<Vec<Case>, Vec<Diagnostic>> {
     let text = yaml::decode(name, text.as_bytes().to_vec()).map_err(|d| vec![d])?;
-    let file = Arc::new(SourceFile {
-        name: name.to_owned(),
-        text: text.into(),
-    });
+    let file = Arc::new(SourceFile::new(name.to_owned(), text));
     let defs: Vec<CaseDef> = yaml::parse_checked(&file)?;
     let root = YNode::parse(&file.text);
     let items: Vec<YNode> = match root {

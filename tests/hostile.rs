@@ -1897,3 +1897,71 @@ fn posdoctor_test_never_echoes_a_card_from_a_scenario_file() {
         assert!(stdout(&a).contains("4700"), "{format}: {}", stdout(&a));
     }
 }
+
+#[test]
+fn twenty_thousand_broken_trees_or_100_000_answers_take_no_time() {
+    let env = Env::new();
+    let trees = env.write(
+        "trees.yaml",
+        format!("trees: [{}]\n", vec!["{}"; 20_000].join(",")),
+    );
+    let t = Instant::now();
+    let a = env.cmd().arg("validate").arg(&trees).assert().code(1);
+    assert!(
+        stdout(&a).contains("more problems than these 200"),
+        "{}",
+        stdout(&a)
+    );
+    // The quoted line is cut around the spot, not the whole 60 KB line.
+    assert!(stdout(&a).len() < 200_000, "{}", stdout(&a).len());
+    env.cmd()
+        .arg("--rules")
+        .arg(&trees)
+        .arg("list")
+        .assert()
+        .code(0);
+    let mut answers = String::new();
+    for i in 0..100_000 {
+        answers.push_str(&format!("k{i:x}: 1\n"));
+    }
+    let file = env.write("answers.yaml", answers);
+    env.cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(4);
+    // Each took from 17 s to minutes: quadratic in the number of entries.
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}
+
+#[test]
+fn an_answer_for_an_info_node_the_walk_passed_is_no_warning() {
+    let env = Env::new();
+    let a = env
+        .cmd()
+        .args(["run", "transaction-failed", "--no-input", "--no-log"])
+        .args([
+            "--answer",
+            "keep-selling=next",
+            "--answer",
+            "what-happened=code",
+        ])
+        .assert()
+        .code(4);
+    assert!(!stderr(&a).contains("never reached"), "{}", stderr(&a));
+    // Many unused answers: a few warnings and a count, not thousands.
+    let mut answers = String::new();
+    for i in 0..500 {
+        answers.push_str(&format!("nowhere-{i}: 'yes'\n"));
+    }
+    let file = env.write("answers.yaml", answers);
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(4);
+    let err = stderr(&a);
+    assert_eq!(err.matches("never reached").count(), 20, "{err}");
+    assert!(err.contains("480 more"), "{err}");
+}

@@ -485,10 +485,7 @@ fn parse_input(
             return None;
         }
     };
-    let file = Arc::new(SourceFile {
-        name: inp.name,
-        text: text.into(),
-    });
+    let file = Arc::new(SourceFile::new(inp.name, text));
     let def: RuleFile = match yaml::parse_checked(&file) {
         Ok(d) => d,
         Err(mut found) => {

@@ -56,10 +56,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if let Some((at, c)) = text.char_indices().find(|(_, c)| {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')) && *c != '\0'
     }) {
-        let file = Arc::new(SourceFile {
-            name: name.to_owned(),
-            text: text.clone().into(),
-        });
+        let file = Arc::new(SourceFile::new(name.to_owned(), text.clone()));
         return Err(Diagnostic::error(
             name,
             format!(
@@ -868,10 +865,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            name: "t.yaml".into(),
-            text: text.to_owned().into(),
-        })
+        Arc::new(SourceFile::new("t.yaml", text.to_owned()))
     }
 
     #[test]
