@@ -1965,3 +1965,67 @@ fn an_answer_for_an_info_node_the_walk_passed_is_no_warning() {
     assert_eq!(err.matches("never reached").count(), 20, "{err}");
     assert!(err.contains("480 more"), "{err}");
 }
+
+#[test]
+fn paths_of_a_node_with_5000_routes_or_choices_take_linear_time() {
+    let env = Env::new();
+    let head = "trees:\n  - id: t\n    title: T\n    category: power\n    start: a\n    nodes:\n";
+    let mut routes =
+        format!("{head}      - id: a\n        kind: text\n        ask: Q\n        routes:\n");
+    let mut choices =
+        format!("{head}      - id: a\n        kind: choice\n        ask: Q\n        choices:\n");
+    for i in 0..5000 {
+        routes.push_str(&format!(
+            "          - {{match: \"r{i}|x{i}\", next: done}}\n"
+        ));
+        choices.push_str(&format!(
+            "          - {{id: c{i}, label: L{i}, next: done}}\n"
+        ));
+    }
+    routes.push_str("        otherwise: done\n      - {id: done, kind: resolved, text: ok}\n");
+    choices.push_str("      - {id: done, kind: resolved, text: ok}\n");
+    for (name, yaml) in [("routes.yaml", routes), ("choices.yaml", choices)] {
+        let pack = env.write(name, yaml);
+        let t = Instant::now();
+        let a = env
+            .cmd()
+            .args(["--no-builtin", "--rules"])
+            .arg(&pack)
+            .args(["paths", "t"])
+            .assert()
+            .code(0);
+        // 17.5 s and 6.5 s before: every answer was tried against every route.
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        assert!(stdout(&a).contains("5000."), "{name}");
+    }
+    // The routes still go in order: the first that matches wins.
+    let pack = env.write(
+        "order.yaml",
+        format!(
+            "{head}      - id: a\n        kind: text\n        ask: Q\n        routes:\n{}          - {{match: \"code.*\", next: first}}\n          - {{match: \"code-7\", next: second}}\n        otherwise: done\n      - {{id: first, kind: resolved, text: first}}\n      - {{id: second, kind: resolved, text: second}}\n      - {{id: done, kind: resolved, text: ok}}\n",
+            (0..20)
+                .map(|i| format!("          - {{match: \"q{i}\", next: done}}\n"))
+                .collect::<String>()
+        ),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args([
+            "run",
+            "t",
+            "--no-input",
+            "--no-log",
+            "--json",
+            "--answer",
+            "a=CODE-7",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(json(&a.get_output().stdout)["resolution"]["node"], "first");
+}

@@ -1298,6 +1298,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                 }),
                 routes,
                 otherwise: need(d.otherwise.as_ref(), "otherwise", &place, kind, diags),
+                matcher: Default::default(),
             }
         }
         NodeKind::Info => Body::Info {
