@@ -2029,3 +2029,27 @@ fn paths_of_a_node_with_5000_routes_or_choices_take_linear_time() {
         .code(0);
     assert_eq!(json(&a.get_output().stdout)["resolution"]["node"], "first");
 }
+
+#[test]
+fn a_json_answers_file_with_a_surrogate_pair_is_read() {
+    let env = Env::new();
+    let file = env.write(
+        "answers.json",
+        r#"{"what-happened": "code", "code": "E\ud83d\ude00 05", "other-card": ["no"], "connection-message": false}"#,
+    );
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "transaction-failed",
+            "--no-input",
+            "--no-log",
+            "--json",
+            "--answers",
+        ])
+        .arg(&file)
+        .assert()
+        .code(3);
+    let v = json(&a.get_output().stdout);
+    assert_eq!(v["steps"][2]["answer"], "E😀 05", "{v}");
+}
