@@ -170,7 +170,9 @@ impl Diagnostic {
     /// The headline, the quoted line with a caret, and the hint; safe to
     /// print (only the colour codes of `color` are escape sequences).
     pub fn render(&self, color: bool) -> String {
-        crate::sanitize::terminal(&self.render_raw(color), color).into_owned()
+        // The hint may quote a command with a file name: masked too.
+        let raw = self.render_raw(color);
+        crate::sanitize::terminal(&crate::privacy::mask(&raw), color).into_owned()
     }
 
     fn render_raw(&self, color: bool) -> String {

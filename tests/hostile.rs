@@ -1636,6 +1636,26 @@ fn errors_never_echo_a_card_in_json_usage_errors_or_paths() {
             format!("/nonexistent/{CARD}.yaml"),
         ],
     ];
+    // A pack whose folder name holds a card, with a broken file: the
+    // warning that leaves it out, and the findings, name it masked.
+    let pack = env.home().join(format!("p{CARD}"));
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("b.yaml"), "trees:\n  - id: x\n    nxt: 1\n").unwrap();
+    let pack = pack.display().to_string();
+    let mut runs = runs;
+    runs.push(vec![
+        "--rules".into(),
+        pack.clone(),
+        "run".into(),
+        "nope".into(),
+    ]);
+    runs.push(vec![
+        "--rules".into(),
+        pack.clone(),
+        "--strict-packs".into(),
+        "list".into(),
+    ]);
+    runs.push(vec!["validate".into(), pack.clone()]);
     for args in &runs {
         let out = env.cmd().args(args).output().unwrap();
         assert_ne!(out.status.code(), Some(0), "{args:?}");

@@ -351,10 +351,13 @@ pub fn print_out(text: &str) -> Result<()> {
     write_stdout(&crate::sanitize::terminal(text, colour))
 }
 
-/// Prints one line to stderr the way [`print_out`] prints to stdout.
+/// Prints one line to stderr the way [`print_out`] prints to stdout; a
+/// warning or an error may quote a file name or what was typed, so a card
+/// number in it is masked.
 pub fn print_err(text: &str) {
     let colour = colored::control::SHOULD_COLORIZE.should_colorize();
-    eprintln!("{}", crate::sanitize::terminal(text, colour));
+    let text = crate::privacy::mask(text);
+    eprintln!("{}", crate::sanitize::terminal(&text, colour));
 }
 
 fn write_stdout(text: &str) -> Result<()> {
