@@ -27,13 +27,13 @@ pub struct Answers {
 /// removed, card numbers masked. A node id is kept as typed, its controls
 /// shown visibly (it can match no node then, and is echoed safely).
 fn clean_value(v: &str, masked: &mut bool) -> String {
-    let (v, m) = crate::privacy::mask_card_numbers(&crate::sanitize::strip(v));
+    let (v, m) = crate::privacy::mask_text(v);
     *masked |= m;
     v
 }
 
 fn clean_node(n: &str) -> String {
-    crate::sanitize::visible(&crate::privacy::mask(n)).into_owned()
+    crate::privacy::mask_id(n).0
 }
 
 impl Answers {
@@ -52,10 +52,7 @@ impl Answers {
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Answers, Diagnostic> {
         let name = name.to_owned();
         let text = yaml::decode(&name, bytes)?;
-        let file = Arc::new(SourceFile {
-            name,
-            text: text.into(),
-        });
+        let file = Arc::new(SourceFile::new(name, text));
         let mut answers = Answers::default();
         for (node, value, span) in yaml::parse_flat_map(&file)? {
             let list = match value {

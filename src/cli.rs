@@ -328,8 +328,17 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
             let code = if e.use_stderr() { 2 } else { 0 };
+            if code == 0 {
+                // --help, --version.
+                let _ = e.print();
+            } else {
+                // A usage error echoes what was typed: never a card number,
+                // never a raw control character.
+                let text = e.render().to_string();
+                let masked = crate::privacy::mask(&text);
+                eprint!("{}", crate::sanitize::visible_with(&masked, true));
+            }
             if code == 2 && json_in_args() {
                 print_json_error(&usage_failure(&e.render().to_string()));
             }
@@ -396,12 +405,14 @@ fn usage_failure(rendered: &str) -> commands::Failure {
 }
 
 /// `{"error": {...}}` on standard output, for scripts that asked for JSON.
+/// An error may echo what was typed (a tree id, an answer, a path): never
+/// a card number, as on stderr.
 fn print_json_error(f: &commands::Failure) {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         error: &'a commands::Failure,
     }
-    let _ = commands::print_json(&Out { error: f });
+    let _ = commands::print_json(&Out { error: &f.masked() });
 }
 
 /// Whether the raw arguments ask for JSON (before clap could parse them).
@@ -448,7 +459,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     let terminal = cli
         .terminal
         .as_deref()
-        .map(|t| crate::sanitize::visible(&crate::privacy::mask(t)).into_owned());
+        .map(|t| crate::privacy::mask_id(t).0);
     let ctx = Ctx {
         terminal,
         lang,

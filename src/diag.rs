@@ -2,6 +2,7 @@
 //! what (one sentence) and how to fix it (a hint), rendered with a caret
 //! under the bad spot.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,6 +17,34 @@ pub struct SourceFile {
     pub name: String,
     /// Borrowed for the built-in rules embedded in the binary.
     pub text: std::borrow::Cow<'static, str>,
+    /// Where each line starts, built on the first finding: placing a
+    /// finding is then a binary search, not a scan of the file (a file
+    /// with 100 000 findings, or answers, would be quadratic).
+    lines: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(
+        name: impl Into<String>,
+        text: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The line (1-based) holding byte `at`, and the byte where it starts.
+    pub fn line_of(&self, at: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let n = lines.partition_point(|&start| start <= at);
+        (n.max(1), lines.get(n.wrapping_sub(1)).copied().unwrap_or(0))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -84,10 +113,8 @@ impl Diagnostic {
     /// Points the finding at a byte offset of `file`; line and column are
     /// computed from it (columns count characters, as editors do).
     pub fn at(self, file: &Arc<SourceFile>, span: Range<usize>) -> Diagnostic {
-        self.at_with(file, span, |before: &str| {
-            let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-            (line, before.rfind('\n').map_or(0, |i| i + 1))
-        })
+        let f = Arc::clone(file);
+        self.at_with(file, span, move |before: &str| f.line_of(before.len()))
     }
 
     /// [`Diagnostic::at`] with a function from the text before the spot
@@ -128,10 +155,11 @@ impl Diagnostic {
 
     /// `file:line:col: error: message` (line and column left out when
     /// unknown). Control characters in the file name or the message (an
-    /// id quoted from a hostile file) are shown visibly, never sent raw.
+    /// id quoted from a hostile file) are shown visibly, never sent raw,
+    /// and a card number in either is masked.
     pub fn headline(&self) -> String {
-        use crate::sanitize::visible;
-        let mut s = visible(&self.file_name).into_owned();
+        let visible = |s: &str| crate::privacy::mask_id(s).0;
+        let mut s = visible(&self.file_name);
         if self.line > 0 {
             let _ = write!(s, ":{}:{}", self.line, self.col);
         }
@@ -147,7 +175,9 @@ impl Diagnostic {
     /// The headline, the quoted line with a caret, and the hint; safe to
     /// print (only the colour codes of `color` are escape sequences).
     pub fn render(&self, color: bool) -> String {
-        crate::sanitize::terminal(&self.render_raw(color), color).into_owned()
+        // The hint may quote a command with a file name: masked too.
+        let raw = self.render_raw(color);
+        crate::sanitize::terminal(&crate::privacy::mask(&raw), color).into_owned()
     }
 
     fn render_raw(&self, color: bool) -> String {
@@ -172,11 +202,36 @@ impl Diagnostic {
             let to = text[span.end..]
                 .find('\n')
                 .map_or(text.len(), |i| span.end + i);
+            // A very long line (a whole file on one line) is quoted around
+            // the spot only: quoting it whole for every finding would cost
+            // the line's length each time.
+            let from = from.max(floor_char_boundary(
+                text,
+                span.start.saturating_sub(QUOTE_AROUND),
+            ));
+            let to = to.min(ceil_char_boundary(text, span.end + QUOTE_AROUND));
+            // A card number on the quoted lines is masked too; masking
+            // keeps the characters, so the span is carried over by them.
+            let quoted = &text[from..to];
+            let masked = crate::privacy::mask(quoted);
+            let chars_before = |i: usize| quoted[..i].chars().count();
+            let byte_at = |n: usize| {
+                masked
+                    .char_indices()
+                    .nth(n)
+                    .map_or(masked.len(), |(i, _)| i)
+            };
+            let (a, b) = (span.start - from, span.end - from);
+            let (a, b) = if masked.len() == quoted.len() {
+                (a, b)
+            } else {
+                (byte_at(chars_before(a)), byte_at(chars_before(b)))
+            };
             group = group.element(
-                Snippet::source(&text[from..to])
+                Snippet::source(masked.into_owned())
                     .line_start(self.line.max(1))
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from)),
+                    .annotation(AnnotationKind::Primary.span(a..b)),
             );
             has_body = true;
         }
@@ -205,6 +260,19 @@ fn widen(text: &str, at: usize) -> Range<usize> {
     }
 }
 
+/// How much of a long line is quoted on either side of a finding's spot.
+const QUOTE_AROUND: usize = 160;
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -216,10 +284,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[derive(Serialize)]
 pub struct DiagnosticJson<'a> {
     pub severity: Severity,
-    pub file: &'a str,
+    pub file: Cow<'a, str>,
     pub line: usize,
     pub column: usize,
-    pub message: &'a str,
+    pub message: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<&'a str>,
 }
@@ -228,10 +296,11 @@ impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
     fn from(d: &'a Diagnostic) -> Self {
         DiagnosticJson {
             severity: d.severity,
-            file: &d.file_name,
+            // A card number in a file name or an echoed value: masked.
+            file: crate::privacy::mask(&d.file_name),
             line: d.line,
             column: d.col,
-            message: &d.message,
+            message: crate::privacy::mask(&d.message),
             hint: d.hint.as_deref(),
         }
     }
@@ -265,10 +334,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            name: "x.yaml".into(),
-            text: text.to_owned().into(),
-        })
+        Arc::new(SourceFile::new("x.yaml", text.to_owned()))
     }
 
     #[test]

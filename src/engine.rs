@@ -161,13 +161,42 @@ impl<'r> Step<'r> {
     }
 
     /// The node the answer leads to (within this step's tree).
+    /// The same edge [`edge_for`] names, found without listing every edge
+    /// of the node: a node with 5000 routes or choices is walked in time
+    /// linear in them, not quadratic (`posdoctor paths`).
     fn next_for(&self, answer: &Answer) -> Option<&'r str> {
         let node: &'r Node = self.node;
-        let name = edge_for(node, answer)?;
-        node.edges()
-            .into_iter()
-            .find(|e| e.answer == name)
-            .map(|e| e.target)
+        match (&node.body, answer) {
+            (Body::Check { yes, .. }, Answer::Yes) => Some(yes),
+            (Body::Check { no, .. }, Answer::No) => Some(no),
+            (
+                Body::Check {
+                    destructive: true,
+                    skip,
+                    ..
+                },
+                Answer::Skip,
+            ) => skip.as_deref(),
+            (Body::Choice { choices, .. }, Answer::Choice(id)) => choices
+                .iter()
+                .find(|c| c.id == *id)
+                .map(|c| c.next.as_str()),
+            (
+                Body::Text {
+                    routes,
+                    otherwise,
+                    matcher,
+                    ..
+                },
+                Answer::Text(t),
+            ) if !t.trim().is_empty() => Some(
+                matcher
+                    .first(routes, t)
+                    .map_or(otherwise.as_str(), |r| &r.next),
+            ),
+            (Body::Info { next, .. }, Answer::Continue) => Some(next),
+            _ => None,
+        }
     }
 }
 
@@ -185,8 +214,13 @@ pub fn edge_for(node: &Node, answer: &Answer) -> Option<String> {
             Answer::Skip,
         ) => Some("skip".into()),
         (Body::Choice { .. }, Answer::Choice(id)) => Some(id.clone()),
-        (Body::Text { routes, .. }, Answer::Text(t)) if !t.trim().is_empty() => Some(
-            route_for(routes, t)
+        (
+            Body::Text {
+                routes, matcher, ..
+            },
+            Answer::Text(t),
+        ) if !t.trim().is_empty() => Some(
+            route_for(routes, matcher, t)
                 .map_or_else(|| "otherwise".into(), |r| format!("match:{}", r.pattern)),
         ),
         (Body::Info { .. }, Answer::Continue) => Some("next".into()),
@@ -202,9 +236,10 @@ pub fn edge_for(node: &Node, answer: &Answer) -> Option<String> {
 /// the node's `otherwise`.
 pub fn route_for<'n>(
     routes: &'n [crate::rules::Route],
+    matcher: &crate::rules::RouteSet,
     answer: &str,
 ) -> Option<&'n crate::rules::Route> {
-    if let Some(r) = routes.iter().find(|r| r.is_match(answer)) {
+    if let Some(r) = matcher.first(routes, answer) {
         return Some(r);
     }
     let codes = crate::rules::code_words(answer);
@@ -217,7 +252,7 @@ pub fn route_for<'n>(
     let agreed = |words: &[String]| -> Option<Option<&'n crate::rules::Route>> {
         let mut found: Option<&crate::rules::Route> = None;
         for w in words {
-            if let Some(r) = routes.iter().find(|r| r.is_match(w)) {
+            if let Some(r) = matcher.first(routes, w) {
                 match found {
                     Some(f) if !std::ptr::eq(f, r) => return Some(None),
                     _ => found = Some(r),
@@ -524,7 +559,8 @@ mod tests {
             ("0?5|declined?", "declined"),
             ("no|none", "timeout"),
         ]);
-        let next = |a: &str| route_for(&r, a).map(|r| r.next.as_str());
+        let set = crate::rules::RouteSet::default();
+        let next = |a: &str| route_for(&r, &set, a).map(|r| r.next.as_str());
         assert_eq!(next("51"), Some("funds"));
         assert_eq!(next("51 insufficient funds"), Some("funds"));
         assert_eq!(next("RC:51"), Some("funds"));

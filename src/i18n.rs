@@ -257,6 +257,7 @@ messages! {
     PartyIsp => "the internet or mobile provider", "网络或移动运营商";
     PartyPower => "the electricity supplier", "供电公司";
     CallParty => "Call {party}", "请联系{party}";
+    WarnMoreUnused => "warning: answers for {count} more nodes were not used either", "警告：另有 {count} 个节点的答案也未被使用";
     WarnUnreached => "warning: an answer was given for `{node}`, but the walk never reached it", "警告：为 `{node}` 提供了答案，但流程没有经过该节点";
     WarnUnusedAnswers => "warning: {count} answer(s) for `{node}` were left unused", "警告：还有 {count} 个 `{node}` 的答案未被使用";
     WarnLog => "warning: the session log cannot be written ({reason}); the run goes on without it", "警告：无法写入会话记录（{reason}）；继续运行，但不保存记录";
@@ -315,6 +316,8 @@ messages! {
     ResumeDone => "Already done:", "已完成的步骤：";
     ResumeFinished => "This session already ended ({outcome}). See its report: posdoctor report {path}", "此会话已结束（{outcome}）。查看报告：posdoctor report {path}";
     TornLine => "warning: a line of {path} was cut off (a power cut or a kill?) and is left out; everything before it was read", "警告：{path} 中有一行不完整（可能是断电或进程被终止），已跳过；其前面的内容都已读取";
+    LockWaiting => "waiting for another posdoctor that is changing the profile…", "正在等待另一个正在修改资料的 posdoctor…";
+    LockBusy => "another program has held {path} for 10 seconds: wait until it finishes (another posdoctor profile set?) and try again; if none is running, delete {path}", "另一个程序已占用 {path} 达 10 秒：请等它结束（是否有另一个 posdoctor profile set？）后重试；如果没有在运行的程序，请删除 {path}";
     ProfileMasked => "warning: {path} holds a card number; posdoctor masked it in everything it shows and keeps. Remove it from the file.", "警告：{path} 中有卡号；posdoctor 在显示和保存的内容中都已将其隐藏。请从文件中删除它。";
 
     ClKeepSelling => "KEEP SELLING", "先保证收款";

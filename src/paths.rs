@@ -58,9 +58,10 @@ impl Dirs {
     }
 }
 
-/// A path as shown in a message: control characters made visible.
+/// A path as shown in a message: control characters made visible, a card
+/// number in it masked.
 pub fn shown(path: &Path) -> String {
-    crate::sanitize::visible(&path.display().to_string()).into_owned()
+    crate::privacy::mask_id(&path.display().to_string()).0
 }
 
 fn readonly_error(path: &Path) -> anyhow::Error {
@@ -70,11 +71,59 @@ fn readonly_error(path: &Path) -> anyhow::Error {
     )
 }
 
-/// True for a path that means posdoctor's own standard output.
-fn is_own_stdout(path: &Path) -> bool {
-    ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
-        .iter()
-        .any(|p| path == Path::new(p))
+/// The descriptor a path names when it means one of posdoctor's own open
+/// descriptors: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`. Such a path is written to as the open stream, never
+/// resolved to what is behind it (a pipe, a terminal, a file someone
+/// redirected into) and replaced.
+fn own_descriptor(path: &Path) -> Option<i32> {
+    let s = path.to_str()?;
+    match s {
+        "/dev/stdin" => return Some(0),
+        "/dev/stdout" => return Some(1),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let n = s
+        .strip_prefix("/dev/fd/")
+        .or_else(|| s.strip_prefix("/proc/self/fd/"))?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// Writes `data` to open descriptor `fd` as a stream; a closed pipe is
+/// not an error.
+fn write_descriptor(path: &Path, fd: i32, data: &[u8]) -> Result<()> {
+    let result = match fd {
+        1 => {
+            let mut out = io::stdout().lock();
+            out.write_all(data).and_then(|_| out.flush())
+        }
+        2 => {
+            let mut err = io::stderr().lock();
+            err.write_all(data).and_then(|_| err.flush())
+        }
+        #[cfg(unix)]
+        n => {
+            use std::os::fd::FromRawFd;
+            // SAFETY: dup returns a new descriptor this function then owns
+            // (and closes when the File drops); -1 is checked first.
+            let dup = unsafe { libc::dup(n) };
+            if dup < 0 {
+                bail!("cannot write {}: descriptor {n} is not open", shown(path));
+            }
+            let mut f = unsafe { File::from_raw_fd(dup) };
+            f.write_all(data).and_then(|_| f.flush())
+        }
+        #[cfg(not(unix))]
+        n => bail!("cannot write {}: descriptor {n} is not open", shown(path)),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| write_error(path, &e)),
+    }
 }
 
 /// Opens a FIFO, a device or a socket for writing as a stream: never
@@ -122,6 +171,9 @@ fn open_stream(path: &Path, meta: &Metadata) -> io::Result<File> {
 fn resolve_links(path: &Path) -> PathBuf {
     let mut p = path.to_path_buf();
     for _ in 0..40 {
+        if own_descriptor(&p).is_some() {
+            break;
+        }
         match std::fs::read_link(&p) {
             Ok(target) => {
                 p = match p.parent() {
@@ -139,18 +191,20 @@ fn resolve_links(path: &Path) -> PathBuf {
 /// - nothing, or a regular file: a temporary file in the same folder, then
 ///   renamed over it (atomic; an existing file keeps its permissions);
 /// - a symlink: the same, on the file it points to, so the link stays;
-/// - a FIFO, a device or a socket (`/dev/stdout`, `/dev/null`): written to
-///   as a stream, never replaced;
+/// - a FIFO, a device or a socket (`/dev/null`), and posdoctor's own open
+///   descriptors (`/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+///   `/proc/self/fd/N`), whatever is behind them: written to as a stream,
+///   never replaced;
 /// - a read-only file or a folder: refused with an error.
 pub fn write_output(path: &Path, data: &[u8]) -> Result<()> {
-    if is_own_stdout(path) {
-        let mut out = io::stdout().lock();
-        return match out.write_all(data).and_then(|_| out.flush()) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            other => other.with_context(|| format!("cannot write {}", shown(path))),
-        };
+    if let Some(fd) = own_descriptor(path) {
+        return write_descriptor(path, fd, data);
     }
     let target = resolve_links(path);
+    if let Some(fd) = own_descriptor(&target) {
+        // A link to /dev/stderr: the open stream too.
+        return write_descriptor(path, fd, data);
+    }
     match std::fs::metadata(&target) {
         Ok(meta) if meta.is_file() => {
             if meta.permissions().readonly() {
@@ -280,9 +334,22 @@ pub fn open_append(path: &Path) -> io::Result<Appender> {
     }
 }
 
+/// How long [`lock_exclusive`] waits for another process's lock.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why [`lock_exclusive`] gave up: another process held the lock for all
+/// of [`LOCK_WAIT`].
+#[derive(Debug, thiserror::Error)]
+#[error("{} is held by another program", shown(.0))]
+pub struct LockBusy(pub PathBuf);
+
 /// An exclusive lock on `path` (created if missing), held until the
-/// returned file is dropped. Several `profile set` at once wait in turn.
-pub fn lock_exclusive(path: &Path) -> Result<File> {
+/// returned file is dropped. Several `profile set` at once wait in turn:
+/// `waiting` is called once when another holds the lock, and after
+/// [`LOCK_WAIT`] the lock is given up with [`LockBusy`]. Only a regular
+/// file is a lock: a FIFO, a device or a folder at the path is an error at
+/// once, never a wait (opened without blocking, not through a symlink).
+pub fn lock_exclusive(path: &Path, waiting: &mut dyn FnMut()) -> Result<File> {
     use fs4::fs_std::FileExt;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -293,26 +360,55 @@ pub fn lock_exclusive(path: &Path) -> Result<File> {
             )
         })?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| {
-            anyhow!(
-                "cannot lock {}: {}",
-                shown(path),
-                crate::input::io_reason(&e)
-            )
-        })?;
-    file.lock_exclusive().map_err(|e| {
+    let cannot = |e: &io::Error| {
         anyhow!(
             "cannot lock {}: {}",
             shown(path),
-            crate::input::io_reason(&e)
+            crate::input::io_reason(e)
         )
+    };
+    let mut opts = OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let not_a_lock = |meta: &Metadata| {
+        anyhow!(
+            "cannot lock {}: {}; remove it and try again",
+            shown(path),
+            crate::input::io_reason(&not_regular(meta))
+        )
+    };
+    let file = opts.open(path).map_err(|e| {
+        // A FIFO nobody reads from (ENXIO), a folder, a link: say what is there.
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_file() => not_a_lock(&meta),
+            _ => cannot(&e),
+        }
     })?;
-    Ok(file)
+    let meta = file.metadata().map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(not_a_lock(&meta));
+    }
+    let started = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock_exclusive() {
+            Ok(true) => return Ok(file),
+            Ok(false) => {}
+            Err(e) => return Err(cannot(&e)),
+        }
+        if started.elapsed() >= LOCK_WAIT {
+            return Err(LockBusy(path.to_path_buf()).into());
+        }
+        if !told {
+            waiting();
+            told = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
 use crate::i18n::{fill, Lang, Msg};
 
-use crate::privacy::mask_card_numbers;
 use crate::rules::{Fact, Party};
 
 /// The terminal used when none is named.
@@ -181,49 +180,58 @@ impl Profile {
         Ok((p, masked))
     }
 
-    /// Masks card numbers in every value but the shop's own identifiers
-    /// (MID, TID, serial number, dates) and removes control characters and
-    /// escape sequences from all of them. Returns whether a card number
-    /// was masked.
+    /// Makes what a hand edit put in the file safe to show and keep: card
+    /// numbers masked in every value, key and name, control characters and
+    /// escape sequences removed from values and shown visibly in keys. The
+    /// shop's own identifiers (MID, TID, serial number) and a pack fact
+    /// written as one bare number of up to 15 digits are kept as they are
+    /// unless they can only be a card number (16–19 digits), as `profile
+    /// set` would have refused them. Returns whether a card number was
+    /// masked.
     pub fn redact(&mut self) -> bool {
         let mut masked = false;
         let mut text = |v: &mut String| {
-            let (m, changed) = mask_card_numbers(&crate::sanitize::strip(v));
+            let (m, changed) = crate::privacy::mask_text(v);
             masked |= changed;
             *v = m;
         };
-        let id = |v: &mut String| *v = crate::sanitize::strip(v);
         self.merchant.iter_mut().for_each(&mut text);
-        self.mid.iter_mut().for_each(id);
         for c in self.contacts.values_mut() {
             c.redact(&mut text);
         }
         for t in self.terminals.values_mut() {
-            [&mut t.make, &mut t.model, &mut t.connection]
-                .into_iter()
-                .flatten()
-                .for_each(&mut text);
             [
-                &mut t.tid,
-                &mut t.serial,
+                &mut t.make,
+                &mut t.model,
+                &mut t.connection,
                 &mut t.purchase_date,
                 &mut t.warranty_until,
             ]
             .into_iter()
             .flatten()
-            .for_each(id);
+            .for_each(&mut text);
         }
-        let names: Vec<String> = self.terminals.keys().cloned().collect();
-        for name in names {
-            let (clean, changed) = mask_card_numbers(&name);
-            let clean = crate::sanitize::visible(&clean).into_owned();
-            if changed || clean != name {
-                masked |= changed;
-                if let Some(t) = self.terminals.remove(&name) {
-                    self.terminals.insert(clean, t);
-                }
+        let mut id = |v: &mut String| {
+            let clean = crate::sanitize::strip(v);
+            if crate::values::can_only_be_a_card(&clean) {
+                text(v);
+            } else {
+                *v = clean;
             }
+        };
+        self.mid.iter_mut().for_each(&mut id);
+        for t in self.terminals.values_mut() {
+            [&mut t.tid, &mut t.serial]
+                .into_iter()
+                .flatten()
+                .for_each(&mut id);
         }
+        masked |= redact_facts(&mut self.facts);
+        for t in self.terminals.values_mut() {
+            masked |= redact_facts(&mut t.facts);
+        }
+        masked |= redact_keys(&mut self.contacts);
+        masked |= redact_keys(&mut self.terminals);
         masked
     }
 
@@ -247,10 +255,7 @@ impl Profile {
             Err(d) if d.message.contains("empty") => return Ok(Profile::default()),
             Err(d) => return Err(d),
         };
-        let file = Arc::new(SourceFile {
-            name,
-            text: text.into(),
-        });
+        let file = Arc::new(SourceFile::new(name, text));
         crate::rules::yaml::parse(&file)
     }
 
@@ -425,20 +430,23 @@ impl Profile {
             })?,
             FactKind::Phone => check_value(&format!("{key}.phone"), v)?,
             FactKind::Digits => {
-                // Full-width digits from a Chinese input method count too.
+                // Full-width digits from a Chinese input method, and those
+                // of any other script, count too.
                 let digits: String = v
                     .chars()
                     .filter(|c| !c.is_whitespace())
-                    .map(|c| match c {
-                        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-                        c => c,
-                    })
+                    .map(|c| crate::privacy::digit_value(c).map_or(c, |d| char::from(b'0' + d)))
                     .collect();
+                // What an error may echo: never a card number.
+                let shown = crate::privacy::mask_id(v).0;
+                if crate::values::can_only_be_a_card(&digits) {
+                    bail!("`{shown}` looks like a card number, not a value for `{key}`: posdoctor never stores card numbers");
+                }
                 if digits.is_empty()
                     || digits.len() > 40
                     || !digits.chars().all(|c| c.is_ascii_digit())
                 {
-                    bail!("`{v}` is not a number: `{key}` takes digits only");
+                    bail!("`{shown}` is not a number: `{key}` takes digits only");
                 }
                 Checked {
                     value: digits,
@@ -501,6 +509,46 @@ impl Profile {
             _ => None,
         }
     }
+}
+
+/// Redacts a map of pack facts read from the file: keys as names, values
+/// as free text, except one bare number of up to 15 digits (a pack's
+/// `kind: digits` fact, kept as `profile set` keeps it).
+fn redact_facts(facts: &mut BTreeMap<String, String>) -> bool {
+    let mut masked = redact_keys(facts);
+    for v in facts.values_mut() {
+        let clean = crate::sanitize::strip(v);
+        let digits = clean
+            .chars()
+            .filter(|c| crate::privacy::digit_value(*c).is_some())
+            .count();
+        let bare = digits == clean.trim().chars().count() && digits <= 15;
+        if bare {
+            *v = clean;
+        } else {
+            let (m, changed) = crate::privacy::mask_text(v);
+            masked |= changed;
+            *v = m;
+        }
+    }
+    masked
+}
+
+/// Masks card numbers in a map's keys (terminal names, fact ids, parties)
+/// and shows their control characters visibly.
+fn redact_keys<T>(map: &mut BTreeMap<String, T>) -> bool {
+    let mut masked = false;
+    let names: Vec<String> = map.keys().cloned().collect();
+    for name in names {
+        let (clean, changed) = crate::privacy::mask_id(&name);
+        if clean != name {
+            masked |= changed;
+            if let Some(v) = map.remove(&name) {
+                map.insert(clean, v);
+            }
+        }
+    }
+    masked
 }
 
 /// "under warranty until 2027-01-31" or "warranty ended 2024-01-31".

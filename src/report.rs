@@ -219,6 +219,7 @@ pub fn save(
         )
     })?;
     let body = markdown(r, lang);
+    let stem = file_stem(stem);
     for n in 1..100 {
         let name = if n == 1 {
             format!("{stem}.md")
@@ -241,6 +242,28 @@ pub fn save(
         }
     }
     anyhow::bail!("too many reports named {stem} in {}", dir.display())
+}
+
+/// A report's file name from a log's (which may be anything a person
+/// passed to `--log`): card numbers masked, then every character but
+/// letters, digits, `-`, `_`, `.` and `+` made `_`, at most 100 of them.
+pub fn file_stem(stem: &str) -> String {
+    let masked = crate::privacy::mask_text(stem).0;
+    let mut out: String = masked
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() && !crate::sanitize::is_dangerous(c) || "-_.+".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    if out.trim_matches('.').is_empty() {
+        out = "report".into();
+    }
+    out
 }
 
 pub fn party_of(id: &str) -> Option<Party> {

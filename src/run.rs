@@ -254,8 +254,10 @@ impl<'r> Session<'r> {
     fn clean(&self, answer: Answer) -> Answer {
         match answer {
             Answer::Text(t) => {
-                let t = crate::i18n::narrow(&crate::rules::load::sanitize(&t)).into_owned();
+                let (t, first) = crate::privacy::mask_text(&t);
+                let t = crate::i18n::narrow(&t).into_owned();
                 let (masked, changed) = mask_card_numbers(t.trim());
+                let changed = changed || first;
                 if changed {
                     eprintln!("{}", Msg::Masked.get(self.lang));
                 }

@@ -160,10 +160,7 @@ pub fn read(name: &str, text: &str) -> (Vec<Case>, Vec<Diagnostic>) {
         Ok(t) => t,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let file = Arc::new(SourceFile {
-        name: name.to_owned(),
-        text: text.into(),
-    });
+    let file = Arc::new(SourceFile::new(name.to_owned(), text));
     let mut errors = Vec::new();
     // The cases with a finding of their own (by index) do not run.
     let mut broken: HashSet<usize> = HashSet::new();

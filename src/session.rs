@@ -204,9 +204,13 @@ impl LogWriter {
         &self.path
     }
 
-    /// Appends one event and makes sure it reached the disk.
+    /// Appends one event and makes sure it reached the disk. C1 controls,
+    /// bidi characters and line separators are written as `\uXXXX` (as
+    /// every JSON posdoctor writes), so `cat` or `tail -f` on a log cannot
+    /// drive a terminal.
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
-        let mut line = serde_json::to_vec(event).map_err(io::Error::other)?;
+        let text = serde_json::to_string(event).map_err(io::Error::other)?;
+        let mut line = crate::sanitize::json(&text).into_owned().into_bytes();
         line.push(b'\n');
         self.file.write_all(&line)?;
         self.file.flush()?;
@@ -221,7 +225,9 @@ impl LogWriter {
 /// can tear a line, and only the line being written: a last line that
 /// simply stops is left out and reported in the second value, and so is a
 /// cut line followed by a new `start` or `resume` (a later run appended to
-/// the log after the cut). Any other bad line is an error naming its line.
+/// the log after the cut). A line with NUL bytes (the padding a power cut
+/// leaves) or broken UTF-8 (read as U+FFFD) counts as cut too. Any other
+/// bad line is an error naming its line.
 pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
     let mut events = Vec::new();
     let mut cut: Option<usize> = None;
@@ -242,7 +248,9 @@ pub fn read_events(text: &str) -> Result<(Vec<Event>, bool), String> {
         }
         match serde_json::from_str::<Event>(line) {
             Ok(e) => events.push(e),
-            Err(e) if e.is_eof() => {
+            // A line that stops, or that a power cut padded with NUL bytes
+            // (the file system had its length but not its data).
+            Err(e) if e.is_eof() || line.contains('\0') => {
                 cut = Some(i + 1);
                 torn = true;
             }
@@ -264,14 +272,20 @@ impl Event {
     /// removed from text and shown visibly in ids. Returns whether a card
     /// number was masked.
     pub fn redact(&mut self) -> bool {
-        use crate::sanitize::{strip, visible};
-        let mut masked = false;
-        let mut text = |s: &mut String| {
-            let (m, changed) = crate::privacy::mask_card_numbers(&strip(s));
-            masked |= changed;
+        use std::cell::Cell;
+        let masked = Cell::new(false);
+        let text = |s: &mut String| {
+            let (m, changed) = crate::privacy::mask_text(s);
+            masked.set(masked.get() | changed);
             *s = m;
         };
-        let id = |s: &mut String| *s = visible(s).into_owned();
+        // Ids, names, times: controls shown visibly, card numbers masked
+        // all the same (a node or fact name is text a file can hold).
+        let id = |s: &mut String| {
+            let (m, changed) = crate::privacy::mask_id(s);
+            masked.set(masked.get() | changed);
+            *s = m;
+        };
         match self {
             Event::Start {
                 time,
@@ -282,7 +296,7 @@ impl Event {
                 ..
             } => {
                 [time, tree, lang, version].into_iter().for_each(id);
-                title.iter_mut().for_each(&mut text);
+                title.iter_mut().for_each(text);
             }
             Event::Resume { time } => id(time),
             Event::Step {
@@ -303,7 +317,7 @@ impl Event {
                     .chain(label)
                     .chain(action)
                     .chain(caution)
-                    .for_each(&mut text);
+                    .for_each(text);
             }
             Event::Decision {
                 time,
@@ -313,7 +327,7 @@ impl Event {
                 ..
             } => {
                 [time, node].into_iter().for_each(id);
-                action.iter_mut().chain(caution).for_each(&mut text);
+                action.iter_mut().chain(caution).for_each(text);
             }
             Event::Facts {
                 time,
@@ -322,19 +336,25 @@ impl Event {
                 contact,
             } => {
                 id(time);
-                terminal.iter_mut().for_each(&mut text);
+                terminal.iter_mut().for_each(id);
                 for f in facts {
                     id(&mut f.fact);
                     text(&mut f.label);
-                    // The shop's own identifiers are never masked.
-                    if matches!(f.fact.as_str(), "mid" | "tid" | "serial") {
-                        f.value.iter_mut().for_each(|v| *v = strip(v));
-                    } else {
-                        f.value.iter_mut().for_each(&mut text);
+                    // The shop's own identifiers are kept, unless they can
+                    // only be a card number.
+                    let shop_id = matches!(f.fact.as_str(), "mid" | "tid" | "serial");
+                    for v in f.value.iter_mut() {
+                        let clean = crate::sanitize::strip(v);
+                        if shop_id && !crate::values::can_only_be_a_card(&clean) {
+                            *v = clean;
+                        } else {
+                            text(v);
+                        }
                     }
                 }
                 if let Some(c) = contact {
-                    c.redact(&mut text);
+                    let mut t = text;
+                    c.redact(&mut t);
                 }
             }
             Event::Back { time, to } => [time, to].into_iter().for_each(id),
@@ -354,10 +374,10 @@ impl Event {
                     .iter_mut()
                     .chain(caution)
                     .chain(customer)
-                    .for_each(&mut text);
+                    .for_each(text);
             }
         }
-        masked
+        masked.get()
     }
 }
 
@@ -387,8 +407,9 @@ pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     if bytes.len() as u64 > MAX_LOG_BYTES {
         bail!("{name} is larger than {MAX_LOG_BYTES} bytes: not a session log");
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow!("{name} is not a session log (not UTF-8 text)"))?;
+    // A power cut can tear the last line inside a multi-byte character:
+    // the broken bytes become U+FFFD and the line reads as torn below.
+    let text = String::from_utf8_lossy(&bytes);
     let (mut events, torn) = read_events(&text).map_err(|e| anyhow!("{name}: {e}"))?;
     // A log may come from anywhere (or have been edited): nothing in it is
     // shown or copied into a report before it is redacted.
@@ -397,6 +418,15 @@ pub fn read_log(path: &Path) -> anyhow::Result<(Vec<Event>, bool)> {
     }
     if !events.iter().any(|e| matches!(e, Event::Start { .. })) {
         bail!("{name} holds no session (no start event)");
+    }
+    // A later format may mean something else by the same fields.
+    if let Some(format) = events.iter().find_map(|e| match e {
+        Event::Start { format, .. } if *format != LOG_FORMAT => Some(*format),
+        _ => None,
+    }) {
+        bail!(
+            "{name} is a session log of format {format}, which this posdoctor cannot read (it reads format {LOG_FORMAT}): use the posdoctor that wrote it, or a newer one"
+        );
     }
     Ok((events, torn))
 }
@@ -491,6 +521,52 @@ mod tests {
         // A second log at the same second gets its own file.
         let w2 = LogWriter::create_in(dir.path(), "t").unwrap();
         assert_ne!(w2.path(), path);
+    }
+
+    #[test]
+    fn the_writer_escapes_c1_and_bidi() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = LogWriter::create_in(dir.path(), "t").unwrap();
+        let to = "a\u{9b}2J\u{202e}\u{2066}\u{85}b".to_owned();
+        w.write(&Event::Back {
+            time: now(),
+            to: to.clone(),
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(w.path()).unwrap();
+        assert!(!text
+            .chars()
+            .any(|c| crate::sanitize::is_dangerous(c) && c != '\n'));
+        let (events, _) = read_events(&text).unwrap();
+        assert!(matches!(&events[0], Event::Back { to: t, .. } if *t == to));
+    }
+
+    #[test]
+    fn a_power_cut_tail_is_a_torn_line() {
+        let start = "{\"event\":\"start\",\"time\":\"t\",\"tree\":\"x\",\"lang\":\"en\",\"version\":\"0\",\"format\":1}\n";
+        let back = "{\"event\":\"back\",\"time\":\"t\",\"to\":\"a\\u00e9\"}\n";
+        // Torn inside a multi-byte character.
+        let mut bytes =
+            format!("{start}{back}{{\"event\":\"back\",\"time\":\"t\",\"to\":\"中").into_bytes();
+        bytes.truncate(bytes.len() - 1);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.jsonl");
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(torn);
+        // NUL padding after the last line, and a resumed run after it.
+        let mut bytes = format!("{start}{back}").into_bytes();
+        bytes.extend([0u8; 64]);
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(torn);
+        bytes.extend(b"\n{\"event\":\"resume\",\"time\":\"t\"}\n");
+        std::fs::write(&p, &bytes).unwrap();
+        let (events, torn) = read_log(&p).unwrap();
+        assert_eq!(events.len(), 3);
+        assert!(torn);
     }
 
     #[test]

@@ -33,6 +33,17 @@ fn split_extension(v: &str) -> (&str, Option<&str>) {
     (v, None)
 }
 
+/// True for an identifier that can only be a card number: it holds one,
+/// and 16 digits or more (a merchant ID has at most 15, ISO 8583 field
+/// 42), so no shop's ID is taken for one.
+pub fn can_only_be_a_card(v: &str) -> bool {
+    let digits = v
+        .chars()
+        .filter(|c| crate::privacy::digit_value(*c).is_some())
+        .count();
+    digits >= 16 && crate::privacy::mask_text(v).1
+}
+
 /// Checks `value` for `key`: identifiers and dates by their form; free
 /// text for length and card numbers (masked, never stored).
 pub fn check_value(key: &str, value: &str) -> Result<Checked> {
@@ -61,22 +72,17 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
     // The shop's own identifiers are never masked, but a number that can
     // only be a card (16–19 digits: a merchant ID has at most 15, ISO 8583
     // field 42) is not stored as one.
-    if matches!(field, "mid" | "tid" | "serial") && crate::privacy::mask(v) != v {
-        let digits = v
-            .chars()
-            .filter(|c| crate::privacy::digit_value(*c).is_some())
-            .count();
-        if digits >= 16 {
-            bail!(
-                "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
-                match field {
-                    "mid" => "merchant ID",
-                    "tid" => "terminal ID",
-                    _ => "serial number",
-                }
-            );
-        }
+    if matches!(field, "mid" | "tid" | "serial") && can_only_be_a_card(v) {
+        bail!(
+            "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
+            match field {
+                "mid" => "merchant ID",
+                "tid" => "terminal ID",
+                _ => "serial number",
+            }
+        );
     }
+
     match (key, field) {
         ("mid", _) if !alnum(4, 20) => bail!("`{shown}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
         ("tid", _) if !alnum(4, 16) => bail!("`{shown}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
@@ -118,8 +124,7 @@ pub fn check_value(key: &str, value: &str) -> Result<Checked> {
             if v.chars().count() > 200 {
                 bail!("the value for `{key}` is longer than 200 characters");
             }
-            let clean = crate::sanitize::strip(v);
-            let (value, masked) = mask_card_numbers(&clean);
+            let (value, masked) = crate::privacy::mask_text(v);
             Ok(Checked { value, masked })
         }
     }

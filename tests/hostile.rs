@@ -394,6 +394,8 @@ fn card_numbers_in_every_form_through_every_entry_are_never_kept() {
                 "--answer",
                 "unknown-record=not-approved",
                 "--answer",
+                "unknown-record=not-approved",
+                "--answer",
                 "other-card=no",
                 "--answer",
                 "connection-message=no",
@@ -1104,9 +1106,71 @@ mod forms {
     /// Separators between digit groups, as keyboards and input methods
     /// produce them.
     const SEPARATORS: &[char] = &[
-        ' ', '\t', '-', '.', '/', ',', '_', '\u{a0}', '\u{3000}', '\u{2009}', '\u{202f}',
-        '\u{2007}', '\u{200b}', '\u{ff0d}', '\u{ff0e}', '\u{ff0f}', '\u{ff0c}', '\u{ff3f}',
-        '\u{2013}', '\u{2014}', '\u{3001}',
+        ' ',
+        '\t',
+        '-',
+        '.',
+        '/',
+        ',',
+        '_',
+        '\u{a0}',
+        '\u{3000}',
+        '\u{2009}',
+        '\u{202f}',
+        '\u{2007}',
+        '\u{200b}',
+        '\u{ff0d}',
+        '\u{ff0e}',
+        '\u{ff0f}',
+        '\u{ff0c}',
+        '\u{ff3f}',
+        '\u{2013}',
+        '\u{2014}',
+        '\u{3001}',
+        // Invisible and format characters, Arabic separators, dots,
+        // slashes and punctuation of many scripts.
+        '\u{200d}',
+        '\u{200c}',
+        '\u{ad}',
+        '\u{34f}',
+        '\u{fe0f}',
+        '\u{2062}',
+        '\u{180e}',
+        '\u{2800}',
+        '\u{e0020}',
+        '\u{66c}',
+        '\u{60c}',
+        '\u{66b}',
+        '\u{b7}',
+        '\u{2027}',
+        '\u{fe52}',
+        '\u{2044}',
+        '\u{2215}',
+        '\\',
+        '\u{fe50}',
+        ':',
+        '+',
+        '*',
+        '#',
+        '|',
+        '~',
+        '\'',
+        '"',
+        '(',
+        '•',
+        '\u{2219}',
+        '〜',
+        '～',
+        '：',
+        '\u{2017}',
+        '\u{5be}',
+        '\u{1361}',
+        '\u{17d4}',
+        '\u{2032}',
+        '°',
+        '\u{1b}',
+        '\u{9b}',
+        '\u{202e}',
     ];
 
     fn card() -> impl Strategy<Value = Vec<u8>> {
@@ -1135,6 +1199,7 @@ mod forms {
             seps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS), 1..=3), 12),
             before in "[a-z 中文:]{0,12}",
             after in "[a-z 中文:]{0,12}",
+            glue in proptest::collection::vec("[0-9]{0,3}", 2),
         ) {
             let mut written = String::new();
             let mut at = 0;
@@ -1150,7 +1215,11 @@ mod forms {
                 }
                 g += 1;
             }
-            let text = format!("{before} {written} {after}");
+            // Digits glued to a card of 15–19 digits, with no separator,
+            // count too (13 and 14 digits are caught only on their own:
+            // see privacy.rs).
+            let glue = if digits.len() >= 15 { glue } else { vec![String::new(), String::new()] };
+            let text = format!("{before} {}{written}{} {after}", glue[0], glue[1]);
             let (out, masked) = mask_card_numbers(&text);
             prop_assert!(masked, "{text:?}");
             let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
@@ -1229,4 +1298,788 @@ fn a_broken_pack_file_with_a_hostile_name_is_left_out_without_escapes() {
         assert_clean(&format!("{what} stdout"), &out.stdout);
         assert_clean(&format!("{what} stderr"), &out.stderr);
     }
+}
+
+// ---- a security tester's second round ----------------------------------------
+
+/// The tester's card (Luhn-valid).
+const CARD: &str = "4410946685234700";
+
+/// Neither the card's first digits nor its middle appear, in any script,
+/// whatever separates them.
+fn assert_no_tester_card(what: &str, bytes: &[u8]) {
+    let text = normalize_digits(&String::from_utf8_lossy(bytes));
+    for part in ["44109466", "94668523"] {
+        assert!(!text.contains(part), "{what} keeps the card number: {text}");
+    }
+}
+
+/// The card with `sep` between its groups of four.
+fn card_with(sep: &str) -> String {
+    [&CARD[0..4], &CARD[4..8], &CARD[8..12], &CARD[12..]].join(sep)
+}
+
+#[test]
+fn a_card_between_any_separators_or_glued_to_digits_is_masked_on_the_way_in() {
+    let env = Env::new();
+    let mut forms: Vec<String> = [
+        "\u{200d}",
+        "\u{ad}",
+        "\u{34f}",
+        "\u{fe0f}",
+        "\u{2062}",
+        "\u{180e}",
+        "\u{2800}",
+        "\u{e0020}",
+        "\u{66c}",
+        "\u{60c}",
+        "\u{b7}",
+        "\u{2027}",
+        "\u{2044}",
+        "\\",
+        ":",
+        "+",
+        "*",
+        "#",
+        "|",
+        "~",
+        "'",
+        "(",
+        "•",
+        "〜",
+        "：",
+        "\u{5be}",
+        "\u{1361}",
+        "\u{2032}",
+        "°",
+    ]
+    .iter()
+    .map(|s| card_with(s))
+    .collect();
+    forms.extend([
+        format!("05{CARD}"),
+        format!("{CARD}0"),
+        format!("20241123{CARD}"),
+    ]);
+    for form in &forms {
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input", "--json"])
+            .args(["--answer", "what-happened=code", "--answer"])
+            .arg(format!("code={form}"))
+            .args([
+                "--answer",
+                "unknown-record=not-approved",
+                "--answer",
+                "other-card=no",
+                "--answer",
+                "connection-message=no",
+            ])
+            .assert()
+            .code(3);
+        assert_no_tester_card(&format!("{form:?} stdout"), &a.get_output().stdout);
+        assert!(stderr(&a).contains("masked"), "{form:?}: {}", stderr(&a));
+    }
+    for f in files_under(env.home()) {
+        assert_no_tester_card(&f.display().to_string(), &std::fs::read(&f).unwrap());
+    }
+}
+
+#[test]
+fn control_characters_inside_a_card_hide_no_digit() {
+    let env = Env::new();
+    for form in [
+        "4410 9466 8523 \u{1b}[4700",
+        "4410 9466 \u{1b}8523 4700",
+        "4410\u{1b}[31m9466\u{1b}[0m85234700",
+    ] {
+        env.cmd()
+            .args(["profile", "set", "merchant"])
+            .arg(format!("Shop {form}"))
+            .assert()
+            .code(0);
+        let a = env
+            .cmd()
+            .args(["run", "transaction-failed", "--no-input"])
+            .args(["--answer", "what-happened=code", "--answer"])
+            .arg(format!("code={form}"))
+            .args([
+                "--answer",
+                "unknown-record=not-approved",
+                "--answer",
+                "other-card=no",
+                "--answer",
+                "connection-message=no",
+            ])
+            .assert()
+            .code(3);
+        assert_no_tester_card(form, &a.get_output().stdout);
+    }
+    for f in files_under(env.home()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert_no_tester_card(&f.display().to_string(), &bytes);
+        // Not even 12 of the 16 digits.
+        let text = normalize_digits(&String::from_utf8_lossy(&bytes));
+        assert!(!text.contains("8523"), "{}: {text}", f.display());
+    }
+}
+
+/// A pack with a digits fact and a tree whose escalation asks for the
+/// shop's identifiers and that fact.
+fn facts_pack(env: &Env) -> PathBuf {
+    env.write(
+        "pack/p.yaml",
+        r#"
+facts:
+  - id: kiosk_number
+    label: "Kiosk number"
+    kind: digits
+  - id: note
+    label: "Note"
+    scope: terminal
+trees:
+  - id: kiosk
+    title: "Kiosk broken"
+    category: hardware
+    start: a
+    nodes:
+      - {id: a, kind: escalate, party: vendor, text: "Call", have_ready: [mid, tid, serial, kiosk_number, note]}
+"#,
+    );
+    env.home().join("pack")
+}
+
+#[test]
+fn a_hand_edited_profile_keeps_no_card_and_no_raw_control_anywhere() {
+    let env = Env::new();
+    let pack = facts_pack(&env);
+    env.write(
+        "profile.yaml",
+        format!(
+            r#"merchant: "Noodles"
+mid: "{CARD}"
+facts:
+  kiosk_number: "{}"
+  note: "see \u009b2J \u202e {} \u2066"
+  "x{CARD}": "k"
+contacts:
+  vendor:
+    hours: "{}"
+terminals:
+  default:
+    tid: "{CARD}"
+    serial: "SN {}"
+    model: "\u2066 M \u009b"
+    facts:
+      note: "４４１０９４６６８５２３４７００ \u0085"
+"#,
+            card_with(" "),
+            card_with("\u{200d}"),
+            card_with(":"),
+            card_with("-"),
+        ),
+    );
+    let mut outs: Vec<(String, Vec<u8>)> = Vec::new();
+    let runs: &[&[&str]] = &[
+        &["profile", "show"],
+        &["profile", "show", "--json"],
+        &["run", "kiosk", "--no-input", "--json"],
+        &["run", "kiosk", "--no-input"],
+        &["checklist", "kiosk"],
+        &["checklist", "kiosk", "--format", "html"],
+    ];
+    for args in runs {
+        let out = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(*args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("holds a card number") && err.contains("masked it"),
+            "{args:?}: {err}"
+        );
+        outs.push((format!("{args:?}"), out.stdout));
+    }
+    for log in env.logs() {
+        let a = env.cmd().arg("report").arg(&log).assert().code(0);
+        outs.push(("report".into(), a.get_output().stdout.clone()));
+    }
+    for (what, bytes) in &outs {
+        assert_no_tester_card(what, bytes);
+        assert_clean(what, bytes);
+    }
+    // Every file posdoctor wrote: no card, and no raw C1 or bidi byte.
+    for f in files_under(env.home()) {
+        if f.ends_with("profile.yaml") || f.starts_with(&pack) {
+            continue;
+        }
+        let bytes = std::fs::read(&f).unwrap();
+        assert_no_tester_card(&f.display().to_string(), &bytes);
+        assert_clean(&f.display().to_string(), &bytes);
+    }
+    assert!(!env.logs().is_empty());
+    // A 15-digit merchant ID that passes the Luhn check stays as it is.
+    env.write(
+        "profile.yaml",
+        "mid: \"378282246310005\"\nfacts:\n  kiosk_number: \"378282246310005\"\n",
+    );
+    let a = env.cmd().args(["profile", "show"]).assert().code(0);
+    assert_eq!(
+        stdout(&a).matches("378282246310005").count(),
+        2,
+        "{}",
+        stdout(&a)
+    );
+}
+
+#[test]
+fn a_digits_fact_refuses_a_card_number_in_any_digits() {
+    let env = Env::new();
+    let pack = facts_pack(&env);
+    let wide: String = CARD
+        .chars()
+        .map(|c| char::from_u32(0xff10 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    for value in [CARD.to_owned(), wide, card_with(" ")] {
+        let a = env
+            .cmd()
+            .arg("--rules")
+            .arg(&pack)
+            .args(["profile", "set", "fact.kiosk_number"])
+            .arg(&value)
+            .assert()
+            .code(1);
+        assert!(
+            stderr(&a).contains("looks like a card number"),
+            "{}",
+            stderr(&a)
+        );
+        assert_no_tester_card("stderr", &a.get_output().stderr);
+    }
+    assert!(!env.home().join("profile.yaml").exists());
+    env.cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .args(["profile", "set", "fact.kiosk_number", "378282246310005"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_log_is_masked_in_every_field_it_holds() {
+    let env = Env::new();
+    let log = env.write(
+        "l.jsonl",
+        format!(
+            "{{\"event\":\"start\",\"time\":\"2026-01-01T10:00:00Z\",\"tree\":\"no-power\",\"lang\":\"en\",\"version\":\"0\",\"format\":1}}\n\
+             {{\"event\":\"step\",\"time\":\"2026-01-01T10:00:01Z\",\"n\":1,\"node\":\"danger-{CARD}\",\"kind\":\"question\",\"prompt\":\"P\",\"answer\":\"no\"}}\n\
+             {{\"event\":\"facts\",\"time\":\"2026-01-01T10:00:02Z\",\"terminal\":\"t{CARD}\",\"facts\":[{{\"fact\":\"mid\",\"label\":\"MID\",\"value\":\"{CARD}\"}},{{\"fact\":\"tid\",\"label\":\"TID\",\"value\":\"{CARD}\"}},{{\"fact\":\"serial\",\"label\":\"S\",\"value\":\"{CARD}\"}},{{\"fact\":\"x{CARD}\",\"label\":\"L{CARD}\",\"value\":\"v\"}}]}}\n\
+             {{\"event\":\"end\",\"time\":\"2026-01-01T10:00:03Z\",\"outcome\":\"escalated\",\"party\":\"vendor\",\"node\":\"n{CARD}\",\"message\":\"m\"}}\n"
+        ),
+    );
+    for format in ["text", "markdown", "json"] {
+        let a = env
+            .cmd()
+            .arg("report")
+            .arg(&log)
+            .args(["--format", format])
+            .assert()
+            .code(0);
+        assert_no_tester_card(format, &a.get_output().stdout);
+        assert_no_tester_card(format, &a.get_output().stderr);
+    }
+    // An unfinished session whose step no longer fits: the error echoes
+    // the node, masked, on stderr and in JSON alike.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let unfinished = env.write(
+        "u.jsonl",
+        text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n",
+    );
+    let a = env
+        .cmd()
+        .args(["run", "--no-input", "--json", "--resume"])
+        .arg(&unfinished)
+        .assert()
+        .code(1);
+    assert!(json(&a.get_output().stdout)["error"]["message"].is_string());
+    assert_no_tester_card("resume stdout", &a.get_output().stdout);
+    assert_no_tester_card("resume stderr", &a.get_output().stderr);
+}
+
+#[test]
+fn errors_never_echo_a_card_in_json_usage_errors_or_paths() {
+    let env = Env::new();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["run".into(), CARD.into(), "--json".into()],
+        vec!["paths".into(), CARD.into(), "--json".into()],
+        vec![
+            "run".into(),
+            "no-power".into(),
+            "--no-input".into(),
+            "--json".into(),
+            "--log".into(),
+            format!("/nonexistent/{CARD}/x.jsonl"),
+        ],
+        vec![
+            "run".into(),
+            "no-power".into(),
+            "--json".into(),
+            "--answers".into(),
+            format!("/nonexistent/{CARD}.yaml"),
+        ],
+        vec!["--lang".into(), CARD.into(), "list".into()],
+        vec![
+            "checklist".into(),
+            "no-power".into(),
+            "--width".into(),
+            CARD.into(),
+        ],
+        vec!["completions".into(), CARD.into()],
+        vec!["list".into(), "--json".into(), "--lang".into(), CARD.into()],
+        vec!["validate".into(), format!("/nonexistent/{CARD}.yaml")],
+        vec![
+            "validate".into(),
+            "--json".into(),
+            format!("/nonexistent/{CARD}.yaml"),
+        ],
+    ];
+    // A pack whose folder name holds a card, with a broken file: the
+    // warning that leaves it out, and the findings, name it masked.
+    let pack = env.home().join(format!("p{CARD}"));
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("b.yaml"), "trees:\n  - id: x\n    nxt: 1\n").unwrap();
+    let pack = pack.display().to_string();
+    let mut runs = runs;
+    runs.push(vec![
+        "--rules".into(),
+        pack.clone(),
+        "run".into(),
+        "nope".into(),
+    ]);
+    runs.push(vec![
+        "--rules".into(),
+        pack.clone(),
+        "--strict-packs".into(),
+        "list".into(),
+    ]);
+    runs.push(vec!["validate".into(), pack.clone()]);
+    for args in &runs {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stderr.is_empty() || !out.stdout.is_empty());
+        assert_no_tester_card(&format!("{args:?} stdout"), &out.stdout);
+        assert_no_tester_card(&format!("{args:?} stderr"), &out.stderr);
+        if args.iter().any(|a| a == "--json") && args[0] != "validate" {
+            assert!(
+                json(&out.stdout)["error"]["message"].is_string(),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_named_after_a_hostile_log_name_is_a_plain_file_name() {
+    let env = Env::new();
+    let dir = env.home().join("lg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join(format!("x\u{1b}]0;PWN\u{7}\u{202e}{CARD}.jsonl"));
+    env.cmd()
+        .args(["run", "no-power", "--no-input"])
+        .args(answer_flags(NO_POWER_TO_VENDOR))
+        .arg("--log")
+        .arg(&log)
+        .assert()
+        .code(3);
+    let reports: Vec<PathBuf> = std::fs::read_dir(env.home().join("reports"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    let name = reports[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c)),
+        "{name:?}"
+    );
+    assert_no_tester_card("report name", name.as_bytes());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pack_folder_linked_to_itself_loads_at_once_and_once() {
+    let env = Env::new();
+    let pack = env.home().join("rl3");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/printer-cover.yaml"),
+        pack.join("printer-cover.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    for f in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/tests"))
+            .unwrap()
+    {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, pack.join("tests").join(f.file_name().unwrap())).unwrap();
+    }
+    std::os::unix::fs::symlink("..", pack.join("tests/back")).unwrap();
+    for name in ["a", "b", "c"] {
+        std::os::unix::fs::symlink(".", pack.join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink("..", pack.join("up")).unwrap();
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(&pack)
+        .args(["--strict-packs", "list"])
+        .assert()
+        .code(0);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        stdout(&a).matches("printer-cover").count(),
+        1,
+        "{}",
+        stdout(&a)
+    );
+    let started = Instant::now();
+    env.cmd().arg("test").arg(&pack).assert().code(0);
+    env.cmd().arg("validate").arg(&pack).assert().code(0);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_held_lock_never_blocks_profile_set_for_good() {
+    let env = Env::new();
+    let lock = env.home().join(".profile.lock");
+    mkfifo(&lock);
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(stderr(&a).contains("FIFO"), "{}", stderr(&a));
+    std::fs::remove_file(&lock).unwrap();
+    // Another program holds the lock: posdoctor says it waits, once, then
+    // gives up with a clear error instead of hanging.
+    let holder = std::fs::File::create(&lock).unwrap();
+    fs4::fs_std::FileExt::lock_exclusive(&holder).unwrap();
+    let started = Instant::now();
+    let a = env
+        .cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    let waited = started.elapsed();
+    drop(holder);
+    let err = stderr(&a);
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(20),
+        "{waited:?}"
+    );
+    assert_eq!(
+        err.matches("waiting for another posdoctor").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("held") && err.contains(".profile.lock"),
+        "{err}"
+    );
+    // Free again: it works.
+    env.cmd()
+        .args(["profile", "set", "merchant", "Noodles"])
+        .assert()
+        .code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_an_open_descriptor_is_written_to_it_never_replaced() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::new();
+    for target in ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"] {
+        // Standard error a pipe (as in a script): the checklist comes out there.
+        let a = env
+            .cmd()
+            .args(["checklist", "no-power", "-o", target])
+            .assert()
+            .code(0);
+        assert!(
+            stderr(&a).contains("KEEP SELLING"),
+            "{target}: {}",
+            stderr(&a)
+        );
+        // Standard error redirected to a file: the same file gets it.
+        let file = env.home().join("err.txt");
+        let f = std::fs::File::create(&file).unwrap();
+        let inode = std::fs::metadata(&file).unwrap().ino();
+        let status = Std::new(env!("CARGO_BIN_EXE_posdoctor"))
+            .env("POSDOCTOR_HOME", env.home())
+            .args(["checklist", "no-power", "-o", target])
+            .stderr(f)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{target}");
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().ino(),
+            inode,
+            "{target}: replaced"
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("KEEP SELLING"), "{target}: {text}");
+    }
+    // A descriptor that is not open is an error, not a file somewhere.
+    let a = env
+        .cmd()
+        .args(["checklist", "no-power", "-o", "/dev/fd/57"])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("not open"), "{}", stderr(&a));
+}
+
+#[test]
+fn a_log_torn_by_a_power_cut_still_reports_and_a_future_format_is_refused() {
+    let env = Env::new();
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--json"])
+        .args(answer_flags(NO_POWER_TO_VENDOR))
+        .assert()
+        .code(3);
+    let log = PathBuf::from(json(&a.get_output().stdout)["log"].as_str().unwrap());
+    let whole = std::fs::read(&log).unwrap();
+    // Cut inside a multi-byte character of a Chinese step, and padded with
+    // NUL bytes as a power cut leaves a file.
+    let mut torn = whole.clone();
+    torn.extend("{\"event\":\"back\",\"time\":\"t\",\"to\":\"中".as_bytes());
+    torn.truncate(torn.len() - 1);
+    let mut padded = whole.clone();
+    padded.extend([0u8; 512]);
+    for (what, bytes) in [("utf-8", torn), ("nul", padded)] {
+        let p = env.write(&format!("{what}.jsonl"), &bytes);
+        let a = env.cmd().arg("report").arg(&p).assert().code(0);
+        assert!(stdout(&a).contains("Escalation report"), "{what}");
+        assert!(stderr(&a).contains("cut off"), "{what}: {}", stderr(&a));
+    }
+    let text = String::from_utf8(whole)
+        .unwrap()
+        .replace("\"format\":1", "\"format\":2");
+    let p = env.write("future.jsonl", text);
+    let a = env.cmd().arg("report").arg(&p).assert().code(1);
+    assert!(stderr(&a).contains("format 2"), "{}", stderr(&a));
+}
+
+#[test]
+fn posdoctor_test_never_echoes_a_card_from_a_scenario_file() {
+    let env = Env::new();
+    let pack = env.home().join("pack");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-pack/printer-cover.yaml"),
+        pack.join("printer-cover.yaml"),
+    )
+    .unwrap();
+    let wide: String = CARD
+        .chars()
+        .map(|c| char::from_u32(0xff10 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    env.write(
+        "pack/tests/cards.yaml",
+        format!(
+            "- name: \"card {CARD} in the name\"\n  tree: printer-cover\n  answers: {{code: \"{wide}\", \"n{CARD}\": \"yes\"}}\n  expect: {{outcome: resolved, node: \"x{}\"}}\n",
+            card_with(" ")
+        ),
+    );
+    for format in ["text", "json", "junit", "tap"] {
+        let a = env
+            .cmd()
+            .arg("test")
+            .arg(&pack)
+            .args(["--format", format])
+            .assert()
+            .code(1);
+        assert_no_tester_card(&format!("{format} stdout"), &a.get_output().stdout);
+        assert_no_tester_card(&format!("{format} stderr"), &a.get_output().stderr);
+        assert!(stdout(&a).contains("4700"), "{format}: {}", stdout(&a));
+    }
+}
+
+#[test]
+fn twenty_thousand_broken_trees_or_100_000_answers_take_no_time() {
+    let env = Env::new();
+    let trees = env.write(
+        "trees.yaml",
+        format!("trees: [{}]\n", vec!["{}"; 20_000].join(",")),
+    );
+    let t = Instant::now();
+    let a = env.cmd().arg("validate").arg(&trees).assert().code(1);
+    assert!(
+        stdout(&a).contains("more problems than these 200"),
+        "{}",
+        stdout(&a)
+    );
+    // The quoted line is cut around the spot, not the whole 60 KB line.
+    assert!(stdout(&a).len() < 200_000, "{}", stdout(&a).len());
+    env.cmd()
+        .arg("--rules")
+        .arg(&trees)
+        .arg("list")
+        .assert()
+        .code(0);
+    let mut answers = String::new();
+    for i in 0..100_000 {
+        answers.push_str(&format!("k{i:x}: 1\n"));
+    }
+    let file = env.write("answers.yaml", answers);
+    env.cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(4);
+    // Each took from 17 s to minutes: quadratic in the number of entries.
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}
+
+#[test]
+fn an_answer_for_an_info_node_the_walk_passed_is_no_warning() {
+    let env = Env::new();
+    let a = env
+        .cmd()
+        .args(["run", "transaction-failed", "--no-input", "--no-log"])
+        .args([
+            "--answer",
+            "keep-selling=next",
+            "--answer",
+            "what-happened=code",
+        ])
+        .assert()
+        .code(4);
+    assert!(!stderr(&a).contains("never reached"), "{}", stderr(&a));
+    // Many unused answers: a few warnings and a count, not thousands.
+    let mut answers = String::new();
+    for i in 0..500 {
+        answers.push_str(&format!("nowhere-{i}: 'yes'\n"));
+    }
+    let file = env.write("answers.yaml", answers);
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(4);
+    let err = stderr(&a);
+    assert_eq!(err.matches("never reached").count(), 20, "{err}");
+    assert!(err.contains("480 more"), "{err}");
+}
+
+#[test]
+fn paths_of_a_node_with_5000_routes_or_choices_take_linear_time() {
+    let env = Env::new();
+    let head = "trees:\n  - id: t\n    title: T\n    category: power\n    start: a\n    nodes:\n";
+    let mut routes =
+        format!("{head}      - id: a\n        kind: text\n        ask: Q\n        routes:\n");
+    let mut choices =
+        format!("{head}      - id: a\n        kind: choice\n        ask: Q\n        choices:\n");
+    for i in 0..5000 {
+        routes.push_str(&format!(
+            "          - {{match: \"r{i}|x{i}\", next: done}}\n"
+        ));
+        choices.push_str(&format!(
+            "          - {{id: c{i}, label: L{i}, next: done}}\n"
+        ));
+    }
+    routes.push_str("        otherwise: done\n      - {id: done, kind: resolved, text: ok}\n");
+    choices.push_str("      - {id: done, kind: resolved, text: ok}\n");
+    for (name, yaml) in [("routes.yaml", routes), ("choices.yaml", choices)] {
+        let pack = env.write(name, yaml);
+        let t = Instant::now();
+        let a = env
+            .cmd()
+            .args(["--no-builtin", "--rules"])
+            .arg(&pack)
+            .args(["paths", "t"])
+            .assert()
+            .code(0);
+        // 17.5 s and 6.5 s before: every answer was tried against every route.
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        assert!(stdout(&a).contains("5000."), "{name}");
+    }
+    // The routes still go in order: the first that matches wins.
+    let pack = env.write(
+        "order.yaml",
+        format!(
+            "{head}      - id: a\n        kind: text\n        ask: Q\n        routes:\n{}          - {{match: \"code.*\", next: first}}\n          - {{match: \"code-7\", next: second}}\n        otherwise: done\n      - {{id: first, kind: resolved, text: first}}\n      - {{id: second, kind: resolved, text: second}}\n      - {{id: done, kind: resolved, text: ok}}\n",
+            (0..20)
+                .map(|i| format!("          - {{match: \"q{i}\", next: done}}\n"))
+                .collect::<String>()
+        ),
+    );
+    let a = env
+        .cmd()
+        .args(["--no-builtin", "--rules"])
+        .arg(&pack)
+        .args([
+            "run",
+            "t",
+            "--no-input",
+            "--no-log",
+            "--json",
+            "--answer",
+            "a=CODE-7",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(json(&a.get_output().stdout)["resolution"]["node"], "first");
+}
+
+#[test]
+fn a_json_answers_file_with_a_surrogate_pair_is_read() {
+    let env = Env::new();
+    let file = env.write(
+        "answers.json",
+        r#"{"what-happened": "code", "code": "E\ud83d\ude00 Q7", "unknown-record": "not-approved", "other-card": ["no"], "connection-message": false}"#,
+    );
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "transaction-failed",
+            "--no-input",
+            "--no-log",
+            "--json",
+            "--answers",
+        ])
+        .arg(&file)
+        .assert()
+        .code(3);
+    let v = json(&a.get_output().stdout);
+    assert_eq!(v["steps"][2]["answer"], "E😀 Q7", "{v}");
 }

@@ -80,6 +80,28 @@ impl Failure {
         self
     }
 
+    /// The failure with a card number masked in every text it carries
+    /// (what was typed, a file name); the writers escape the rest.
+    pub fn masked(&self) -> Failure {
+        let m = |s: &String| crate::privacy::mask(s).into_owned();
+        Failure {
+            kind: self.kind,
+            message: m(&self.message),
+            file: self.file.as_ref().map(m),
+            line: self.line,
+            column: self.column,
+            node: self.node.as_ref().map(m),
+            valid: self.valid.as_ref().map(|v| v.iter().map(m).collect()),
+            hint: self.hint.as_ref().map(m),
+            // Findings quote rule files, masked as they are rendered.
+            findings: self
+                .findings
+                .as_ref()
+                .map(|fs| fs.iter().map(mask_json).collect()),
+            shown_above: self.shown_above.clone(),
+        }
+    }
+
     /// A finding in a file, with its place.
     pub fn at(mut self, d: &Diagnostic) -> Failure {
         self.file = Some(d.file_name.clone());
@@ -153,6 +175,19 @@ pub struct Ctx {
     /// `--strict-packs`: a pack file with errors stops every command.
     pub strict_packs: bool,
     pub again: Again,
+}
+
+/// Every string in `v`, card numbers masked.
+fn mask_json(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(crate::privacy::mask(s).into_owned()),
+        Value::Array(a) => Value::Array(a.iter().map(mask_json).collect()),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), mask_json(v))).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 /// A word for a shell command line, quoted when it needs to be.
@@ -359,10 +394,13 @@ pub fn print_out(text: &str) -> Result<()> {
     write_stdout(&crate::sanitize::terminal(text, colour))
 }
 
-/// Prints one line to stderr the way [`print_out`] prints to stdout.
+/// Prints one line to stderr the way [`print_out`] prints to stdout; a
+/// warning or an error may quote a file name or what was typed, so a card
+/// number in it is masked.
 pub fn print_err(text: &str) {
     let colour = colored::control::SHOULD_COLORIZE.should_colorize();
-    eprintln!("{}", crate::sanitize::terminal(text, colour));
+    let text = crate::privacy::mask(text);
+    eprintln!("{}", crate::sanitize::terminal(&text, colour));
 }
 
 fn write_stdout(text: &str) -> Result<()> {

@@ -143,7 +143,10 @@ pub fn paths(ctx: &Ctx, id: &str, json: bool) -> Result<u8> {
 /// Answers for a text step, one per route and one for `otherwise`: a
 /// clean sample where one can be found (`51`, not `5.*`).
 fn samples(step: &Step) -> Vec<String> {
-    let Body::Text { routes, .. } = &step.node.body else {
+    let Body::Text {
+        routes, matcher, ..
+    } = &step.node.body
+    else {
         return vec![];
     };
     let fallback = text_samples(step);
@@ -157,7 +160,7 @@ fn samples(step: &Step) -> Vec<String> {
     // An everyday word for "anything else", if no route takes it.
     let other = ["other", "x", "zzqxj"]
         .into_iter()
-        .find(|o| crate::engine::route_for(routes, o).is_none())
+        .find(|o| crate::engine::route_for(routes, matcher, o).is_none())
         .unwrap_or("zzqxj");
     out.push(other.into());
     out

@@ -16,7 +16,22 @@ pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
     // parallel sets all land.
     let _lock = match cmd {
         ProfileCmd::Show { .. } => None,
-        _ => Some(crate::paths::lock_exclusive(&dirs.profile_lock())?),
+        _ => {
+            let lock = dirs.profile_lock();
+            let waiting = || super::print_err(Msg::LockWaiting.get(ctx.lang));
+            Some(
+                crate::paths::lock_exclusive(&lock, &mut { waiting }).map_err(|e| {
+                    if e.downcast_ref::<crate::paths::LockBusy>().is_some() {
+                        anyhow!(crate::i18n::fill(
+                            Msg::LockBusy.get(ctx.lang),
+                            &[("path", &crate::paths::shown(&lock))]
+                        ))
+                    } else {
+                        e
+                    }
+                })?,
+            )
+        }
     };
     let (mut profile, masked) = Profile::load_redacted(&path).map_err(|d| {
         let color = use_color_for(ctx.color, Stream::Stderr);

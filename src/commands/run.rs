@@ -173,7 +173,21 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         super::print_err(w);
         warnings.push(w.clone());
     }
-    for (node, count, asked) in unused_answers(answerer.as_ref()) {
+    // Nodes the walk went through: an answer for one of them that was not
+    // needed (an info node's `next`) was not wasted.
+    let passed: std::collections::HashSet<&str> = walk
+        .history()
+        .iter()
+        .map(|v| v.step.node_ref.as_str())
+        .collect();
+    let unused: Vec<_> = unused_answers(answerer.as_ref())
+        .into_iter()
+        .filter(|(node, _, asked)| *asked || !passed.contains(node.as_str()))
+        .collect();
+    // A few warnings say it; 100 000 would bury everything else (and
+    // a did-you-mean for each costs time).
+    let more = unused.len().saturating_sub(MAX_UNUSED_WARNINGS);
+    for (node, count, asked) in unused.into_iter().take(MAX_UNUSED_WARNINGS) {
         let w = if asked {
             fill(
                 Msg::WarnUnusedAnswers.get(lang),
@@ -195,6 +209,14 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             }
             w
         };
+        super::print_err(&w);
+        warnings.push(w);
+    }
+    if more > 0 {
+        let w = fill(
+            Msg::WarnMoreUnused.get(lang),
+            &[("count", &more.to_string())],
+        );
         super::print_err(&w);
         warnings.push(w);
     }
@@ -360,6 +382,9 @@ fn write_report(
         });
     crate::report::save(r, &dirs.reports(), &stem, lang)
 }
+
+/// Most answers warned about one by one as not used.
+const MAX_UNUSED_WARNINGS: usize = 20;
 
 fn unused_answers(answerer: &dyn Answerer) -> Vec<(String, usize, bool)> {
     answerer

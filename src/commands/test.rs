@@ -139,16 +139,39 @@ pub fn test(ctx: &Ctx, paths: &[PathBuf], format: TestFormat, coverage: bool) ->
         .collect();
     let summary = Summary::new(&results, &problems, cov.as_deref());
     let lang = ctx.lang;
+    // Scenario files are a pack author's text: a card number typed into a
+    // case's name, a node id or an answer is masked in every format (the
+    // whole report: it holds no shop identifier to keep).
+    let masked = |s: &str| crate::privacy::mask(s).into_owned();
     match format {
-        TestFormat::Text => print_out(&test_report::text(&summary, lang))?,
-        TestFormat::Json => print_json(&summary)?,
-        TestFormat::Junit => print_out(
+        TestFormat::Text => print_out(&masked(&test_report::text(&summary, lang)))?,
+        TestFormat::Json => {
+            let json = serde_json::to_value(&summary)
+                .map_err(|e| anyhow!("cannot write the JSON: {e}"))?;
+            print_json(&mask_json(json))?
+        }
+        TestFormat::Junit => print_out(&masked(
             &test_report::junit(&summary, lang)
                 .map_err(|e| anyhow!("cannot write the XML: {e}"))?,
-        )?,
-        TestFormat::Tap => print_out(&test_report::tap(&summary, lang))?,
+        ))?,
+        TestFormat::Tap => print_out(&masked(&test_report::tap(&summary, lang)))?,
     }
     Ok(if summary.ok { 0 } else { 1 })
+}
+
+/// Every string in a JSON value with card numbers masked.
+fn mask_json(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(crate::privacy::mask(&s).into_owned()),
+        Value::Array(a) => Value::Array(a.into_iter().map(mask_json).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (crate::privacy::mask(&k).into_owned(), mask_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The pack a scenario file belongs to: the folder above its `tests/`

@@ -70,10 +70,7 @@ pub fn thaw(
         .into_iter()
         .map(|name| {
             let text = source(&name).ok_or_else(|| ThawError(format!("no source for `{name}`")))?;
-            let file = Arc::new(SourceFile {
-                name,
-                text: text.into(),
-            });
+            let file = Arc::new(SourceFile::new(name, text));
             let index = Arc::new(LazyIndex::new(&file));
             Ok((file, index))
         })

@@ -80,7 +80,15 @@ impl KnockOns {
         if self.files.is_empty() {
             return;
         }
-        diags.retain(|d| !self.is_knock_on(d));
+        // Taints by the entity they are on and by their tree, so that each
+        // finding is compared with the taints it can concern, not all of
+        // them (20 000 broken trees would be quadratic).
+        let index: HashMap<&str, TaintIndex> = self
+            .files
+            .iter()
+            .map(|(f, ts)| (f.as_str(), TaintIndex::new(ts)))
+            .collect();
+        diags.retain(|d| !self.is_knock_on(d, &index));
         for d in diags.iter_mut() {
             self.repoint(d);
         }
@@ -111,8 +119,12 @@ impl KnockOns {
         }
     }
 
-    fn is_knock_on(&self, d: &Diagnostic) -> bool {
-        let (Some(taints), Some(path)) = (self.files.get(&d.file_name), d.path.as_deref()) else {
+    fn is_knock_on(&self, d: &Diagnostic, index: &HashMap<&str, TaintIndex>) -> bool {
+        let (Some(taints), Some(idx), Some(path)) = (
+            self.files.get(&d.file_name),
+            index.get(d.file_name.as_str()),
+            d.path.as_deref(),
+        ) else {
             return false;
         };
         let path = path.split('#').next().unwrap_or(path);
@@ -131,17 +143,56 @@ impl KnockOns {
         ]
         .iter()
         .any(|m| d.message.contains(m));
-        taints.iter().filter(|t| !t.exact).any(|t| {
-            let field = t.field.as_deref();
-            let at_entity = path == t.entity;
-            let at_field = field.is_some_and(|f| within(path, &join(&t.entity, f)));
-            let whole = field.is_none_or(|f| MEANING_FIELDS.contains(&f));
-            let tree = tree_of(&t.entity);
-            let graph = field.is_none_or(|f| EDGE_FIELDS.contains(&f))
-                && GRAPH_FINDINGS.iter().any(|m| d.message.contains(m))
-                && tree.is_some_and(|tr| within(path, tr));
-            graph || (!as_written && (at_entity || at_field || (whole && within(path, &t.entity))))
-        })
+        // Only taints on an entity the path lies in, or (for the graph
+        // findings) in the path's tree, can concern it.
+        let prefixes = std::iter::once("")
+            .chain(path.match_indices('.').map(|(i, _)| &path[..i]))
+            .chain(std::iter::once(path));
+        let mut candidates: Vec<usize> = prefixes
+            .filter_map(|p| idx.by_entity.get(p))
+            .flatten()
+            .copied()
+            .collect();
+        if let Some(tree) = tree_of(path) {
+            candidates.extend(idx.by_tree.get(tree).into_iter().flatten().copied());
+        }
+        candidates
+            .into_iter()
+            .map(|i| &taints[i])
+            .filter(|t| !t.exact)
+            .any(|t| {
+                let field = t.field.as_deref();
+                let at_entity = path == t.entity;
+                let at_field = field.is_some_and(|f| within(path, &join(&t.entity, f)));
+                let whole = field.is_none_or(|f| MEANING_FIELDS.contains(&f));
+                let tree = tree_of(&t.entity);
+                let graph = field.is_none_or(|f| EDGE_FIELDS.contains(&f))
+                    && GRAPH_FINDINGS.iter().any(|m| d.message.contains(m))
+                    && tree.is_some_and(|tr| within(path, tr));
+                graph
+                    || (!as_written
+                        && (at_entity || at_field || (whole && within(path, &t.entity))))
+            })
+    }
+}
+
+/// A file's taints (positions in its list) by entity and by tree.
+struct TaintIndex<'a> {
+    by_entity: HashMap<&'a str, Vec<usize>>,
+    by_tree: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> TaintIndex<'a> {
+    fn new(taints: &'a [Taint]) -> TaintIndex<'a> {
+        let mut by_entity: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_tree: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in taints.iter().enumerate() {
+            by_entity.entry(t.entity.as_str()).or_default().push(i);
+            if let Some(tree) = tree_of(&t.entity) {
+                by_tree.entry(tree).or_default().push(i);
+            }
+        }
+        TaintIndex { by_entity, by_tree }
     }
 }
 
@@ -497,30 +548,98 @@ pub fn is_scenario_file(p: &Path) -> bool {
 /// The scenario files of a pack folder (sorted), or the file itself when
 /// `pack` is a scenario file.
 pub fn scenario_files(pack: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, in_tests: bool, out: &mut Vec<PathBuf>, depth: usize) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if depth > 16 || entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                walk(&path, in_tests || is_scenario_dir(&path), out, depth + 1);
-            } else if is_yaml(&path) && (in_tests || is_scenario_name(&path)) {
-                out.push(path);
-            }
-        }
-    }
     let mut out = Vec::new();
     if pack.is_dir() {
-        walk(pack, false, &mut out, 0);
+        let walked = walk_dir(pack, &|_| true);
+        out = walked
+            .files
+            .into_iter()
+            .filter(|p| {
+                is_yaml(p)
+                    && (is_scenario_name(p)
+                        || p.strip_prefix(pack)
+                            .ok()
+                            .and_then(Path::parent)
+                            .is_some_and(|d| d.components().any(|c| c.as_os_str() == "tests")))
+            })
+            .collect();
     } else if is_yaml(pack) {
         out.push(pack.to_path_buf());
     }
     out.sort();
     out
+}
+
+/// Most folder entries one pack's walk looks at: a pack is a few dozen
+/// files, and a folder of millions (or a maze of links) must not stall
+/// every command.
+pub const MAX_PACK_ENTRIES: usize = 10_000;
+
+/// Deepest folder a pack's walk goes into.
+const MAX_PACK_DEPTH: usize = 16;
+
+/// What a walk of a pack folder found.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Every file that is not hidden, in no particular order.
+    files: Vec<PathBuf>,
+    /// Folders that could not be read.
+    errors: Vec<(PathBuf, std::io::Error)>,
+    /// The walk stopped at [`MAX_PACK_ENTRIES`].
+    truncated: bool,
+}
+
+/// Walks `root` for files, skipping hidden entries and the folders
+/// `enter` refuses. Each folder is walked once, by its real path: a
+/// symlink to a folder already walked (`ln -s . loop`) is skipped, so
+/// links can neither loop nor multiply the walk; at most
+/// [`MAX_PACK_ENTRIES`] entries and [`MAX_PACK_DEPTH`] levels.
+fn walk_dir(root: &Path, enter: &dyn Fn(&Path) -> bool) -> Walked {
+    let mut walked = Walked::default();
+    let mut seen = std::collections::HashSet::new();
+    if let Ok(real) = std::fs::canonicalize(root) {
+        seen.insert(real);
+    }
+    let mut todo = vec![(root.to_path_buf(), 0usize)];
+    let mut entries_seen = 0usize;
+    while let Some((dir, depth)) = todo.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                walked.errors.push((dir, e));
+                continue;
+            }
+        };
+        let mut subdirs = Vec::new();
+        for entry in entries.flatten() {
+            entries_seen += 1;
+            if entries_seen > MAX_PACK_ENTRIES {
+                walked.truncated = true;
+                return walked;
+            }
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                if depth >= MAX_PACK_DEPTH || !enter(&path) {
+                    continue;
+                }
+                if let Ok(real) = std::fs::canonicalize(&path) {
+                    if seen.insert(real) {
+                        subdirs.push(path);
+                    }
+                }
+            } else {
+                walked.files.push(path);
+            }
+        }
+        // Sorted, so which of two links to one folder is walked does not
+        // depend on the order the system lists them in.
+        subdirs.sort();
+        todo.extend(subdirs.into_iter().rev().map(|d| (d, depth + 1)));
+    }
+    walked
 }
 
 /// The built-in scenario files (`rules/tests/`): (name, text).
@@ -551,7 +670,7 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
     };
     let mut files = Vec::new();
     if meta.is_dir() {
-        collect_dir(pack, &mut files, diags, 0);
+        collect_dir(pack, &mut files, diags);
         files.sort();
         if files.is_empty() {
             diags.push(Diagnostic::warning(
@@ -579,34 +698,21 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
     }
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
-    if depth > 16 {
-        return;
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let walked = walk_dir(dir, &|p| !is_scenario_dir(p));
+    for (folder, e) in walked.errors {
+        diags.push(Diagnostic::error(
+            folder.display().to_string(),
+            format!("cannot read the folder: {}", io_reason(&e)),
+        ));
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                dir.display().to_string(),
-                format!("cannot read the folder: {}", io_reason(&e)),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            if !is_scenario_dir(&path) {
-                collect_dir(&path, out, diags, depth + 1);
-            }
-        } else if is_rule_file(&path) {
-            out.push(path);
-        }
+    if walked.truncated {
+        diags.push(Diagnostic::warning(
+            dir.display().to_string(),
+            format!("the rule pack holds more than {MAX_PACK_ENTRIES} files and folders; the rest were left out"),
+        ));
     }
+    out.extend(walked.files.into_iter().filter(|p| is_rule_file(p)));
 }
 
 /// Reads a regular file of at most [`yaml::MAX_FILE_BYTES`] (one byte more
@@ -630,10 +736,7 @@ fn parse_input(
             return None;
         }
     };
-    let file = Arc::new(SourceFile {
-        name: inp.name,
-        text: text.into(),
-    });
+    let file = Arc::new(SourceFile::new(inp.name, text));
     let (def, taints) = match yaml::parse_checked::<RuleFile>(&file) {
         Ok(d) => (d, None),
         Err(unparsed_file) => {
@@ -1604,6 +1707,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
                 }),
                 routes,
                 otherwise: need(d.otherwise.as_ref(), "otherwise", &place, d, diags),
+                matcher: Default::default(),
             }
         }
         NodeKind::Info => Body::Info {

@@ -332,6 +332,47 @@ impl Route {
     }
 }
 
+/// A text node's routes matched all at once: one pass over an answer
+/// instead of one per route, so walking every route of a node with
+/// thousands of them (`posdoctor paths`) is not quadratic.
+#[derive(Clone, Debug, Default)]
+pub struct RouteSet(std::sync::OnceLock<Option<regex::RegexSet>>);
+
+/// Fewer routes than this are simply tried in turn.
+const ROUTE_SET_FROM: usize = 16;
+
+impl RouteSet {
+    /// The first of `routes` that `answer` matches, as [`Route::is_match`]
+    /// reads it (a route whose pattern does not compile matches nothing).
+    pub fn first<'a>(&self, routes: &'a [Route], answer: &str) -> Option<&'a Route> {
+        let answer = crate::i18n::narrow(answer.trim());
+        let answer = answer.trim();
+        if routes.len() >= ROUTE_SET_FROM {
+            let set = self.0.get_or_init(|| {
+                if routes.iter().any(|r| r.compiled().is_err()) {
+                    return None;
+                }
+                let anchored: Vec<String> = routes
+                    .iter()
+                    .map(|r| Route::anchored(&r.pattern))
+                    .collect::<Result<_, _>>()
+                    .ok()?;
+                regex::RegexSetBuilder::new(anchored)
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT.saturating_mul(routes.len()).min(64 << 20))
+                    .build()
+                    .ok()
+            });
+            if let Some(set) = set {
+                return set.matches(answer).iter().next().map(|i| &routes[i]);
+            }
+        }
+        routes
+            .iter()
+            .find(|r| r.compiled().is_ok_and(|re| re.is_match(answer)))
+    }
+}
+
 /// Why a route's pattern is not a regular expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
@@ -372,6 +413,9 @@ pub enum Body {
         ask: Text,
         routes: Vec<Route>,
         otherwise: String,
+        /// All the routes' patterns at once, built on first use.
+        #[serde(skip)]
+        matcher: RouteSet,
     },
     Info {
         text: Text,

@@ -25,10 +25,24 @@ pub fn check(file: &Arc<SourceFile>, root: &YNode, schema: &Value) -> Vec<Diagno
         raw: Vec::new(),
     };
     w.node(root, schema, &mut Vec::new());
+    let capped = w.raw.len() >= MAX_PROBLEMS;
     let mut out = merge(w.raw, file);
     out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    if capped {
+        let end = file.text.len();
+        out.push(
+            Diagnostic::note(
+                "",
+                format!("the file has more problems than these {MAX_PROBLEMS}: fix them and validate again to see the rest"),
+            )
+            .at(file, end..end),
+        );
+    }
     out
 }
+
+/// Most schema problems reported for one file.
+pub const MAX_PROBLEMS: usize = 200;
 
 /// One step of the path to a value: a mapping key, or a list item with the
 /// item's own id (or code) when it has one.
@@ -184,7 +198,9 @@ impl<'s> Walker<'s> {
     }
 
     fn node(&mut self, node: &YNode, schema: &Value, path: &mut Vec<Seg>) {
-        if matches!(node, YNode::Alias { .. }) {
+        // Enough to fix first: a file of 20 000 broken entries must not
+        // take minutes to report them all.
+        if matches!(node, YNode::Alias { .. }) || self.raw.len() >= MAX_PROBLEMS {
             return;
         }
         if ref_name(schema) == Some("Text") {
@@ -1223,10 +1239,7 @@ mod tests {
     use super::*;
 
     fn findings(text: &str) -> Vec<String> {
-        let file = Arc::new(SourceFile {
-            name: "t.yaml".into(),
-            text: text.to_owned().into(),
-        });
+        let file = Arc::new(SourceFile::new("t.yaml", text.to_owned()));
         let root = YNode::parse(text).expect("valid YAML");
         let schema: Value =
             serde_json::from_str(&super::super::model::schema_json()).expect("schema");

@@ -56,10 +56,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if let Some((at, c)) = text.char_indices().find(|(_, c)| {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')) && *c != '\0'
     }) {
-        let file = Arc::new(SourceFile {
-            name: name.to_owned(),
-            text: text.clone().into(),
-        });
+        let file = Arc::new(SourceFile::new(name.to_owned(), text.clone()));
         return Err(Diagnostic::error(
             name,
             format!(
@@ -848,6 +845,35 @@ pub enum RawValue {
     Many(Vec<String>),
 }
 
+/// A JSON object of scalars or lists of scalars, as [`parse_flat_map`]
+/// gives it (every span at the start); `None` when it is not one.
+fn json_flat_map(text: &str) -> Option<Vec<(String, RawValue, Range<usize>)>> {
+    use serde_json::Value;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let Value::Object(map) = serde_json::from_str::<Value>(text).ok()? else {
+        return None;
+    };
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let value = match v {
+                Value::Array(items) => {
+                    RawValue::Many(items.iter().map(scalar).collect::<Option<_>>()?)
+                }
+                other => RawValue::One(scalar(other)?),
+            };
+            Some((k.clone(), value, 0..0))
+        })
+        .collect()
+}
+
 /// Reads a flat mapping of scalar keys to scalars or lists of scalars (the
 /// answers file), keeping every scalar as written. YAML and JSON both work.
 pub fn parse_flat_map(
@@ -855,7 +881,12 @@ pub fn parse_flat_map(
 ) -> Result<Vec<(String, RawValue, Range<usize>)>, Diagnostic> {
     // serde_yaml first: it reports syntax errors well and guards against
     // alias bombs and deep nesting; the shape is checked here too.
-    let shape: serde_yaml::Value = parse(file)?;
+    let shape: serde_yaml::Value = match parse(file) {
+        Ok(v) => v,
+        // JSON that YAML cannot read (a surrogate pair, "\ud83d\ude00", is
+        // valid JSON but not YAML): read as JSON, without positions.
+        Err(d) => return json_flat_map(&file.text).ok_or(d),
+    };
     let serde_yaml::Value::Mapping(map) = &shape else {
         return Err(
             Diagnostic::error(&file.name, "expected a mapping from node id to answer")
@@ -923,10 +954,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            name: "t.yaml".into(),
-            text: text.to_owned().into(),
-        })
+        Arc::new(SourceFile::new("t.yaml", text.to_owned()))
     }
 
     #[test]
