@@ -142,7 +142,29 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 /// Newlines, tabs and carriage returns stay.
 pub fn terminal(s: &str, keep_sgr: bool) -> Cow<'_, str> {
     let allowed = |c: char| matches!(c, '\n' | '\t' | '\r');
-    if !s.chars().any(|c| is_dangerous(c) && !allowed(c)) {
+    // Every character this escapes is an ASCII control or DEL, or is
+    // encoded as C2 80–9F (C1 controls), D8 9C (the Arabic letter mark) or
+    // E2 80/81 xx (the other bidi marks, the line and paragraph
+    // separators): a byte scan clears most text (a whole HTML checklist)
+    // without decoding it; a hit is checked character by character.
+    let b = s.as_bytes();
+    let suspect = |i: usize| {
+        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        match b[i] {
+            c if c < 0x20 => !matches!(c, b'\n' | b'\t' | b'\r'),
+            0x7f => true,
+            0xc2 => (0x80..=0x9f).contains(&at(1)),
+            0xd8 => at(1) == 0x9c,
+            // U+200E/F, U+2028–202E; U+2066–2069.
+            0xe2 => match at(1) {
+                0x80 => matches!(at(2), 0x8e | 0x8f | 0xa8..=0xae),
+                0x81 => (0xa6..=0xa9).contains(&at(2)),
+                _ => false,
+            },
+            _ => false,
+        }
+    };
+    if !(0..b.len()).any(suspect) || !s.chars().any(|c| is_dangerous(c) && !allowed(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -270,5 +292,26 @@ mod tests {
             "&lt;script&gt;x&lt;/script&gt; !\\[\\](http://e/x.png) a\\|b"
         );
         assert_eq!(markdown("line\none"), "line one");
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// The byte scan lets nothing through that the character scan would
+    /// escape: every dangerous character below U+30000 is caught.
+    #[test]
+    fn the_byte_scan_misses_no_dangerous_character() {
+        for c in (0..0x30000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            let dangerous = is_dangerous(c) && !matches!(c, '\n' | '\t' | '\r');
+            assert_eq!(
+                matches!(terminal(&s, false), Cow::Owned(_)),
+                dangerous,
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
     }
 }
