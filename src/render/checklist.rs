@@ -32,6 +32,10 @@ pub enum Then {
         party: &'static str,
         party_name: &'static str,
         text: String,
+        /// The escalation's own warning (stop using it, unplug it): printed
+        /// first and marked, as every caution on paper is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
     },
     Link {
         node: String,
@@ -297,13 +301,13 @@ pub fn build(
                 node: target.into(),
                 party: party.id(),
                 party_name: party.name(lang),
-                // A stop-now caution (swollen battery) and the whole text
-                // reach the paper: what to do before calling (the sale cut
-                // off, the voice-authorisation number) is in it.
-                text: match node.and_then(|n| n.caution.as_ref()) {
-                    Some(c) => format!("{} {}", c.get(lang), text.get(lang)),
-                    None => text.get(lang).to_owned(),
-                },
+                // The whole text reaches the paper: what to do before
+                // calling (the sale cut off, the voice-authorisation number)
+                // is in it; a stop-now caution (swollen battery) comes first.
+                text: text.get(lang).to_owned(),
+                caution: node
+                    .and_then(|n| n.caution.as_ref())
+                    .map(|c| c.get(lang).to_owned()),
             },
             Some(Body::Link { tree: t }) => Then::Link {
                 node: target.into(),
@@ -326,11 +330,20 @@ pub fn build(
             } => fill(Msg::ClTellCustomer.get(lang), &[("text", c)]),
             Then::Resolved { text, .. } => fill(Msg::ClSolved.get(lang), &[("text", text)]),
             Then::Escalate {
-                party_name, text, ..
-            } => fill(
-                Msg::ClCall.get(lang),
-                &[("party", party_name), ("text", text)],
-            ),
+                party_name,
+                text,
+                caution,
+                ..
+            } => {
+                let call = fill(
+                    Msg::ClCall.get(lang),
+                    &[("party", party_name), ("text", text)],
+                );
+                match caution {
+                    Some(c) => format!("{}{c} {call}", Msg::ClCaution.get(lang)),
+                    None => call,
+                }
+            }
             Then::Link { tree, title, .. } => {
                 fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)])
             }
