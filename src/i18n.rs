@@ -335,6 +335,7 @@ messages! {
     ClSolved => "SOLVED: {text}", "已解决：{text}";
     ClCall => "CALL {party} (see below): {text}", "联系{party}（见下方）：{text}";
     ClContinue => "continue with the checklist “{title}” ({id})", "转到检查单“{title}”（{id}）";
+    ClComeBack => "; once that has solved it, come back to step {n}", "；那边解决后，回到第 {n} 步";
     ClCaution => "(!) CAUTION: ", "(!) 注意：";
     ClDestructive => "(!!) CANNOT BE UNDONE — confirm before you do it", "(!!) 无法撤销——执行前请确认";
     ClCallForHelp => "WHO TO CALL", "联系谁";

@@ -41,6 +41,10 @@ pub enum Then {
         node: String,
         tree: String,
         title: String,
+        /// The step of this checklist to come back to once the other one
+        /// has solved it (the link's `then`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        back: Option<usize>,
     },
 }
 
@@ -309,12 +313,13 @@ pub fn build(
                     .and_then(|n| n.caution.as_ref())
                     .map(|c| c.get(lang).to_owned()),
             },
-            Some(Body::Link { tree: t }) => Then::Link {
+            Some(Body::Link { tree: t, then }) => Then::Link {
                 node: target.into(),
                 tree: t.clone(),
                 title: rules
                     .tree(t)
                     .map_or_else(|| t.clone(), |x| x.title.get(lang).to_owned()),
+                back: then.as_ref().and_then(|n| numbers.get(n.as_str()).copied()),
             },
             _ => Then::Step {
                 number: numbers.get(target).copied().unwrap_or(0),
@@ -344,8 +349,17 @@ pub fn build(
                     None => call,
                 }
             }
-            Then::Link { tree, title, .. } => {
-                fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)])
+            Then::Link {
+                tree, title, back, ..
+            } => {
+                let go = fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)]);
+                match back {
+                    Some(n) => format!(
+                        "{go}{}",
+                        fill(Msg::ClComeBack.get(lang), &[("n", &n.to_string())])
+                    ),
+                    None => go,
+                }
             }
         }
     };

@@ -65,6 +65,7 @@ const EDGE_FIELDS: &[&str] = &[
     "choices",
     "routes",
     "tree",
+    "then",
     "id",
 ];
 
@@ -822,6 +823,7 @@ const REFERENCE_FIELDS: &[&str] = &[
     "otherwise",
     "use",
     "tree",
+    "then",
     "match",
     "code",
     "aliases",
@@ -1445,7 +1447,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     /// (name, present) for every optional field of a node.
-    fn present(&self) -> [(&'static str, bool); 18] {
+    fn present(&self) -> [(&'static str, bool); 19] {
         let d = self.def;
         [
             ("use", d.use_check.is_some()),
@@ -1466,6 +1468,7 @@ impl Fields<'_> {
             ("party", d.party.is_some()),
             ("have_ready", d.have_ready.is_some()),
             ("tree", d.tree.is_some()),
+            ("then", d.then.is_some()),
         ]
     }
 }
@@ -1489,7 +1492,7 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::Info => &["text", "caution", "next"],
         NodeKind::Resolved => &["text", "caution", "customer"],
         NodeKind::Escalate => &["party", "text", "caution", "have_ready"],
-        NodeKind::Link => &["tree"],
+        NodeKind::Link => &["tree", "then"],
     }
 }
 
@@ -1776,6 +1779,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
         }
         NodeKind::Link => Body::Link {
             tree: need(d.tree.as_ref(), "tree", &place, d, diags),
+            then: d.then.clone(),
         },
     };
     // A check's caution travels with it: the shared check's first, then

@@ -438,6 +438,10 @@ pub enum Body {
     },
     Link {
         tree: String,
+        /// Where the walk comes back to in this tree when the linked tree
+        /// ends resolved (the terminal is online again: now sign on, redo
+        /// the refund). Without it, the linked tree's ending ends the walk.
+        then: Option<String>,
     },
 }
 
@@ -504,6 +508,9 @@ impl Node {
                 .chain([e("otherwise", otherwise, "otherwise")])
                 .collect(),
             Body::Info { next, .. } => vec![e("next", next, "next")],
+            Body::Link {
+                then: Some(then), ..
+            } => vec![e("then", then, "then")],
             Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. } => vec![],
         }
     }

@@ -372,6 +372,11 @@ pub struct NodeDef {
     /// link: the id of the tree to continue in.
     #[serde(default)]
     pub tree: Option<String>,
+    /// link: the node of this tree the walk comes back to when the linked
+    /// tree ends resolved (the connection works again: now finish the
+    /// sign-on). Without it, the linked tree's ending is the walk's.
+    #[serde(default)]
+    pub then: Option<String>,
 }
 
 /// An option of a choice node.
