@@ -100,6 +100,13 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let log_writer = if args.no_log {
         None
     } else if let Some(path) = args.log.as_ref().or(resume_path.as_ref()) {
+        // A file name is kept and shown too: never one with a card number.
+        if crate::privacy::mask_text(&path.to_string_lossy()).1 {
+            bail!(
+                "the log's file name {} holds a card number, and posdoctor never stores or shows card numbers; choose another name",
+                crate::privacy::mask(&path.to_string_lossy())
+            );
+        }
         // An explicit log that cannot be written fails before the first step.
         Some(
             LogWriter::append(path)

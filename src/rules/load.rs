@@ -654,8 +654,15 @@ pub fn builtin_scenarios() -> Vec<(String, &'static str)> {
     out
 }
 
+/// A file or folder name as messages show it: a line break or another
+/// control character in it is shown as `\u{d}`, never printed raw (a name
+/// with a CR could overwrite the warning it is in).
+fn shown(path: &Path) -> String {
+    crate::sanitize::visible(&path.display().to_string()).into_owned()
+}
+
 fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
-    let name = pack.display().to_string();
+    let name = shown(pack);
     let meta = match std::fs::metadata(pack) {
         Ok(m) => m,
         Err(e) => {
@@ -683,7 +690,7 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
         files.push(pack.to_path_buf());
     }
     for path in files {
-        let name = path.display().to_string();
+        let name = shown(&path);
         match read_limited(&path) {
             Ok(bytes) => out.push(Input {
                 name,
@@ -703,13 +710,13 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) 
     let walked = walk_dir(dir, &|p| !is_scenario_dir(p));
     for (folder, e) in walked.errors {
         diags.push(Diagnostic::error(
-            folder.display().to_string(),
+            shown(&folder),
             format!("cannot read the folder: {}", io_reason(&e)),
         ));
     }
     if walked.truncated {
         diags.push(Diagnostic::warning(
-            dir.display().to_string(),
+            shown(dir),
             format!("the rule pack holds more than {MAX_PACK_ENTRIES} files and folders; the rest were left out"),
         ));
     }
