@@ -347,7 +347,7 @@ messages! {
  "did you mean `{name}`?", "你是想输入 `{name}` 吗？";
 
     // At the counter (issue 8).
-    ClTellCustomer => "THE TERMINAL WORKS — tell the customer: {text}", "POS机正常——请告诉顾客：{text}";
+    ClTellCustomer => "NOTHING FOR THE SHOP TO FIX — {text} Tell the customer: {customer}", "店里无需处理——{text}请告诉顾客：{customer}";
     TodayAt => "today {time}", "今天 {time}";
     YesterdayAt => "yesterday {time}", "昨天 {time}";
     ProfileSaved => "Saved to your profile ({path}): next time these are filled in.", "已保存到档案（{path}）：下次会自动填写。";

@@ -91,9 +91,12 @@ fn engine_moves(rules: &RuleSet, tree_id: &str) -> BTreeSet<(String, String, Str
         let State::Ask(step) = w.state().clone() else {
             continue;
         };
-        if step.node_ref.contains('/') || !seen.insert(step.node_ref.clone()) {
+        if !seen.insert(step.node_ref.clone()) {
             continue;
         }
+        // A linked tree's steps are walked (its resolved endings lead back
+        // to a link's `then` in this tree) but are not this checklist's.
+        let own = !step.node_ref.contains('/');
         let answers = if step.kind() == NodeKind::Text {
             text_samples(&step)
         } else {
@@ -113,7 +116,9 @@ fn engine_moves(rules: &RuleSet, tree_id: &str) -> BTreeSet<(String, String, Str
             } else {
                 a.clone()
             };
-            moves.insert((step.node_ref.clone(), key, target));
+            if own {
+                moves.insert((step.node_ref.clone(), key, target));
+            }
             stack.push(next);
         }
     }

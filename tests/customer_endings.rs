@@ -67,9 +67,9 @@ fn checklists_say_the_terminal_works_and_what_to_tell_the_customer() {
     for (lang, words) in [
         (
             "en",
-            "THE TERMINAL WORKS — tell the customer: Your bank declined this card.",
+            "NOTHING FOR THE SHOP TO FIX — The terminal works; this card was refused by its bank. Tell the customer: Your bank declined this card.",
         ),
-        ("zh", "POS机正常——请告诉顾客：您的银行拒绝了这张卡。"),
+        ("zh", "店里无需处理——终端正常，是发卡行拒绝了这张卡。请告诉顾客：您的银行拒绝了这张卡。"),
     ] {
         for format in ["text", "markdown", "html"] {
             let a = env

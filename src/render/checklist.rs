@@ -303,7 +303,13 @@ pub fn build(
         match node.map(|n| &n.body) {
             Some(Body::Resolved { text, customer }) => Then::Resolved {
                 node: target.into(),
-                text: first_sentence(text.get(lang)),
+                // A customer-side ending is what the cashier does next (do
+                // not run the card again; several declines in a row: call
+                // the acquirer): on paper whole, as on the screen.
+                text: match customer {
+                    Some(_) => text.get(lang).to_owned(),
+                    None => first_sentence(text.get(lang)),
+                },
                 customer: customer.as_ref().map(|c| c.get(lang).to_owned()),
             },
             Some(Body::Escalate { party, text, .. }) => Then::Escalate {
@@ -336,8 +342,13 @@ pub fn build(
         match t {
             Then::Step { number, .. } => fill(Msg::ClGoTo.get(lang), &[("n", &number.to_string())]),
             Then::Resolved {
-                customer: Some(c), ..
-            } => fill(Msg::ClTellCustomer.get(lang), &[("text", c)]),
+                customer: Some(c),
+                text,
+                ..
+            } => fill(
+                Msg::ClTellCustomer.get(lang),
+                &[("text", text), ("customer", c)],
+            ),
             Then::Resolved { text, .. } => fill(Msg::ClSolved.get(lang), &[("text", text)]),
             Then::Escalate {
                 party_name,
