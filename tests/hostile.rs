@@ -1686,7 +1686,9 @@ fn a_report_named_after_a_hostile_log_name_is_a_plain_file_name() {
     let env = Env::new();
     let dir = env.home().join("lg");
     std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join(format!("x\u{1b}]0;PWN\u{7}\u{202e}{CARD}.jsonl"));
+    // (A card number in the name is refused before the walk: tested in
+    // a_card_number_in_the_log_file_name_is_refused.)
+    let log = dir.join("x\u{1b}]0;PWN\u{7}\u{202e} shift 2.jsonl");
     env.cmd()
         .args(["run", "no-power", "--no-input"])
         .args(answer_flags(NO_POWER_TO_VENDOR))
@@ -1710,7 +1712,7 @@ fn a_report_named_after_a_hostile_log_name_is_a_plain_file_name() {
             .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c)),
         "{name:?}"
     );
-    assert_no_tester_card("report name", name.as_bytes());
+    assert!(!name.contains("PWN\u{7}"), "{name:?}");
 }
 
 #[cfg(unix)]
