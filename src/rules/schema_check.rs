@@ -745,6 +745,7 @@ fn entity(path: &[Seg]) -> String {
                     "checks" => "check",
                     "codes" => "code",
                     "facts" => "fact",
+                    "probes" => "probe",
                     // A list at the top of a file: a scenario file's cases.
                     "" if i == 0 => "case",
                     _ => continue,
@@ -920,7 +921,14 @@ fn entity_cut(path: &[Seg]) -> usize {
             Seg::Item(..) if i == 0 => true,
             Seg::Item(..) => matches!(
                 coll,
-                "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts"
+                "trees"
+                    | "nodes"
+                    | "choices"
+                    | "routes"
+                    | "checks"
+                    | "codes"
+                    | "facts"
+                    | "probes"
             ),
             Seg::Key(_) => coll == "contacts" && i == 1,
         };
