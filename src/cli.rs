@@ -78,6 +78,11 @@ pub struct Cli {
     #[arg(long, value_name = "LOG", num_args = 0..=1)]
     pub resume: Option<Option<PathBuf>>,
 
+    /// With no command (the symptom picker): ask every question a probe
+    /// could answer, as `run --no-probe` does.
+    #[arg(long)]
+    pub no_probe: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -321,6 +326,10 @@ pub struct RunArgs {
     /// without LOG, the newest unfinished session (of TREE, when given).
     #[arg(long, value_name = "LOG", num_args = 0..=1, conflicts_with = "no_log")]
     pub resume: Option<Option<PathBuf>>,
+    /// Never run probes: ask every question a probe could answer (for a
+    /// support desk whose computer is not in the shop).
+    #[arg(long)]
+    pub no_probe: bool,
 }
 
 /// Runs the command line and returns the exit code.
@@ -469,6 +478,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
             packs,
         },
         strict_packs: cli.strict_packs,
+        no_probe: cli.no_probe,
         again: commands::Again {
             rules: cli.rules.clone(),
             no_builtin: cli.no_builtin,

@@ -1799,7 +1799,20 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             .and_then(|c| c.caution.as_ref()),
         _ => None,
     };
-    let probe = node_probe(d, &place, known, diags);
+    let mut probe = node_probe(d, &place, known, diags);
+    if probe.is_some() && matches!(body, Body::Check { destructive: true, .. }) {
+        diags.push(
+            place
+                .child("probe")
+                .key()
+                .error(format!(
+                    "node `{}` is a destructive step: a probe may not answer it",
+                    d.id
+                ))
+                .with_hint("put the probe on the question before or after the step"),
+        );
+        probe = None;
+    }
     Node {
         id: d.id.clone(),
         kind,
