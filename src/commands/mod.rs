@@ -3,6 +3,7 @@
 //! commands share — loading the rules whole, writing to stdout without
 //! failing on a closed pipe, finding a tree, the profile — lives here.
 
+pub mod check;
 pub mod checklist;
 pub mod code;
 pub mod graph;
