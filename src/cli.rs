@@ -561,10 +561,9 @@ fn dispatch(cli: Cli) -> Result<u8> {
             coverage,
         }) => commands::test::test(&ctx, &paths, format, coverage),
         Some(Command::Paths { tree, json }) => commands::paths::paths(&ctx, &tree, json),
-        Some(Command::Check { json, format }) => commands::check::check(
-            &ctx,
-            if json { CheckFormat::Json } else { format },
-        ),
+        Some(Command::Check { json, format }) => {
+            commands::check::check(&ctx, if json { CheckFormat::Json } else { format })
+        }
         Some(Command::Profile(cmd)) => commands::profile::profile(&ctx, cmd),
         Some(Command::Report { log, format }) => commands::report::report(&ctx, &log, format),
         Some(Command::Schema) => {

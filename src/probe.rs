@@ -132,11 +132,24 @@ pub fn profile_value(profile: &Profile, terminal: &str, key: &str) -> Option<Str
 /// have no value (the probe is then skipped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    Tcp { host: String, port: u16 },
-    Dns { name: String },
-    Http { url: String, status: Vec<(u16, u16)> },
-    Clock { url: String, max_skew_minutes: u32 },
-    Path { path: String },
+    Tcp {
+        host: String,
+        port: u16,
+    },
+    Dns {
+        name: String,
+    },
+    Http {
+        url: String,
+        status: Vec<(u16, u16)>,
+    },
+    Clock {
+        url: String,
+        max_skew_minutes: u32,
+    },
+    Path {
+        path: String,
+    },
 }
 
 impl Target {
@@ -416,7 +429,10 @@ fn m(msg: Msg, lang: Lang, args: &[(&str, &str)]) -> String {
 /// The addresses of `host`, looked up on a thread so that a resolver that
 /// hangs cannot outlast `timeout`.
 fn lookup(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAddr>, String> {
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
@@ -464,7 +480,10 @@ fn tcp(host: &str, port: u16, timeout: Duration, lang: Lang) -> (Outcome, String
         Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             Msg::ProbeRefused.get(lang).to_owned()
         }
-        Some(e) if e.kind() != std::io::ErrorKind::TimedOut && e.kind() != std::io::ErrorKind::WouldBlock => {
+        Some(e)
+            if e.kind() != std::io::ErrorKind::TimedOut
+                && e.kind() != std::io::ErrorKind::WouldBlock =>
+        {
             m(Msg::ProbeConnectFailed, lang, &[("reason", &e.to_string())])
         }
         _ => m(
@@ -491,7 +510,10 @@ fn dns(name: &str, timeout: Duration, lang: Lang) -> (Outcome, String) {
             } else {
                 ips.join(", ")
             };
-            (Outcome::Pass, m(Msg::ProbeResolves, lang, &[("addrs", &shown)]))
+            (
+                Outcome::Pass,
+                m(Msg::ProbeResolves, lang, &[("addrs", &shown)]),
+            )
         }
         Err(reason) => (
             Outcome::Fail,
@@ -564,15 +586,15 @@ fn request_failed(e: &ureq::Error, timeout: Duration, lang: Lang) -> String {
             lang,
             &[("ms", &timeout.as_millis().to_string())],
         ),
-        ureq::Error::HostNotFound => m(
-            Msg::ProbeNoResolve,
-            lang,
-            &[("reason", "host not found")],
-        ),
+        ureq::Error::HostNotFound => m(Msg::ProbeNoResolve, lang, &[("reason", "host not found")]),
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             Msg::ProbeRefused.get(lang).to_owned()
         }
-        other => m(Msg::ProbeHttpFailed, lang, &[("reason", &other.to_string())]),
+        other => m(
+            Msg::ProbeHttpFailed,
+            lang,
+            &[("reason", &other.to_string())],
+        ),
     }
 }
 
@@ -582,14 +604,20 @@ fn http(url: &str, ranges: &[(u16, u16)], timeout: Duration, lang: Lang) -> (Out
             let code = resp.status().as_u16();
             let shown = code.to_string();
             if ranges.iter().any(|(a, b)| (*a..=*b).contains(&code)) {
-                (Outcome::Pass, m(Msg::ProbeHttpOk, lang, &[("status", &shown)]))
+                (
+                    Outcome::Pass,
+                    m(Msg::ProbeHttpOk, lang, &[("status", &shown)]),
+                )
             } else {
                 (
                     Outcome::Fail,
                     m(
                         Msg::ProbeHttpBad,
                         lang,
-                        &[("status", &shown), ("expected", &pt::describe_status(ranges))],
+                        &[
+                            ("status", &shown),
+                            ("expected", &pt::describe_status(ranges)),
+                        ],
                     ),
                 )
             }
@@ -627,12 +655,20 @@ pub fn judge_skew(skew: i64, max_minutes: u32, lang: Lang) -> (Outcome, String) 
     } else if skew > 0 {
         (
             Outcome::Fail,
-            m(Msg::ProbeClockAhead, lang, &[("skew", &words), ("max", &max)]),
+            m(
+                Msg::ProbeClockAhead,
+                lang,
+                &[("skew", &words), ("max", &max)],
+            ),
         )
     } else {
         (
             Outcome::Fail,
-            m(Msg::ProbeClockBehind, lang, &[("skew", &words), ("max", &max)]),
+            m(
+                Msg::ProbeClockBehind,
+                lang,
+                &[("skew", &words), ("max", &max)],
+            ),
         )
     }
 }
@@ -833,7 +869,11 @@ mod tests {
         let r = run_now(&p, &none, Lang::En);
         assert_eq!(r.outcome, Outcome::Skipped);
         assert_eq!(r.target, "{profile.terminal_ip}:{profile.terminal_port}");
-        assert!(r.detail.contains("posdoctor profile set terminal_ip"), "{}", r.detail);
+        assert!(
+            r.detail.contains("posdoctor profile set terminal_ip"),
+            "{}",
+            r.detail
+        );
         assert!(r.detail.contains("terminal_port"), "{}", r.detail);
         let zh = run_now(&p, &none, Lang::Zh);
         assert!(zh.detail.contains("没有设置目标"), "{}", zh.detail);
@@ -885,7 +925,11 @@ mod tests {
         );
         let r = run_now(&p, &none, Lang::En);
         assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
-        assert!(r.detail.contains("503") && r.detail.contains("200-399"), "{}", r.detail);
+        assert!(
+            r.detail.contains("503") && r.detail.contains("200-399"),
+            "{}",
+            r.detail
+        );
     }
 
     #[test]
@@ -930,7 +974,10 @@ mod tests {
     #[test]
     fn skew_is_judged_both_ways() {
         let now: jiff::Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
-        assert_eq!(skew_seconds("Mon, 23 Nov 2026 07:50:00 GMT", now), Some(600));
+        assert_eq!(
+            skew_seconds("Mon, 23 Nov 2026 07:50:00 GMT", now),
+            Some(600)
+        );
         assert_eq!(judge_skew(600, 5, Lang::En).0, Outcome::Fail);
         assert!(judge_skew(-600, 5, Lang::En).1.contains("behind"));
         assert_eq!(judge_skew(-200, 5, Lang::En).0, Outcome::Pass);
@@ -993,7 +1040,10 @@ mod tests {
             detail: Msg::ProbeAnswered.get(Lang::En).into(),
             duration_ms: 3,
         };
-        assert_eq!(r.line(Lang::En), "✓ Terminal 192.168.1.50:8888 answered in 3 ms");
+        assert_eq!(
+            r.line(Lang::En),
+            "✓ Terminal 192.168.1.50:8888 answered in 3 ms"
+        );
         let zh = ProbeResult {
             label: Some("POS机".into()),
             detail: Msg::ProbeAnswered.get(Lang::Zh).into(),

@@ -146,9 +146,7 @@ impl<'r> Session<'r> {
         // An answer given ahead of time wins; a destructive step is never
         // taken on a probe's word; a script takes a probe's answer once per
         // node.
-        let preset = answerer
-            .presets()
-            .is_some_and(|a| a.has(&step.node_ref));
+        let preset = answerer.presets().is_some_and(|a| a.has(&step.node_ref));
         let again = answerer.takes_probe_answers() && self.auto_answered.contains(&step.node_ref);
         if !self.probes || preset || again || step.is_destructive() {
             return Ok(None);
@@ -160,7 +158,8 @@ impl<'r> Session<'r> {
             return Ok(None);
         }
         let probe = probe.clone();
-        let result = crate::probe::run(&probe, &self.profile, &self.terminal, self.lang).ok_or(())?;
+        let result =
+            crate::probe::run(&probe, &self.profile, &self.terminal, self.lang).ok_or(())?;
         self.probe_time += std::time::Duration::from_millis(result.duration_ms);
         Ok((result.outcome != crate::probe::Outcome::Skipped).then_some(result))
     }

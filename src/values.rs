@@ -109,10 +109,15 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
         let v = folded.trim();
         let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
         if v.is_empty() {
-            bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
+            bail!(
+                "the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it"
+            );
         }
         if crate::privacy::mask_text(v).1 {
-            bail!("{}", fill(Msg::TargetIsCard.get(lang), &[("value", &shown)]));
+            bail!(
+                "{}",
+                fill(Msg::TargetIsCard.get(lang), &[("value", &shown)])
+            );
         }
         let good = match key {
             "terminal_port" | "acquirer_port" => v.parse::<u16>().is_ok_and(|n| n > 0),
@@ -125,10 +130,15 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
                 "test_url" => Msg::BadUrl,
                 _ => Msg::BadHost,
             };
-            bail!("{}", fill(msg.get(lang), &[("value", &shown), ("key", key)]));
+            bail!(
+                "{}",
+                fill(msg.get(lang), &[("value", &shown), ("key", key)])
+            );
         }
         let v = match key {
-            "terminal_port" | "acquirer_port" => v.parse::<u16>().map(|n| n.to_string()).unwrap_or_default(),
+            "terminal_port" | "acquirer_port" => {
+                v.parse::<u16>().map(|n| n.to_string()).unwrap_or_default()
+            }
             _ => v.to_owned(),
         };
         return Ok(Checked {

@@ -117,13 +117,19 @@ fn reachable_services_answer_their_steps_and_the_evidence_is_kept() {
     assert_eq!(internet["probe"]["kind"], "http");
     assert_eq!(internet["probe"]["target"], url.as_str());
     assert_eq!(internet["probe"]["outcome"], "pass");
-    assert!(internet["probe"]["detail"].as_str().unwrap().contains("HTTP 200"));
+    assert!(internet["probe"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("HTTP 200"));
     assert!(internet["probe"]["duration_ms"].is_u64());
     let lan = step(&v, "lan-status");
     assert_eq!(lan["answer"], "yes");
     assert_eq!(lan["probe"]["target"], format!("127.0.0.1:{tport}"));
     assert_eq!(lan["probe"]["outcome"], "pass");
-    assert_eq!(step(&v, "host-reachable")["probe"]["target"], format!("127.0.0.1:{aport}"));
+    assert_eq!(
+        step(&v, "host-reachable")["probe"]["target"],
+        format!("127.0.0.1:{aport}")
+    );
     assert_eq!(step(&v, "clock-right")["probe"]["kind"], "clock");
     assert_eq!(step(&v, "clock-right")["answer"], "yes");
     // Steps a person answered carry no probe.
@@ -151,7 +157,13 @@ fn an_unreachable_host_escalates_and_the_report_says_what_was_checked() {
     let host = step(&v, "host-reachable");
     assert_eq!(host["answer"], "no");
     assert_eq!(host["probe"]["outcome"], "fail");
-    assert!(host["probe"]["detail"].as_str().unwrap().contains("refused"), "{host}");
+    assert!(
+        host["probe"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("refused"),
+        "{host}"
+    );
     // The report written at the end, and the one rebuilt from the log.
     let written = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
     assert!(written.contains("## Checked automatically"), "{written}");
@@ -195,7 +207,10 @@ fn a_status_out_of_range_fails_the_internet_probe() {
     let s = step(&v, "cable-shop-internet");
     assert_eq!(s["answer"], "no");
     let detail = s["probe"]["detail"].as_str().unwrap();
-    assert!(detail.contains("503") && detail.contains("200-399"), "{detail}");
+    assert!(
+        detail.contains("503") && detail.contains("200-399"),
+        "{detail}"
+    );
     // The no edge: the router is restarted next (asked: no probe there).
     assert_eq!(v["pending"]["node"], "router");
 }
@@ -222,7 +237,10 @@ fn a_skewed_date_fails_the_clock_with_the_skew() {
         .assert()
         .code(4);
     let v = json(&a.get_output().stdout);
-    let detail = step(&v, "clock-right")["probe"]["detail"].as_str().unwrap().to_owned();
+    let detail = step(&v, "clock-right")["probe"]["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(detail.contains("快 17 分钟"), "{detail}");
 }
 
@@ -234,7 +252,11 @@ fn no_probe_asks_instead() {
     profile(&env, tport, closed_port(), &url);
     let v = run(&env, &["--no-probe"], TO_CABLE, 4);
     assert_eq!(v["pending"]["node"], "cable-shop-internet", "{v}");
-    assert!(v["steps"].as_array().unwrap().iter().all(|s| s.get("probe").is_none()));
+    assert!(v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s.get("probe").is_none()));
 }
 
 #[test]
@@ -248,7 +270,10 @@ fn an_answer_given_wins_over_the_probe() {
     let v = run(&env, &[], &answers, 4);
     let s = step(&v, "cable-shop-internet");
     assert_eq!(s["answer"], "no");
-    assert!(s.get("probe").is_none(), "an overridden probe is not run: {s}");
+    assert!(
+        s.get("probe").is_none(),
+        "an overridden probe is not run: {s}"
+    );
     assert_eq!(v["pending"]["node"], "router");
     // And on the terminal's step: the person's no wins over a listening port.
     let mut answers = TO_CABLE.to_vec();
@@ -356,7 +381,14 @@ fn a_path_probe_answers_whether_the_device_is_there() {
     let p = pack(&env, closed_port(), closed_port(), &reader);
     let a = env
         .cmd()
-        .args(["--rules", p.to_str().unwrap(), "run", "till", "--no-input", "--json"])
+        .args([
+            "--rules",
+            p.to_str().unwrap(),
+            "run",
+            "till",
+            "--no-input",
+            "--json",
+        ])
         .assert()
         .code(0);
     let v = json(&a.get_output().stdout);
@@ -364,11 +396,21 @@ fn a_path_probe_answers_whether_the_device_is_there() {
     std::fs::remove_file(&reader).unwrap();
     let a = env
         .cmd()
-        .args(["--rules", p.to_str().unwrap(), "run", "till", "--no-input", "--json"])
+        .args([
+            "--rules",
+            p.to_str().unwrap(),
+            "run",
+            "till",
+            "--no-input",
+            "--json",
+        ])
         .assert()
         .code(3);
     let v = json(&a.get_output().stdout);
-    assert_eq!(step(&v, "reader-there")["probe"]["detail"], "does not exist");
+    assert_eq!(
+        step(&v, "reader-there")["probe"]["detail"],
+        "does not exist"
+    );
     // `posdoctor test` never probes: its cases give answers.
     env.write(
         "pack/tests/till.yaml",
@@ -393,7 +435,10 @@ fn check_filters(s: &str) -> String {
         (r"/\S*/dev/ttyUSB0", "[HOME]/dev/ttyUSB0"),
     ];
     rules.iter().fold(s.to_owned(), |acc, (re, to)| {
-        regex::Regex::new(re).unwrap().replace_all(&acc, *to).into_owned()
+        regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&acc, *to)
+            .into_owned()
     })
 }
 
@@ -415,7 +460,11 @@ fn check_runs_every_probe_with_a_target_in_every_format() {
         .code(1);
     insta::assert_snapshot!("check_text_zh", check_filters(&stdout(&a)));
     // JSON.
-    let a = env.cmd().args(["--rules", rules, "check", "--json"]).assert().code(1);
+    let a = env
+        .cmd()
+        .args(["--rules", rules, "check", "--json"])
+        .assert()
+        .code(1);
     let v = json(&a.get_output().stdout);
     assert_eq!(v["ok"], false);
     assert_eq!(v["passed"], 2);
@@ -439,7 +488,10 @@ fn check_runs_every_probe_with_a_target_in_every_format() {
     let xml = stdout(&a);
     let (cases, failures, skipped) = count_junit(&xml);
     assert_eq!((cases, failures, skipped), (8, 2, 4), "{xml}");
-    assert!(xml.contains("failures=\"2\"") && xml.contains("skipped=\"4\""), "{xml}");
+    assert!(
+        xml.contains("failures=\"2\"") && xml.contains("skipped=\"4\""),
+        "{xml}"
+    );
     // TAP.
     let a = env
         .cmd()
@@ -448,8 +500,16 @@ fn check_runs_every_probe_with_a_target_in_every_format() {
         .code(1);
     let tap = stdout(&a);
     assert!(tap.starts_with("TAP version 13\n1..8\n"), "{tap}");
-    assert_eq!(tap.lines().filter(|l| l.starts_with("not ok ")).count(), 2, "{tap}");
-    assert_eq!(tap.lines().filter(|l| l.contains("# SKIP")).count(), 4, "{tap}");
+    assert_eq!(
+        tap.lines().filter(|l| l.starts_with("not ok ")).count(),
+        2,
+        "{tap}"
+    );
+    assert_eq!(
+        tap.lines().filter(|l| l.contains("# SKIP")).count(),
+        4,
+        "{tap}"
+    );
     // Only passing probes: exit 0; skipped ones do not fail.
     env.write(
         "pack/till.yaml",
@@ -458,7 +518,11 @@ fn check_runs_every_probe_with_a_target_in_every_format() {
         ),
     );
     let a = env.cmd().args(["--rules", rules, "check"]).assert().code(0);
-    assert!(stdout(&a).contains("1 passed, 0 failed, 4 not checked"), "{}", stdout(&a));
+    assert!(
+        stdout(&a).contains("1 passed, 0 failed, 4 not checked"),
+        "{}",
+        stdout(&a)
+    );
 }
 
 /// (test cases, failures, skipped) of a JUnit report.
@@ -508,8 +572,18 @@ fn profile_refuses_bad_targets_in_both_languages() {
     let env = Env::new();
     for (k, v, en, zh) in [
         ("terminal_port", "70000", "is not a port", "不是"),
-        ("terminal_ip", "not a host!", "is not an IP address or host name", "主机名"),
-        ("test_url", "ftp://x.invalid/", "is not a web address", "网址"),
+        (
+            "terminal_ip",
+            "not a host!",
+            "is not an IP address or host name",
+            "主机名",
+        ),
+        (
+            "test_url",
+            "ftp://x.invalid/",
+            "is not a web address",
+            "网址",
+        ),
         ("acquirer_port", "0", "is not a port", "端口"),
     ] {
         let a = env.cmd().args(["profile", "set", k, v]).assert().code(1);
@@ -543,7 +617,10 @@ fn validate_lists_a_packs_targets_and_places_its_mistakes() {
         .success();
     let out = stdout(&a);
     assert!(out.contains("Probes"), "{out}");
-    assert!(out.contains("till-port") && out.contains("127.0.0.1:8888"), "{out}");
+    assert!(
+        out.contains("till-port") && out.contains("127.0.0.1:8888"),
+        "{out}"
+    );
     assert!(out.contains("posdoctor-test.invalid"), "{out}");
     let a = env
         .cmd()
@@ -594,17 +671,35 @@ trees:
         .code(1);
     let out = stdout(&a);
     let name = bad.display().to_string();
-    assert!(out.contains(&format!("{name}:4:11: error")), "bad kind: {out}");
+    assert!(
+        out.contains(&format!("{name}:4:11: error")),
+        "bad kind: {out}"
+    );
     assert!(out.contains("`ping`"), "{out}");
     assert!(out.contains("`tcp` probe `b` needs `port`"), "{out}");
-    assert!(out.contains(&format!("{name}:8:")), "missing field at the probe: {out}");
-    assert!(out.contains("unknown placeholder `{profile.terminal_iq}`"), "{out}");
-    assert!(out.contains(&format!("{name}:13:18: error")), "placeholder caret: {out}");
-    assert!(out.contains("did you mean `{profile.terminal_ip}`?"), "{out}");
+    assert!(
+        out.contains(&format!("{name}:8:")),
+        "missing field at the probe: {out}"
+    );
+    assert!(
+        out.contains("unknown placeholder `{profile.terminal_iq}`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{name}:13:18: error")),
+        "placeholder caret: {out}"
+    );
+    assert!(
+        out.contains("did you mean `{profile.terminal_ip}`?"),
+        "{out}"
+    );
     assert!(out.contains("unknown field `command`"), "{out}");
     assert!(out.contains("no probe is called `internt`"), "{out}");
     assert!(out.contains("did you mean `internet`?"), "{out}");
-    assert!(out.contains("`probe` does not apply to `resolved` node `r`"), "{out}");
+    assert!(
+        out.contains("`probe` does not apply to `resolved` node `r`"),
+        "{out}"
+    );
 }
 
 /// Ctrl-C while a probe waits for a silent server: exit 130 at once, the
@@ -624,7 +719,13 @@ fn ctrl_c_interrupts_a_probe() {
     );
     let log = env.home().join("walk.jsonl");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_posdoctor"))
-        .args(["run", "no-network", "--no-input", "--log", log.to_str().unwrap()])
+        .args([
+            "run",
+            "no-network",
+            "--no-input",
+            "--log",
+            log.to_str().unwrap(),
+        ])
         .args(answer_flags(TO_CABLE))
         .env("POSDOCTOR_HOME", env.home())
         .stdout(std::process::Stdio::null())

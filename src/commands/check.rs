@@ -100,7 +100,13 @@ fn ms(n: u64, lang: Lang) -> String {
 }
 
 fn summary(results: &[ProbeResult], lang: Lang) -> String {
-    let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count().to_string();
+    let count = |o: Outcome| {
+        results
+            .iter()
+            .filter(|r| r.outcome == o)
+            .count()
+            .to_string()
+    };
     fill(
         Msg::CheckSummary.get(lang),
         &[

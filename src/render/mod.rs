@@ -305,7 +305,16 @@ pub fn run_text_with(
     report: Option<&crate::report::Report>,
     head_shown: bool,
 ) -> String {
-    run_text_probed(walk, ending, lang, show_steps, width, report, head_shown, &[])
+    run_text_probed(
+        walk,
+        ending,
+        lang,
+        show_steps,
+        width,
+        report,
+        head_shown,
+        &[],
+    )
 }
 
 /// [`run_text_with`], with what the probes found at each step of the walk

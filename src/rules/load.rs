@@ -1800,7 +1800,15 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
         _ => None,
     };
     let mut probe = node_probe(d, &place, known, diags);
-    if probe.is_some() && matches!(body, Body::Check { destructive: true, .. }) {
+    if probe.is_some()
+        && matches!(
+            body,
+            Body::Check {
+                destructive: true,
+                ..
+            }
+        )
+    {
         diags.push(
             place
                 .child("probe")
@@ -1826,7 +1834,12 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
 }
 
 /// The probe a check or question uses (`probe:`), when it is known.
-fn node_probe(d: &NodeDef, place: &Place, known: &Known, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn node_probe(
+    d: &NodeDef,
+    place: &Place,
+    known: &Known,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let id = d.probe.as_ref()?;
     if !matches!(d.kind, NodeKind::Check | NodeKind::Question) {
         // Reported with the other fields the kind does not take.
@@ -1941,22 +1954,30 @@ fn collect_probes(parsed: &[&Parsed], diags: &mut Vec<Diagnostic>) -> BTreeMap<S
                     let chars = value[..e.span.start].chars().count()
                         ..value[..e.span.end.min(value.len())].chars().count();
                     diags.push(
-                        Diagnostic::error("", format!("{} (`{field}` of probe `{}`)", e.message, def.id))
-                            .at(&at.file, pattern_span(&at, value, Some(chars)))
-                            .with_hint(e.hint),
+                        Diagnostic::error(
+                            "",
+                            format!("{} (`{field}` of probe `{}`)", e.message, def.id),
+                        )
+                        .at(&at.file, pattern_span(&at, value, Some(chars)))
+                        .with_hint(e.hint),
                     );
                     return false;
                 }
                 if value.chars().any(|c| c.is_whitespace() || c.is_control()) && field != "path" {
                     diags.push(
-                        at.error(format!("`{field}` of probe `{}` holds a space or a control character", def.id))
-                            .with_hint("a host, a name or a URL is written without spaces"),
+                        at.error(format!(
+                            "`{field}` of probe `{}` holds a space or a control character",
+                            def.id
+                        ))
+                        .with_hint("a host, a name or a URL is written without spaces"),
                     );
                     return false;
                 }
                 true
             };
-            let timeout_ms = def.timeout_ms.unwrap_or(crate::probe_target::DEFAULT_TIMEOUT_MS);
+            let timeout_ms = def
+                .timeout_ms
+                .unwrap_or(crate::probe_target::DEFAULT_TIMEOUT_MS);
             if !(1..=crate::probe_target::MAX_TIMEOUT_MS).contains(&timeout_ms) {
                 ok = false;
                 diags.push(
@@ -2057,7 +2078,11 @@ fn collect_probes(parsed: &[&Parsed], diags: &mut Vec<Diagnostic>) -> BTreeMap<S
                             u16::try_from(n)
                                 .map_err(|_| n.to_string())
                                 .and_then(|c| pt::parse_status(&c.to_string()))
-                                .map_err(|_| format!("`{n}` is not an HTTP status: use a code from 100 to 599"))
+                                .map_err(|_| {
+                                    format!(
+                                        "`{n}` is not an HTTP status: use a code from 100 to 599"
+                                    )
+                                })
                         };
                         match &def.status {
                             None => status.push((200, 399)),

@@ -729,11 +729,24 @@ pub struct Probe {
 /// A probe's target, each text possibly holding profile placeholders.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProbeTarget {
-    Tcp { host: String, port: String },
-    Dns { name: String },
-    Http { url: String, status: Vec<(u16, u16)> },
-    Clock { url: String, max_skew_minutes: u32 },
-    Path { path: String },
+    Tcp {
+        host: String,
+        port: String,
+    },
+    Dns {
+        name: String,
+    },
+    Http {
+        url: String,
+        status: Vec<(u16, u16)>,
+    },
+    Clock {
+        url: String,
+        max_skew_minutes: u32,
+    },
+    Path {
+        path: String,
+    },
 }
 
 impl ProbeTarget {

@@ -921,14 +921,7 @@ fn entity_cut(path: &[Seg]) -> usize {
             Seg::Item(..) if i == 0 => true,
             Seg::Item(..) => matches!(
                 coll,
-                "trees"
-                    | "nodes"
-                    | "choices"
-                    | "routes"
-                    | "checks"
-                    | "codes"
-                    | "facts"
-                    | "probes"
+                "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts" | "probes"
             ),
             Seg::Key(_) => coll == "contacts" && i == 1,
         };

@@ -624,7 +624,10 @@ impl Answerer for Interactive {
             crate::probe::Outcome::Skipped => line.normal(),
         };
         eprintln!("{line}");
-        eprintln!("{}", term::wrap(Msg::ProbeOverride.get(lang), w, "").dimmed());
+        eprintln!(
+            "{}",
+            term::wrap(Msg::ProbeOverride.get(lang), w, "").dimmed()
+        );
     }
 
     fn show_escalation(
