@@ -425,6 +425,7 @@ messages! {
     PackTreeHint => "a tree from a pack needs its pack (DIR):\n  {command}", "规则包中的问题树需要加载该规则包（DIR）：\n  {command}";
 
     Value => "VALUE", "值";
+    Milliseconds => "{n} ms", "{n} 毫秒";
     BadHost => "`{value}` is not an IP address or host name for `{key}`: write it like 192.168.1.50, fe80::1 or pos.example.com", "`{value}` 不是 `{key}` 可用的 IP 地址或主机名：请写成 192.168.1.50、fe80::1 或 pos.example.com 这样的形式";
     BadPort => "`{value}` is not a port for `{key}`: use a number from 1 to 65535", "`{value}` 不是 `{key}` 可用的端口：请使用 1 到 65535 之间的数字";
     BadUrl => "`{value}` is not a web address for `{key}`: write it with http:// or https://, e.g. https://www.example.com/", "`{value}` 不是 `{key}` 可用的网址：请以 http:// 或 https:// 开头，例如 https://www.example.com/";

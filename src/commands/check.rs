@@ -93,10 +93,7 @@ pub fn text(results: &[ProbeResult], lang: Lang) -> String {
 }
 
 fn ms(n: u64, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("{n} ms"),
-        Lang::Zh => format!("{n} 毫秒"),
-    }
+    fill(Msg::Milliseconds.get(lang), &[("n", &n.to_string())])
 }
 
 fn summary(results: &[ProbeResult], lang: Lang) -> String {

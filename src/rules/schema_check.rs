@@ -1264,7 +1264,7 @@ mod tests {
         assert_eq!(
             f,
             vec![
-                "7:49 unknown field `nxt` in node `a` [a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`]",
+                "7:49 unknown field `nxt` in node `a` [a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`, `probe`]",
                 "8:40 unknown party `vendr` in node `b` [did you mean `vendor`?]",
                 "9:50 `destructive` of node `c` must be `true` or `false`, not `yes` [posdoctor reads YAML 1.2, where `yes` is a word, not a boolean: write `true`]",
             ]
