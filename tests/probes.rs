@@ -747,3 +747,33 @@ fn ctrl_c_interrupts_a_probe() {
     assert_eq!(last["outcome"], "aborted");
     assert_eq!(last["node"], "cable-shop-internet");
 }
+
+#[test]
+fn resume_keeps_the_evidence_of_probed_steps() {
+    let env = Env::new();
+    let url = http_server(503, Some(0));
+    profile(&env, closed_port(), closed_port(), &url);
+    let log = env.home().join("walk.jsonl");
+    // Stops at the router, after the internet probe failed.
+    let v = run(&env, &["--log", log.to_str().unwrap()], TO_CABLE, 4);
+    assert_eq!(v["pending"]["node"], "router");
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "--resume",
+            log.to_str().unwrap(),
+            "--no-input",
+            "--json",
+        ])
+        .args(["--answer", "router=no"])
+        .assert()
+        .code(3);
+    let v = json(&a.get_output().stdout);
+    assert_eq!(v["escalation"]["node"], "call-isp", "{v}");
+    let s = step(&v, "cable-shop-internet");
+    assert_eq!(s["answer"], "no");
+    assert_eq!(s["probe"]["outcome"], "fail", "{v}");
+    let report = std::fs::read_to_string(v["report"].as_str().unwrap()).unwrap();
+    assert!(report.contains("✗ Internet http://127.0.0.1:"), "{report}");
+}
