@@ -104,6 +104,21 @@ fn walk_no_power_to_vendor(b: divan::Bencher) {
     });
 }
 
+/// What a cashier waits for after typing a code: the first answer to
+/// transaction-failed's `code` step in a fresh process (rules thawed, the
+/// routes' patterns compiled on first use, as in `posdoctor run`).
+#[divan::bench(args = ["51", "交易拒绝", "xyz"], sample_count = 20)]
+fn first_code_answer(b: divan::Bencher, code: &str) {
+    b.with_inputs(posdoctor::builtin::rules)
+        .bench_local_values(|rules| {
+            let mut w = Walk::start(&rules, "transaction-failed").expect("tree");
+            for a in ["continue", "code", code] {
+                w.answer_str(a).expect("a code step");
+            }
+            w.history().len()
+        });
+}
+
 /// Every path of every built-in tree.
 #[divan::bench(sample_count = 5)]
 fn walk_every_path_of_every_tree(b: divan::Bencher) {

@@ -63,6 +63,16 @@ pub struct Step<'r> {
     /// The node's id as scripts name it: `node` in the tree the walk
     /// started in, `tree/node` in a linked tree.
     pub node_ref: String,
+    /// Where the walk goes back to when the linked tree it is in ends
+    /// resolved (a link's `then`), innermost last.
+    pub returns: Vec<Return<'r>>,
+}
+
+/// A link's way back: the calling tree and its `then` node.
+#[derive(Clone, Debug)]
+pub struct Return<'r> {
+    pub tree: &'r Tree,
+    pub node: &'r str,
 }
 
 impl<'r> Step<'r> {
@@ -81,7 +91,7 @@ impl<'r> Step<'r> {
             Body::Info { text, .. } | Body::Resolved { text, .. } | Body::Escalate { text, .. } => {
                 text.get(lang).to_owned()
             }
-            Body::Link { tree } => tree.clone(),
+            Body::Link { tree, .. } => tree.clone(),
         }
     }
 
@@ -331,7 +341,7 @@ impl<'r> Walk<'r> {
                 id: tree_id.to_owned(),
                 suggestion: did_you_mean(tree_id, rules.tree_ids()).map(str::to_owned),
             })?;
-        let state = arrive(rules, root, root, &root.start, 1)?;
+        let state = arrive(rules, root, root, &root.start, 1, Vec::new())?;
         Ok(Walk {
             rules,
             root,
@@ -380,7 +390,14 @@ impl<'r> Walk<'r> {
                 given: answer.as_str().to_owned(),
                 valid: step.valid_answers(),
             })?;
-        let next = arrive(self.rules, self.root, step.tree, target, step.number + 1)?;
+        let next = arrive(
+            self.rules,
+            self.root,
+            step.tree,
+            target,
+            step.number + 1,
+            step.returns.clone(),
+        )?;
         let step = step.clone();
         self.history.push(Visit { step, answer });
         self.state = next;
@@ -405,13 +422,15 @@ impl<'r> Walk<'r> {
     }
 }
 
-/// Enters node `id` of `tree`, following links to other trees.
+/// Enters node `id` of `tree`, following links to other trees, and back
+/// from a linked tree's resolved ending to its link's `then`.
 fn arrive<'r>(
     rules: &'r RuleSet,
     root: &'r Tree,
     mut tree: &'r Tree,
     id: &str,
     number: usize,
+    mut returns: Vec<Return<'r>>,
 ) -> Result<State<'r>, EngineError> {
     let mut id = id.to_owned();
     for _ in 0..MAX_LINK_HOPS {
@@ -425,12 +444,20 @@ fn arrive<'r>(
             format!("{}/{}", tree.id, node.id)
         };
         match &node.body {
-            Body::Link { tree: next } => {
+            Body::Link { tree: next, then } => {
+                if let Some(then) = then {
+                    returns.push(Return { tree, node: then });
+                }
                 tree = rules.tree(next).ok_or_else(|| EngineError::UnknownTree {
                     id: next.clone(),
                     suggestion: None,
                 })?;
                 id = tree.start.clone();
+            }
+            Body::Resolved { .. } if !returns.is_empty() => {
+                let back = returns.pop().expect("not empty");
+                tree = back.tree;
+                id = back.node.to_owned();
             }
             Body::Resolved { .. } | Body::Escalate { .. } => {
                 return Ok(State::Done(Finished {
@@ -445,6 +472,7 @@ fn arrive<'r>(
                     tree,
                     node,
                     node_ref,
+                    returns,
                 }))
             }
         }
@@ -671,6 +699,78 @@ mod tests {
         ));
         w.answer(Answer::Text("55".into())).unwrap();
         assert_eq!(w.step().unwrap().node.id, "pin-again");
+    }
+
+    /// A link with `then` comes back to the calling tree when the linked
+    /// tree ends resolved; an escalation there ends the walk; links nest.
+    #[test]
+    fn a_link_with_then_comes_back_when_the_linked_tree_is_resolved() {
+        let yaml = r#"
+trees:
+  - id: caller
+    title: C
+    category: software
+    start: online
+    nodes:
+      - {id: online, kind: question, ask: Online?, yes: again, no: fix-net}
+      - {id: fix-net, kind: link, tree: net, then: again}
+      - {id: again, kind: question, ask: Sign on again. Worked?, yes: done, no: call}
+      - {id: done, kind: resolved, text: ok}
+      - {id: call, kind: escalate, party: acquirer, text: call}
+  - id: net
+    title: N
+    category: network
+    start: cable
+    nodes:
+      - {id: cable, kind: question, ask: Cable in?, yes: fixed, no: isp}
+      - {id: fixed, kind: resolved, text: online again}
+      - {id: isp, kind: escalate, party: isp, text: call isp}
+"#;
+        let loaded =
+            crate::rules::load::load_bytes(vec![("p.yaml".into(), yaml.as_bytes().to_vec())]);
+        assert!(
+            loaded.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let rules = loaded.rules;
+        // Resolved in the linked tree: back to `again`, with its own id.
+        let mut w = Walk::start(&rules, "caller").unwrap();
+        w.answer_str("no").unwrap();
+        assert_eq!(w.step().unwrap().node_ref, "net/cable");
+        w.answer_str("yes").unwrap();
+        let step = w.step().expect("back in the caller");
+        assert_eq!(step.node_ref, "again");
+        assert_eq!(step.number, 3);
+        assert!(step.returns.is_empty());
+        w.answer_str("yes").unwrap();
+        assert!(matches!(w.state(), State::Done(f) if f.node.id == "done"));
+        // Going back over the return and forward again is the same walk.
+        w.back();
+        w.back();
+        assert_eq!(w.step().unwrap().node_ref, "net/cable");
+        w.answer_str("yes").unwrap();
+        assert_eq!(w.step().unwrap().node_ref, "again");
+        // An escalation in the linked tree ends the walk there.
+        let mut w = Walk::start(&rules, "caller").unwrap();
+        w.answer_str("no").unwrap();
+        w.answer_str("no").unwrap();
+        assert!(matches!(w.state(), State::Done(f) if f.node_ref == "net/isp"));
+        // Every path ends, and both ways through the link are walked.
+        let paths = all_paths(&rules, "caller", &text_samples).unwrap();
+        let ends: Vec<String> = paths
+            .iter()
+            .filter_map(|w| match w.state() {
+                State::Done(f) => Some(f.node_ref.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(paths.len(), ends.len());
+        assert!(ends.contains(&"net/isp".to_owned()));
+        assert!(paths.iter().any(
+            |w| w.history().iter().any(|v| v.step.node_ref == "net/cable")
+                && matches!(w.state(), State::Done(f) if f.node_ref == "call")
+        ));
     }
 
     #[test]

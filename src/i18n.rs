@@ -335,6 +335,7 @@ messages! {
     ClSolved => "SOLVED: {text}", "已解决：{text}";
     ClCall => "CALL {party} (see below): {text}", "联系{party}（见下方）：{text}";
     ClContinue => "continue with the checklist “{title}” ({id})", "转到检查单“{title}”（{id}）";
+    ClComeBack => "; once that has solved it, come back to step {n}", "；那边解决后，回到第 {n} 步";
     ClCaution => "(!) CAUTION: ", "(!) 注意：";
     ClDestructive => "(!!) CANNOT BE UNDONE — confirm before you do it", "(!!) 无法撤销——执行前请确认";
     ClCallForHelp => "WHO TO CALL", "联系谁";
@@ -353,6 +354,7 @@ messages! {
     ProfileSaveFailed => "warning: the profile cannot be saved ({reason})", "警告：无法保存档案（{reason}）";
     DecisionDone => "done; whether it helped is not known yet", "已执行；是否解决尚不清楚";
     FactsAsk => "The caller will ask for {n} facts that are not filled in yet. Fill them in now?", "对方会问到 {n} 项还没有填写的信息。现在填写吗？";
+    FactsAskOne => "The caller will ask for 1 fact that is not filled in yet. Fill it in now?", "对方会问到 1 项还没有填写的信息。现在填写吗？";
     FactsFill => "Yes, fill them in (Enter skips one, Esc skips the rest)", "是，现在填写（回车跳过一项，Esc 跳过其余）";
     FactsSkip => "No, skip them all", "否，全部跳过";
     ConnWifi => "Wi-Fi", "Wi-Fi 无线网络";

@@ -168,6 +168,15 @@ impl<'r> Session<'r> {
         self.resumed
     }
 
+    /// The destructive step the walk stands at, when it was already
+    /// confirmed (done) and only its question is left.
+    pub fn confirmed_here(&self) -> Option<&Step<'r>> {
+        match self.walk.state() {
+            State::Ask(step) if self.confirmed.contains(&step.node_ref) => Some(step),
+            _ => None,
+        }
+    }
+
     /// The report of this session, from its events (as `report LOG` builds it).
     pub fn report(&self) -> Option<Report> {
         crate::report::from_events(&self.log.events, self.lang)
@@ -340,7 +349,7 @@ impl<'r> Session<'r> {
                 let (masked, changed) = mask_card_numbers(t.trim());
                 let changed = changed || first;
                 if changed {
-                    eprintln!("{}", Msg::Masked.get(self.lang));
+                    crate::term::say(Msg::Masked.get(self.lang));
                 }
                 Answer::Text(masked)
             }

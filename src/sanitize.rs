@@ -139,9 +139,10 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 /// a pipe or a file: every escape sequence is shown visibly except, when
 /// `keep_sgr`, the colour and style codes (`ESC [ … m`) posdoctor itself
 /// adds; other controls and bidi characters are shown visibly too.
-/// Newlines, tabs and carriage returns stay.
+/// Newlines and tabs stay; a carriage return is shown too (one in a file
+/// name would return to the start of the line and overwrite the message).
 pub fn terminal(s: &str, keep_sgr: bool) -> Cow<'_, str> {
-    let allowed = |c: char| matches!(c, '\n' | '\t' | '\r');
+    let allowed = |c: char| matches!(c, '\n' | '\t');
     // Every character this escapes is an ASCII control or DEL, or is
     // encoded as C2 80–9F (C1 controls), D8 9C (the Arabic letter mark) or
     // E2 80/81 xx (the other bidi marks, the line and paragraph
@@ -151,7 +152,7 @@ pub fn terminal(s: &str, keep_sgr: bool) -> Cow<'_, str> {
     let suspect = |i: usize| {
         let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
         match b[i] {
-            c if c < 0x20 => !matches!(c, b'\n' | b'\t' | b'\r'),
+            c if c < 0x20 => !matches!(c, b'\n' | b'\t'),
             0x7f => true,
             0xc2 => (0x80..=0x9f).contains(&at(1)),
             0xd8 => at(1) == 0x9c,
@@ -305,7 +306,7 @@ mod fast_path_tests {
     fn the_byte_scan_misses_no_dangerous_character() {
         for c in (0..0x30000u32).filter_map(char::from_u32) {
             let s = format!("a{c}b");
-            let dangerous = is_dangerous(c) && !matches!(c, '\n' | '\t' | '\r');
+            let dangerous = is_dangerous(c) && !matches!(c, '\n' | '\t');
             assert_eq!(
                 matches!(terminal(&s, false), Cow::Owned(_)),
                 dangerous,

@@ -459,7 +459,7 @@ pub fn named_nodes<'r>(rules: &'r RuleSet, root: &'r Tree) -> Vec<(String, &'r T
                 format!("{}/{}", t.id, n.id)
             };
             out.push((name, t, n));
-            if let Body::Link { tree } = &n.body {
+            if let Body::Link { tree, .. } = &n.body {
                 if let Some(next) = rules.tree(tree) {
                     if seen.insert(next.id.as_str()) {
                         queue.push_back(next);
@@ -485,7 +485,7 @@ impl<'r> Graph<'r> {
         let mut node = tree.node(id)?;
         for _ in 0..64 {
             match &node.body {
-                Body::Link { tree: next } => {
+                Body::Link { tree: next, .. } => {
                     tree = self.rules.tree(next)?;
                     node = tree.node(&tree.start)?;
                 }
@@ -498,9 +498,19 @@ impl<'r> Graph<'r> {
     fn next(&self, tree: &'r Tree, node: &'r Node) -> Vec<(String, &'r Tree, &'r Node)> {
         node.edges()
             .into_iter()
-            .filter_map(|e| {
-                self.enter(tree, e.target)
-                    .map(|(t, n)| (e.answer.clone(), t, n))
+            .flat_map(|e| {
+                // A link with `then` comes back there once the linked tree
+                // is resolved: both are within reach of this answer.
+                let back = match tree.node(e.target).map(|n| &n.body) {
+                    Some(Body::Link {
+                        then: Some(then), ..
+                    }) => self.enter(tree, then),
+                    _ => None,
+                };
+                [self.enter(tree, e.target), back]
+                    .into_iter()
+                    .flatten()
+                    .map(move |(t, n)| (e.answer.clone(), t, n))
             })
             .collect()
     }
@@ -845,7 +855,7 @@ fn links_passed<'r>(rules: &'r RuleSet, root: &'r Tree, walk: &Walk<'r>) -> Vec<
     let mut follow = |mut tree: &'r Tree, mut id: &'r str| {
         for _ in 0..64 {
             let Some(node) = tree.node(id) else { return };
-            let Body::Link { tree: next } = &node.body else {
+            let Body::Link { tree: next, .. } = &node.body else {
                 return;
             };
             out.push(name(tree, node));

@@ -148,6 +148,19 @@ pub struct LogWriter {
     stream: bool,
 }
 
+/// True when the file's first line is a session's start event: the only
+/// kind of file `--log` appends to (never a profile or a rule file).
+fn starts_a_session(file: &mut File) -> io::Result<bool> {
+    use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    let mut first = Vec::new();
+    BufReader::new(Read::by_ref(file).take(64 * 1024)).read_until(b'\n', &mut first)?;
+    let first = String::from_utf8_lossy(&first);
+    let first = first.trim_start_matches('\u{feff}').trim();
+    Ok(serde_json::from_str::<serde_json::Value>(first)
+        .is_ok_and(|v| v.get("event").and_then(|e| e.as_str()) == Some("start")))
+}
+
 impl LogWriter {
     /// Opens `path` for appending (creating it if needed; through a
     /// symlink; a FIFO or a device as a stream; a read-only file is
@@ -156,6 +169,12 @@ impl LogWriter {
     pub fn append(path: &Path) -> io::Result<LogWriter> {
         let crate::paths::Appender { mut file, stream } = crate::paths::open_append(path)?;
         let len = if stream { 0 } else { file.metadata()?.len() };
+        if len > 0 && !starts_a_session(&mut file)? {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "it is not a posdoctor session log (its first line is not a session's start), and posdoctor never writes into another file; choose a new file name",
+            ));
+        }
         if len > 0 {
             use std::io::{Read, Seek, SeekFrom};
             let mut last = [0u8; 1];

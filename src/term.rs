@@ -106,6 +106,17 @@ pub fn rows(text: &str, width: usize) -> usize {
         .max(1)
 }
 
+/// A notice on stderr, wrapped to the screen when stderr is one (between
+/// words, never mid-word), unwrapped when it goes to a file or a pipe.
+pub fn say(text: &str) {
+    let width = Stream::Stderr
+        .is_terminal()
+        .then(screen_size)
+        .flatten()
+        .map(|(w, _)| w.clamp(20, 120));
+    eprintln!("{}", wrap(text, width, ""));
+}
+
 /// The size of the terminal on standard error (where prompts are drawn):
 /// (columns, rows), or None off a terminal.
 pub fn screen_size() -> Option<(usize, usize)> {

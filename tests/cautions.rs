@@ -174,11 +174,28 @@ fn every_caution_is_in_every_checklist_format() {
                     .replace('\\', "");
                 for c in all.iter().filter(|c| c.tree == tree) {
                     for e in &c.expected {
+                        let e = squash(e);
+                        let at: Vec<usize> = page.match_indices(&e).map(|(i, _)| i).collect();
                         assert!(
-                            page.contains(&squash(e)),
+                            !at.is_empty(),
                             "{tree}/{} ({lang:?}, {format}): {e:?} missing",
                             c.node
                         );
+                        // Every time it is printed, it is marked as a
+                        // caution: `(!)` shortly before it (an inline
+                        // escalation's "If yes:" as much as a step's box).
+                        for i in at {
+                            let mut from = i.saturating_sub(120);
+                            while !page.is_char_boundary(from) {
+                                from -= 1;
+                            }
+                            let before = &page[from..i];
+                            assert!(
+                                before.contains("(!)"),
+                                "{tree}/{} ({lang:?}, {format}): {e:?} printed without its (!) mark: …{before}",
+                                c.node
+                            );
+                        }
                     }
                 }
             }

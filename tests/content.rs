@@ -579,7 +579,7 @@ fn outages_link_into_the_trees_they_lead_to() {
             .nodes
             .iter()
             .filter_map(|n| match &n.body {
-                Body::Link { tree } => Some(tree.clone()),
+                Body::Link { tree, .. } => Some(tree.clone()),
                 _ => None,
             })
             .collect()

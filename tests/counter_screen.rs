@@ -466,6 +466,13 @@ fn a_confirmed_reset_is_logged_at_once_not_asked_again_and_named_in_the_report()
     let mut s = Screen::spawn(80, 24, home.path(), &["--rules", rules, "run", "--resume"]);
     let screen = s.wait_for("Does it connect now?");
     assert!(!screen.contains("Go ahead with this step?"), "{screen}");
+    // …and the person is told the reset was already done.
+    assert!(
+        screen.contains("Already done:")
+            && screen
+                .contains("Factory reset the terminal → done; whether it helped is not known yet"),
+        "{screen}"
+    );
     s.send(DOWN);
     s.send(ENTER); // No → the vendor
     s.wait_for("Call the vendor");

@@ -39,7 +39,7 @@ fn catalogue() -> String {
                         parties.push(name);
                     }
                 }
-                Body::Link { tree } => {
+                Body::Link { tree, .. } => {
                     let l = format!("`{tree}`");
                     if !links.contains(&l) {
                         links.push(l);

@@ -2083,3 +2083,131 @@ fn a_json_answers_file_with_a_surrogate_pair_is_read() {
     let v = json(&a.get_output().stdout);
     assert_eq!(v["steps"][2]["answer"], "E😀 Q7", "{v}");
 }
+
+/// An old-Mac profile (lone CR line breaks) is read line by line: `profile
+/// show` shows its facts and `profile set` keeps them.
+#[test]
+fn a_profile_with_lone_cr_line_breaks_keeps_its_facts() {
+    let env = Env::new();
+    std::fs::write(
+        env.home().join("profile.yaml"),
+        "# my shop\rmerchant: Joe\rmid: '123456789012345'\r",
+    )
+    .unwrap();
+    let a = env.cmd().args(["profile", "show"]).assert().success();
+    assert!(stdout(&a).contains("Joe"), "{}", stdout(&a));
+    env.cmd()
+        .args(["profile", "set", "model", "X1"])
+        .assert()
+        .success();
+    let kept = std::fs::read_to_string(env.home().join("profile.yaml")).unwrap();
+    for want in ["Joe", "123456789012345", "X1"] {
+        assert!(kept.contains(want), "{want} lost: {kept:?}");
+    }
+}
+
+/// `--log` appends only to a session log: pointed at the profile (or any
+/// other file) it refuses before the first step and changes nothing.
+#[test]
+fn log_never_appends_to_a_file_that_is_not_a_session_log() {
+    let env = Env::new();
+    env.cmd()
+        .args(["profile", "set", "merchant", "Joe"])
+        .assert()
+        .success();
+    let profile = env.home().join("profile.yaml");
+    let before = std::fs::read(&profile).unwrap();
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "no-power",
+            "--no-input",
+            "--answer",
+            "danger=no",
+            "--log",
+        ])
+        .arg(&profile)
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains("is not a posdoctor session log"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(std::fs::read(&profile).unwrap(), before);
+    // A real log is still appended to.
+    let log = env.home().join("mine.jsonl");
+    for _ in 0..2 {
+        env.cmd()
+            .args([
+                "run",
+                "no-power",
+                "--no-input",
+                "--answer",
+                "danger=yes",
+                "--log",
+            ])
+            .arg(&log)
+            .assert()
+            .code(3);
+    }
+    let starts = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"event\":\"start\""))
+        .count();
+    assert_eq!(starts, 2);
+}
+
+/// A card number in `--log`'s file name is refused, not kept on disk nor
+/// echoed back.
+#[test]
+fn a_card_number_in_the_log_file_name_is_refused() {
+    let env = Env::new();
+    let log = env.home().join("card 4539 1488 0343 6467.jsonl");
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "no-power",
+            "--no-input",
+            "--answer",
+            "danger=yes",
+            "--json",
+            "--log",
+        ])
+        .arg(&log)
+        .assert()
+        .code(1);
+    let out = stdout(&a) + &stderr(&a);
+    assert!(out.contains("holds a card number"), "{out}");
+    assert!(!out.contains("4539 1488 0343"), "{out}");
+    assert!(!log.exists());
+}
+
+/// A CR or LF in a pack's file name is shown as `\u{d}` / `\u{a}`: it can
+/// neither overwrite the warning it is in nor forge a line of its own.
+#[test]
+fn line_breaks_in_file_names_are_shown_not_printed() {
+    let env = Env::new();
+    let name = "crp/evil\rwarning: all packs loaded fine.\n.yaml";
+    env.write(name, "version: 1\ntrees:\n  - id: t\n");
+    let a = env
+        .cmd()
+        .arg("--rules")
+        .arg(env.home().join("crp"))
+        .arg("list")
+        .assert()
+        .success();
+    let err = stderr(&a);
+    assert!(!err.contains('\r'), "{err:?}");
+    assert!(
+        err.contains("evil\\u{d}warning: all packs loaded fine.\\u{a}.yaml"),
+        "{err:?}"
+    );
+    assert!(
+        !err.lines().any(|l| l.starts_with("warning: all packs")),
+        "{err:?}"
+    );
+}

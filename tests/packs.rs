@@ -1060,3 +1060,96 @@ fn narrow_checklists_never_split_a_phone_number_an_address_or_a_date() {
         }
     }
 }
+
+/// A link with `then`: once the linked tree has fixed the connection, the
+/// walk comes back to finish the job (sign on again) instead of ending
+/// "resolved" with the sign-on never done. Seen in `run --json`, on the
+/// checklist and in `validate`.
+#[test]
+fn a_link_with_then_comes_back_to_finish_the_job() {
+    let env = Env::new();
+    let pack = env.write(
+        "then/signon.yaml",
+        r#"
+trees:
+  - id: my-sign-on
+    title: {en: "Sign-on fails", zh: "签到失败"}
+    category: software
+    start: online
+    nodes:
+      - {id: online, kind: question, ask: {en: "Is the terminal online?", zh: "POS机联网了吗？"}, yes: sign-again, no: fix-net}
+      - {id: fix-net, kind: link, tree: my-net, then: sign-again}
+      - {id: sign-again, kind: question, ask: {en: "Sign on again now. Did it work?", zh: "现在重新签到。成功了吗？"}, yes: signed, no: call}
+      - {id: signed, kind: resolved, text: {en: "Signed on.", zh: "签到成功。"}}
+      - {id: call, kind: escalate, party: acquirer, text: {en: "Call the acquirer.", zh: "联系收单机构。"}}
+  - id: my-net
+    title: {en: "No network", zh: "没网"}
+    category: network
+    start: cable
+    nodes:
+      - {id: cable, kind: question, ask: {en: "Plug the cable back in. Online now?", zh: "把网线插好。联网了吗？"}, yes: online-again, no: isp}
+      - {id: online-again, kind: resolved, text: {en: "Online again.", zh: "已恢复联网。"}}
+      - {id: isp, kind: escalate, party: isp, text: {en: "Call the internet provider.", zh: "联系网络运营商。"}}
+"#,
+    );
+    // Fixed in the linked tree: back to the sign-on, which is then done.
+    let a = packed(&env, &pack)
+        .args(["run", "my-sign-on", "--no-input", "--no-log", "--json"])
+        .args(answer_flags(&["online=no", "my-net/cable=yes"]))
+        .assert()
+        .code(4);
+    let out = json(&a.get_output().stdout);
+    assert_eq!(out["outcome"], "needs_input");
+    assert_eq!(out["pending"]["node"], "sign-again");
+    assert_eq!(out["pending"]["prompt"], "Sign on again now. Did it work?");
+    let a = packed(&env, &pack)
+        .args(["run", "my-sign-on", "--no-input", "--no-log", "--json"])
+        .args(answer_flags(&[
+            "online=no",
+            "my-net/cable=yes",
+            "sign-again=yes",
+        ]))
+        .assert()
+        .code(0);
+    let out = json(&a.get_output().stdout);
+    assert_eq!(out["outcome"], "resolved");
+    let nodes: Vec<&str> = out["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["node"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["online", "my-net/cable", "sign-again"]);
+    // Not fixed there: the linked tree's escalation ends the walk.
+    packed(&env, &pack)
+        .args(["run", "my-sign-on", "--no-input", "--no-log", "--json"])
+        .args(answer_flags(&["online=no", "my-net/cable=no"]))
+        .assert()
+        .code(3);
+    // On paper: go to the other checklist, then come back.
+    for (lang, want) in [
+        ("en", "; once that has solved it, come back to step 2"),
+        ("zh", "；那边解决后，回到第 2 步"),
+    ] {
+        let a = packed(&env, &pack)
+            .args(["--lang", lang, "checklist", "my-sign-on", "--width", "200"])
+            .assert()
+            .success();
+        assert!(stdout(&a).contains(want), "{lang}: {}", stdout(&a));
+    }
+    // A `then` that names no node is an error at its line.
+    let broken = env.write(
+        "then-bad/signon.yaml",
+        std::fs::read_to_string(&pack)
+            .unwrap()
+            .replace("then: sign-again", "then: sign-agian"),
+    );
+    let a = packed(&env, &broken)
+        .args(["validate"])
+        .arg(&broken)
+        .assert()
+        .code(1);
+    let err = stdout(&a) + &stderr(&a);
+    assert!(err.contains("signon.yaml:9:"), "{err}");
+    assert!(err.contains("did you mean `sign-again`?"), "{err}");
+}

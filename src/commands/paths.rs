@@ -182,7 +182,7 @@ fn node_json(name: String, tree: &str, n: &Node, rules: &RuleSet, lang: Lang) ->
         Body::Info { text, .. } | Body::Resolved { text, .. } | Body::Escalate { text, .. } => {
             (text.get(lang).to_owned(), None)
         }
-        Body::Link { tree: t } => (
+        Body::Link { tree: t, .. } => (
             format!(
                 "→ {} ({t})",
                 rules.tree(t).map_or(t.as_str(), |x| x.title.get(lang))

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         .add_flags(&args.answer)
         .map_err(|e| Failure::new("usage", e))?;
     if answers.masked {
-        eprintln!("{}", Msg::Masked.get(lang));
+        crate::term::say(Msg::Masked.get(lang));
     }
     let dirs = Dirs::from_env();
     let profile = profile_for_run(ctx, dirs.as_ref().ok());
@@ -100,6 +100,13 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let log_writer = if args.no_log {
         None
     } else if let Some(path) = args.log.as_ref().or(resume_path.as_ref()) {
+        // A file name is kept and shown too: never one with a card number.
+        if crate::privacy::mask_text(&path.to_string_lossy()).1 {
+            bail!(
+                "the log's file name {} holds a card number, and posdoctor never stores or shows card numbers; choose another name",
+                crate::privacy::mask(&path.to_string_lossy())
+            );
+        }
         // An explicit log that cannot be written fails before the first step.
         Some(
             LogWriter::append(path)
@@ -133,7 +140,10 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         None => Session::with(walk, log, opts, false),
     };
     let interactive = !args.no_input && std::io::stdin().is_terminal();
-    if session.is_resumed() && interactive && !session.walk.history().is_empty() {
+    if session.is_resumed()
+        && interactive
+        && (!session.walk.history().is_empty() || session.confirmed_here().is_some())
+    {
         let w = crate::term::width_for(Stream::Stderr).unwrap_or(80);
         eprintln!("{}", Msg::ResumeDone.get(lang));
         for t in crate::ui::taken(&session.walk, lang) {
@@ -141,6 +151,15 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
                 let line = format!("{} → {a}", t.prompt);
                 eprintln!("{}", crate::term::fit(&line, w, "  ✓ ", "    "));
             }
+        }
+        // A factory reset confirmed before the stop was done: say so, it is
+        // not asked again.
+        if let Some(step) = session.confirmed_here() {
+            let what = step
+                .action(lang)
+                .map_or_else(|| step.prompt(lang), str::to_owned);
+            let line = format!("{what} → {}", Msg::DecisionDone.get(lang));
+            eprintln!("{}", crate::term::fit(&line, w, "  ✓ ", "    "));
         }
     }
     if interactive {

@@ -32,11 +32,19 @@ pub enum Then {
         party: &'static str,
         party_name: &'static str,
         text: String,
+        /// The escalation's own warning (stop using it, unplug it): printed
+        /// first and marked, as every caution on paper is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        caution: Option<String>,
     },
     Link {
         node: String,
         tree: String,
         title: String,
+        /// The step of this checklist to come back to once the other one
+        /// has solved it (the link's `then`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        back: Option<usize>,
     },
 }
 
@@ -297,20 +305,21 @@ pub fn build(
                 node: target.into(),
                 party: party.id(),
                 party_name: party.name(lang),
-                // A stop-now caution (swollen battery) and the whole text
-                // reach the paper: what to do before calling (the sale cut
-                // off, the voice-authorisation number) is in it.
-                text: match node.and_then(|n| n.caution.as_ref()) {
-                    Some(c) => format!("{} {}", c.get(lang), text.get(lang)),
-                    None => text.get(lang).to_owned(),
-                },
+                // The whole text reaches the paper: what to do before
+                // calling (the sale cut off, the voice-authorisation number)
+                // is in it; a stop-now caution (swollen battery) comes first.
+                text: text.get(lang).to_owned(),
+                caution: node
+                    .and_then(|n| n.caution.as_ref())
+                    .map(|c| c.get(lang).to_owned()),
             },
-            Some(Body::Link { tree: t }) => Then::Link {
+            Some(Body::Link { tree: t, then }) => Then::Link {
                 node: target.into(),
                 tree: t.clone(),
                 title: rules
                     .tree(t)
                     .map_or_else(|| t.clone(), |x| x.title.get(lang).to_owned()),
+                back: then.as_ref().and_then(|n| numbers.get(n.as_str()).copied()),
             },
             _ => Then::Step {
                 number: numbers.get(target).copied().unwrap_or(0),
@@ -326,13 +335,31 @@ pub fn build(
             } => fill(Msg::ClTellCustomer.get(lang), &[("text", c)]),
             Then::Resolved { text, .. } => fill(Msg::ClSolved.get(lang), &[("text", text)]),
             Then::Escalate {
-                party_name, text, ..
-            } => fill(
-                Msg::ClCall.get(lang),
-                &[("party", party_name), ("text", text)],
-            ),
-            Then::Link { tree, title, .. } => {
-                fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)])
+                party_name,
+                text,
+                caution,
+                ..
+            } => {
+                let call = fill(
+                    Msg::ClCall.get(lang),
+                    &[("party", party_name), ("text", text)],
+                );
+                match caution {
+                    Some(c) => format!("{}{c} {call}", Msg::ClCaution.get(lang)),
+                    None => call,
+                }
+            }
+            Then::Link {
+                tree, title, back, ..
+            } => {
+                let go = fill(Msg::ClContinue.get(lang), &[("title", title), ("id", tree)]);
+                match back {
+                    Some(n) => format!(
+                        "{go}{}",
+                        fill(Msg::ClComeBack.get(lang), &[("n", &n.to_string())])
+                    ),
+                    None => go,
+                }
             }
         }
     };

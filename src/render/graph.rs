@@ -36,7 +36,7 @@ fn label(node: &Node, rules: &RuleSet, lang: Lang) -> String {
         Body::Escalate { party, text, .. } => {
             format!("☎ {}\n{}", party.name(lang), short(text.get(lang)))
         }
-        Body::Link { tree } => format!(
+        Body::Link { tree, .. } => format!(
             "→ {}",
             short(
                 rules

@@ -65,6 +65,7 @@ const EDGE_FIELDS: &[&str] = &[
     "choices",
     "routes",
     "tree",
+    "then",
     "id",
 ];
 
@@ -659,8 +660,15 @@ pub fn builtin_scenarios() -> Vec<(String, &'static str)> {
     out
 }
 
+/// A file or folder name as messages show it: a line break or another
+/// control character in it is shown as `\u{d}`, never printed raw (a name
+/// with a CR could overwrite the warning it is in).
+fn shown(path: &Path) -> String {
+    crate::sanitize::visible(&path.display().to_string()).into_owned()
+}
+
 fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
-    let name = pack.display().to_string();
+    let name = shown(pack);
     let meta = match std::fs::metadata(pack) {
         Ok(m) => m,
         Err(e) => {
@@ -688,7 +696,7 @@ fn pack_inputs(pack: &Path, n: usize, out: &mut Vec<Input>, diags: &mut Vec<Diag
         files.push(pack.to_path_buf());
     }
     for path in files {
-        let name = path.display().to_string();
+        let name = shown(&path);
         match read_limited(&path) {
             Ok(bytes) => out.push(Input {
                 name,
@@ -708,13 +716,13 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) 
     let walked = walk_dir(dir, &|p| !is_scenario_dir(p));
     for (folder, e) in walked.errors {
         diags.push(Diagnostic::error(
-            folder.display().to_string(),
+            shown(&folder),
             format!("cannot read the folder: {}", io_reason(&e)),
         ));
     }
     if walked.truncated {
         diags.push(Diagnostic::warning(
-            dir.display().to_string(),
+            shown(dir),
             format!("the rule pack holds more than {MAX_PACK_ENTRIES} files and folders; the rest were left out"),
         ));
     }
@@ -830,6 +838,7 @@ const REFERENCE_FIELDS: &[&str] = &[
     "otherwise",
     "use",
     "tree",
+    "then",
     "match",
     "code",
     "aliases",
@@ -1454,7 +1463,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     /// (name, present) for every optional field of a node.
-    fn present(&self) -> [(&'static str, bool); 19] {
+    fn present(&self) -> [(&'static str, bool); 20] {
         let d = self.def;
         [
             ("use", d.use_check.is_some()),
@@ -1476,6 +1485,7 @@ impl Fields<'_> {
             ("have_ready", d.have_ready.is_some()),
             ("tree", d.tree.is_some()),
             ("probe", d.probe.is_some()),
+            ("then", d.then.is_some()),
         ]
     }
 }
@@ -1500,7 +1510,7 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::Info => &["text", "caution", "next"],
         NodeKind::Resolved => &["text", "caution", "customer"],
         NodeKind::Escalate => &["party", "text", "caution", "have_ready"],
-        NodeKind::Link => &["tree"],
+        NodeKind::Link => &["tree", "then"],
     }
 }
 
@@ -1787,6 +1797,7 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
         }
         NodeKind::Link => Body::Link {
             tree: need(d.tree.as_ref(), "tree", &place, d, diags),
+            then: d.then.clone(),
         },
     };
     // A check's caution travels with it: the shared check's first, then

@@ -339,8 +339,13 @@ impl Route {
 #[derive(Clone, Debug, Default)]
 pub struct RouteSet(std::sync::OnceLock<Option<regex::RegexSet>>);
 
-/// Fewer routes than this are simply tried in turn.
-const ROUTE_SET_FROM: usize = 16;
+/// Fewer routes than this are simply tried in turn. Building a set is
+/// costly (case-insensitive Unicode classes in every pattern: 21 routes of
+/// transaction-failed took 5 s in a debug build, far longer than trying each
+/// route's own cached regex), so it pays only where the routes number in the
+/// hundreds and an answer is matched against all of them many times
+/// (`posdoctor paths` on a generated node).
+const ROUTE_SET_FROM: usize = 256;
 
 impl RouteSet {
     /// The first of `routes` that `answer` matches, as [`Route::is_match`]
@@ -434,6 +439,10 @@ pub enum Body {
     },
     Link {
         tree: String,
+        /// Where the walk comes back to in this tree when the linked tree
+        /// ends resolved (the terminal is online again: now sign on, redo
+        /// the refund). Without it, the linked tree's ending ends the walk.
+        then: Option<String>,
     },
 }
 
@@ -504,6 +513,9 @@ impl Node {
                 .chain([e("otherwise", otherwise, "otherwise")])
                 .collect(),
             Body::Info { next, .. } => vec![e("next", next, "next")],
+            Body::Link {
+                then: Some(then), ..
+            } => vec![e("then", then, "then")],
             Body::Resolved { .. } | Body::Escalate { .. } | Body::Link { .. } => vec![],
         }
     }

@@ -494,6 +494,11 @@ pub struct NodeDef {
     /// override it, and without a target the question is asked as usual.
     #[serde(default)]
     pub probe: Option<String>,
+    /// link: the node of this tree the walk comes back to when the linked
+    /// tree ends resolved (the connection works again: now finish the
+    /// sign-on). Without it, the linked tree's ending is the walk's.
+    #[serde(default)]
+    pub then: Option<String>,
 }
 
 /// An option of a choice node.

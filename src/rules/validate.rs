@@ -191,7 +191,7 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
                 broken = true;
             }
         }
-        if let Body::Link { tree: target } = &node.body {
+        if let Body::Link { tree: target, .. } = &node.body {
             if target == &tree.id {
                 diags.push(node.place.child("tree").error(format!(
                     "node `{}` links tree `{}` to itself",
@@ -274,7 +274,7 @@ fn check_tree(tree: &Tree, rules: &RuleSet, diags: &mut Vec<Diagnostic>) {
     // Trees that hand over to each other at once would loop without a question.
     let mut seen = vec![tree.id.as_str()];
     let mut current = tree;
-    while let Some(Body::Link { tree: next }) = current.node(&current.start).map(|n| &n.body) {
+    while let Some(Body::Link { tree: next, .. }) = current.node(&current.start).map(|n| &n.body) {
         let Some(next_tree) = rules.tree(next) else {
             break;
         };

@@ -77,6 +77,15 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
+    // Line breaks as Windows (CR LF) and old Macs (a lone CR) write them
+    // are read as the LF the parsers count lines by: a lone CR would end a
+    // comment that then swallows the rest of the file (a profile read as
+    // empty, and its facts lost at the next `profile set`).
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     if text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
@@ -970,6 +979,17 @@ mod tests {
         // Unknown path falls back to the closest parent.
         let s = idx.span("trees.0.nodes.0.missing");
         assert_eq!(s.start, text.find("id: 中文").unwrap());
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_line_breaks_are_line_breaks() {
+        for text in [
+            "# my shop\rmerchant: Joe\rmid: '123'\r",
+            "# my shop\r\nmerchant: Joe\r\nmid: '123'\r\n",
+        ] {
+            let got = decode("p.yaml", text.as_bytes().to_vec()).unwrap();
+            assert_eq!(got, "# my shop\nmerchant: Joe\nmid: '123'\n");
+        }
     }
 
     #[test]

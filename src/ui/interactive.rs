@@ -285,38 +285,72 @@ impl Interactive {
     }
 
     /// The step: a header with the tree's title, its caution, the
-    /// destructive warning, what to do, and (info) the text to read.
-    fn show(&self, step: &Step) {
+    /// destructive warning, what to do, and (info) the text to read. When
+    /// that and the question below it would not fit on the screen together
+    /// (a long warning at 40×15), the person reads it first and presses
+    /// Enter ("When you're ready → Next"): a caution never scrolls away
+    /// unseen.
+    fn show(&self, step: &Step, question: &str) -> anyhow::Result<()> {
         let lang = self.lang;
         let screen = Screen::now();
         let w = Some(screen.width);
         // "step 6" / "第 6 步" stays on one line.
         let step_no =
             fill(self.m(Msg::Step), &[("n", &step.number.to_string())]).replace(' ', "\u{a0}");
-        let head = format!("── {} · {step_no} ──", step.tree.title.get(lang));
-        if !screen.is_small() {
-            eprintln!();
-        }
-        eprintln!("{}", term::wrap(&head, w, "").dimmed());
+        let head = term::wrap(
+            &format!("── {} · {step_no} ──", step.tree.title.get(lang)),
+            w,
+            "",
+        );
+        let mut warnings = Vec::new();
         if let Some(c) = step.caution(lang) {
             let line = format!("⚠ {}{c}", self.m(Msg::Caution));
-            eprintln!("{}", term::wrap(&line, w, "").yellow().bold());
+            warnings.push((term::wrap(&line, w, ""), true));
         }
         if step.is_destructive() {
             let line = format!("⚠ {}", self.m(Msg::Destructive));
-            eprintln!("{}", term::wrap(&line, w, "").red().bold());
+            warnings.push((term::wrap(&line, w, ""), false));
         }
+        let mut body = Vec::new();
         if let Some(a) = step.action(lang) {
             if screen.is_small() {
-                eprintln!("{}", term::fit(&format!("▶ {a}"), screen.width, "", "  "));
+                body.push(term::fit(&format!("▶ {a}"), screen.width, "", "  "));
             } else {
-                eprintln!("{}", format!("▶ {}", self.m(Msg::Do)).bold());
-                eprintln!("{}", term::wrap(a, w, "  "));
+                body.push(format!("▶ {}", self.m(Msg::Do)));
+                body.push(term::wrap(a, w, "  "));
             }
         }
         if step.kind() == NodeKind::Info {
-            eprintln!("{}", term::wrap(&step.prompt(lang), w, ""));
+            body.push(term::wrap(&step.prompt(lang), w, ""));
         }
+        if !screen.is_small() {
+            eprintln!();
+        }
+        eprintln!("{}", head.dimmed());
+        for (line, caution) in &warnings {
+            match caution {
+                true => eprintln!("{}", line.yellow().bold()),
+                false => eprintln!("{}", line.red().bold()),
+            }
+        }
+        for (i, line) in body.iter().enumerate() {
+            match i == 0 && !screen.is_small() && step.action(lang).is_some() {
+                true => eprintln!("{}", line.bold()),
+                false => eprintln!("{line}"),
+            }
+        }
+        // Rows of plain text (no colour codes), then what comes below: the
+        // question, its answers (and Back, Quit), the key hint.
+        let shown: usize = std::iter::once(&head)
+            .chain(warnings.iter().map(|(t, _)| t))
+            .chain(&body)
+            .map(|t| term::rows(t, screen.width))
+            .sum();
+        let below = term::rows(&screen.question(question), screen.width) + 5;
+        if !warnings.is_empty() && shown + below > screen.height {
+            self.pause()?;
+        }
+        Ok(())
     }
 
     fn menu<V: Clone>(
@@ -355,14 +389,20 @@ impl Interactive {
         } else {
             Msg::TextHelp
         }));
+        let formatter = |s: &str| {
+            if s.trim().is_empty() {
+                "—".to_owned()
+            } else {
+                // After "› ": wrapped to the screen like every other line
+                // (a long last-transaction note breaks between words).
+                let shown = mask_for_screen(s);
+                term::fit(&shown, screen.width, "  ", "  ")
+                    .trim_start()
+                    .to_owned()
+            }
+        };
         let mut prompt = TextPrompt::new(&q)
-            .with_formatter(&|s: &str| {
-                if s.trim().is_empty() {
-                    "—".to_owned()
-                } else {
-                    mask_for_screen(s)
-                }
-            })
+            .with_formatter(&formatter)
             .with_initial_value(initial)
             .with_validator(move |s: &str| {
                 Ok(match (s.trim(), &check) {
@@ -488,7 +528,19 @@ impl Interactive {
                     (Some("base"), m(Msg::ConnBase).to_owned()),
                     (None, m(Msg::SkipOne).to_owned()),
                 ];
-                match menu(label, items, 0, None, None, None, Esc::Cancel, self.color) {
+                // "Enter skips one", as the form's header says: the cursor
+                // starts on Skip, never on an answer nobody gave.
+                let skip = items.len() - 1;
+                match menu(
+                    label,
+                    items,
+                    skip,
+                    None,
+                    None,
+                    None,
+                    Esc::Cancel,
+                    self.color,
+                ) {
                     Ok(Pick::It(Some(c))) => Ok(Some(vec![("connection".into(), c.into())])),
                     Ok(_) => Ok(None),
                     Err(e) => Err(e),
@@ -563,7 +615,11 @@ impl Answerer for Interactive {
             }
         }
         if self.shown.take().as_deref() != Some(&step.node_ref) {
-            self.show(step);
+            let question = match step.kind() {
+                NodeKind::Info => self.m(Msg::InfoPrompt).to_owned(),
+                _ => step.prompt(self.lang),
+            };
+            self.show(step, &question)?;
         }
         match self.ask(step, previous, can_go_back) {
             Ok(reply) => Ok(reply),
@@ -576,7 +632,7 @@ impl Answerer for Interactive {
         if self.presets.has(&step.node_ref) {
             return Ok(Confirmation::Deferred);
         }
-        self.show(step);
+        self.show(step, self.m(Msg::ConfirmDestructive))?;
         self.shown = Some(step.node_ref.clone());
         let items = vec![
             (false, self.m(Msg::ConfirmSkip).to_owned()),
@@ -613,7 +669,9 @@ impl Answerer for Interactive {
     /// answered in 3 ms") above the question, whose answer it preselects.
     fn show_probe(&mut self, step: &Step, result: &crate::probe::ProbeResult, lang: Lang) {
         if self.shown.as_deref() != Some(&step.node_ref) {
-            self.show(step);
+            // A prompt that fails here fails again at the question, where
+            // it is reported.
+            let _ = self.show(step, &step.prompt(lang));
             self.shown = Some(step.node_ref.clone());
         }
         let w = Some(Screen::now().width);
@@ -673,7 +731,19 @@ impl Answerer for Interactive {
         // The facts are one optional step: one key (Esc, or "skip them
         // all") and the person is done with them.
         eprintln!();
-        let question = fill(self.m(Msg::FactsAsk), &[("n", &missing.len().to_string())]);
+        // As many as there will be prompts: a purchase date comes with its
+        // warranty date, asked one after the other.
+        let prompts: usize = missing
+            .iter()
+            .map(|&i| match fact_by_id(&form.facts[i].fact) {
+                Some(Fact::PurchaseDate) => 2,
+                _ => 1,
+            })
+            .sum();
+        let question = match prompts {
+            1 => self.m(Msg::FactsAskOne).to_owned(),
+            n => fill(self.m(Msg::FactsAsk), &[("n", &n.to_string())]),
+        };
         match choose(
             &question,
             self.m(Msg::FactsFill),
@@ -697,7 +767,7 @@ impl Answerer for Interactive {
                     for (key, value) in values {
                         let checked = check_value(&key, &value)?;
                         if checked.masked {
-                            eprintln!("{}", self.m(Msg::Masked));
+                            term::say(self.m(Msg::Masked));
                         }
                         shown.push(checked.value.clone());
                         if keys_for(fact).contains(&key.as_str()) {
