@@ -187,3 +187,19 @@ fn search_query(b: divan::Bencher, query: &str) {
     let index = posdoctor::search::Index::with(&rules, posdoctor::builtin::search_index());
     b.bench(|| index.search(query).len());
 }
+
+/// A hostile file: one tree with thousands of unknown keys (each a finding
+/// with a did-you-mean). Linear: 20 000 keys took 4.4 s when every key was
+/// compared with every other.
+#[divan::bench(args = [5_000, 20_000], sample_count = 3)]
+fn validate_a_mapping_of_unknown_keys(b: divan::Bencher, keys: usize) {
+    let mut text = String::from("version: 1\ntrees:\n  - id: t\n");
+    for i in 0..keys {
+        text.push_str(&format!("    k{i}: {i}\n"));
+    }
+    b.bench(|| {
+        let loaded =
+            posdoctor::rules::load::load_bytes(vec![("x.yaml".into(), text.clone().into_bytes())]);
+        loaded.diagnostics.len()
+    });
+}

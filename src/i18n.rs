@@ -264,7 +264,7 @@ messages! {
     OwnerNobody => "nobody: the sale went through", "无：交易成功";
     OwnerCardholder => "the cardholder", "持卡人";
     OwnerCard => "the card", "银行卡本身";
-    OwnerCounter => "the counter (how the sale was entered)", "收银操作（交易的输入方式）";
+    OwnerCounter => "the counter (how the sale was entered)", "收银员输入的信息（金额或单号）";
     OwnerTerminal => "the terminal or its settings", "POS机或其参数设置";
     OwnerNetwork => "the network or payment host", "网络或收单机构的后台";
     CodeTitle => "Code {code}", "代码 {code}";
@@ -328,7 +328,7 @@ messages! {
     ClIfSkip => "If you don't do it", "如果不执行";
     ClIfChoice => "If “{label}”", "如果“{label}”";
     ClIfChoiceQuoting => "If {label}", "如果{label}";
-    ClIfMatches => "If it is {list}", "如果是 {list}";
+    ClIfMatches => "If it is {list}", "如果是{list}";
     ClOtherwise => "Otherwise", "其他情况";
     ClThen => "Then", "然后";
     ClGoTo => "go to step {n}", "转到第 {n} 步";
@@ -358,8 +358,8 @@ messages! {
     FactsFill => "Yes, fill them in (Enter skips one, Esc skips the rest)", "是，现在填写（回车跳过一项，Esc 跳过其余）";
     FactsSkip => "No, skip them all", "否，全部跳过";
     ConnWifi => "Wi-Fi", "Wi-Fi 无线网络";
-    ConnMobile => "Mobile data (a SIM card in the terminal)", "移动数据（终端里的 SIM 卡）";
-    ConnEthernet => "A network cable to the terminal", "网线直接连到终端";
+    ConnMobile => "Mobile data (a SIM card in the terminal)", "移动数据（POS机里插着 SIM 卡）";
+    ConnEthernet => "A network cable to the terminal", "网线直接连到POS机";
     ConnBase => "Through its base (the base has the cable)", "通过底座联网（网线接在底座上）";
     SkipOne => "Skip", "跳过";
     AskPurchaseDate => "Purchase date, YYYY-MM-DD (Enter to skip)", "购买日期，格式 YYYY-MM-DD（回车跳过）";

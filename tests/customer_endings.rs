@@ -151,3 +151,226 @@ fn at_the_counter_the_code_is_explained_and_the_ending_tells_the_customer() {
         }
     }
 }
+
+/// `run --json` of the built-in rules for `answers`, in `lang`.
+fn run_json(env: &Env, lang: &str, tree: &str, answers: &[&str]) -> serde_json::Value {
+    let mut cmd = env.cmd();
+    cmd.args(["--lang", lang, "run", tree, "--no-input", "--json"]);
+    for a in answers {
+        cmd.args(["--answer", a]);
+    }
+    let out = cmd.output().unwrap();
+    common::json(&out.stdout)
+}
+
+/// A domain review's fixes, as a script reads them: what the person is told
+/// at the step or the ending, in both languages.
+#[test]
+fn the_domain_review_fixes_say_it_to_the_person() {
+    let env = Env::new();
+    // A customer's wallet screen is no proof: the provider confirms the
+    // order in the back office, and the goods wait for it.
+    for path in [
+        &[
+            "how=customer-scans",
+            "shop-code=paid-not-seen",
+            "merchant-app=no",
+            "customer-record=paid",
+        ][..],
+        &[
+            "how=scan-customer",
+            "scan-result=error",
+            "order-status=cannot-query",
+            "customer-record=paid",
+        ][..],
+    ] {
+        for (lang, caution, text) in [
+            (
+                "en",
+                "Don't hand over the goods on the customer's screen alone",
+                "confirm the order in your merchant back office",
+            ),
+            (
+                "zh",
+                "不要只凭顾客手机上的页面就交货",
+                "请对方在商户后台确认这笔订单",
+            ),
+        ] {
+            let v = run_json(&env, lang, "qr-payment", path);
+            assert_eq!(v["outcome"], "escalated", "{lang}: {v}");
+            let e = &v["escalation"];
+            assert_eq!(e["node"], "paid-record");
+            assert_eq!(e["party"], "acquirer");
+            assert!(
+                e["caution"].as_str().unwrap().contains(caution),
+                "{lang}: {e}"
+            );
+            assert!(e["message"].as_str().unwrap().contains(text), "{lang}: {e}");
+            assert!(!v.to_string().contains("顾客已经付过了"), "{v}");
+        }
+    }
+    // After signing on, the failed A0/99 sale is looked up first.
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "check the last-transaction record first",
+                "reversal",
+                "only then run the sale again",
+            ],
+        ),
+        ("zh", ["先查最后一笔交易记录", "冲正", "这时再重新收款"]),
+    ] {
+        let v = run_json(
+            &env,
+            lang,
+            "sign-on",
+            &[
+                "message=sign-on-again",
+                "online=yes",
+                "sign-on=yes",
+                "signed-on=yes",
+            ],
+        );
+        let step = v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["node"] == "signed-on")
+            .unwrap_or_else(|| panic!("{v}"));
+        let action = step["action"].as_str().unwrap();
+        for w in words {
+            assert!(action.contains(w), "{lang}: {w:?} in {action}");
+        }
+    }
+    // Tamper damage (liquid, burn marks): stop, unplug, don't charge.
+    for (lang, words) in [
+        ("en", "switch it off, unplug it and do not charge it"),
+        ("zh", "关机、拔掉电源，不要充电"),
+    ] {
+        let v = run_json(&env, lang, "tamper", &["which-lock=tamper", "damage=yes"]);
+        assert!(
+            v["escalation"]["caution"].as_str().unwrap().contains(words),
+            "{lang}: {v}"
+        );
+    }
+    // Danger questions name smoke.
+    for (tree, node, en, zh) in [
+        ("no-power", "danger", "smoke", "冒烟"),
+        ("screen-keys", "damage", "smoking", "冒烟"),
+    ] {
+        for (lang, w) in [("en", en), ("zh", zh)] {
+            let v = run_json(&env, lang, tree, &[&format!("{node}=yes")]);
+            let step = v["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["node"] == node)
+                .unwrap();
+            assert!(
+                step["prompt"].as_str().unwrap().contains(w),
+                "{tree} {lang}: {step}"
+            );
+        }
+    }
+    // 金额超限 is the card's limit, resolved for the shop with what to say.
+    let v = run_json(
+        &env,
+        "zh",
+        "transaction-failed",
+        &["what-happened=code", "code=金额超限"],
+    );
+    assert_eq!(v["outcome"], "resolved", "{v}");
+    assert!(v["customer"].as_str().unwrap().contains("限额"), "{v}");
+    assert!(!v.to_string().contains("小数点"), "{v}");
+    // 交易被拒 is a decline.
+    let v = run_json(
+        &env,
+        "zh",
+        "transaction-failed",
+        &["what-happened=code", "code=交易被拒"],
+    );
+    assert_eq!(v["resolution"]["node"], "card-declined", "{v}");
+    // An unknown code is explained without the program's name.
+    let v = run_json(
+        &env,
+        "zh",
+        "transaction-failed",
+        &[
+            "what-happened=code",
+            "code=X9",
+            "unknown-record=cannot-tell",
+        ],
+    );
+    let s = v.to_string();
+    assert!(
+        s.contains("不在常见代码表里")
+            && !s.contains("posdoctor 的列表")
+            && !s.contains("posdoctor 不认识"),
+        "{v}"
+    );
+    // A reversal: the purchase itself is still to be paid.
+    for (lang, text, told) in [
+        (
+            "en",
+            "The purchase itself is still unpaid: take the payment once more",
+            "this purchase is still to be paid",
+        ),
+        (
+            "zh",
+            "这次消费本身还没有付款：请再收一次款",
+            "这次消费还需要付款",
+        ),
+    ] {
+        let v = run_json(
+            &env,
+            lang,
+            "transaction-failed",
+            &[
+                "what-happened=money-taken",
+                "reversal-record=none-approved",
+                "reversal-age=no",
+            ],
+        );
+        assert!(
+            v["resolution"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(text)
+                || v.to_string().contains(text),
+            "{lang}: {v}"
+        );
+        assert!(
+            v["customer"].as_str().unwrap().contains(told),
+            "{lang}: {v}"
+        );
+    }
+    // Code 97 has its own choice in deactivated.
+    let v = run_json(
+        &env,
+        "zh",
+        "transaction-failed",
+        &[
+            "what-happened=code",
+            "code=97",
+            "deactivated/message=not-registered",
+            "deactivated/new-or-reset=no",
+            "deactivated/notices=no",
+        ],
+    );
+    assert_eq!(v["outcome"], "escalated", "{v}");
+    // A card sale on another terminal: refunded there, or by the acquirer.
+    for (lang, words) in [
+        ("en", "only on the terminal that took it"),
+        ("zh", "只能在当时收款的那台POS机上"),
+    ] {
+        let v = run_json(
+            &env,
+            lang,
+            "refund",
+            &["paid-how=other-terminal", "other-terminal=no"],
+        );
+        assert_eq!(v["escalation"]["party"], "acquirer", "{v}");
+        assert!(v.to_string().contains(words), "{lang}: {v}");
+    }
+}

@@ -2211,3 +2211,20 @@ fn line_breaks_in_file_names_are_shown_not_printed() {
         "{err:?}"
     );
 }
+
+/// `validate DIR` reports a file in DIR that cannot be read (a symlink
+/// loop), as every other command does: exit 1, not "0 errors".
+#[cfg(unix)]
+#[test]
+fn validate_dir_reports_a_symlink_loop_in_it() {
+    let env = Env::new();
+    let dir = env.home().join("loop");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink("x.yaml", dir.join("x.yaml")).unwrap();
+    let a = env.cmd().arg("validate").arg(&dir).assert().code(1);
+    assert!(
+        stdout(&a).contains("x.yaml: error: cannot read the file"),
+        "{}",
+        stdout(&a)
+    );
+}

@@ -253,3 +253,144 @@ fn a_pack_can_override_a_code() {
         .code(0)
         .stdout(predicate::str::contains("CVV2"));
 }
+
+/// A domain review's code fixes, as `posdoctor code` prints them: screen
+/// wordings that were "not a known code" point to their tree, a limit is a
+/// limit, and 99/A0 check the last transaction before the sale is run again.
+#[test]
+fn code_answers_of_the_domain_review() {
+    let env = Env::new();
+    let code = |lang: &str, input: &str| {
+        let a = env
+            .cmd()
+            .args(["--lang", lang, "code", input, "--json"])
+            .assert()
+            .code(0);
+        json(&a.get_output().stdout)
+    };
+    for (input, tree) in [
+        ("请先签到", "sign-on"),
+        ("签到失败", "sign-on"),
+        ("please sign on", "sign-on"),
+        ("用户支付中", "qr-payment"),
+        ("金额超限", "transaction-failed"),
+    ] {
+        let v = code("zh", input);
+        assert_eq!(v["tree"], tree, "{input}: {v}");
+    }
+    // 金额超限 is the card's amount limit, with what to tell the customer.
+    let v = code("zh", "金额超限");
+    assert_eq!(v["code"], "61");
+    assert!(
+        v["meaning"].as_str().unwrap().contains("超出金额限制"),
+        "{v}"
+    );
+    assert!(v["customer"].as_str().unwrap().contains("限额"), "{v}");
+    // 用户支付中: don't scan again, query the order.
+    let v = code("zh", "用户支付中");
+    let action = v["action"].as_str().unwrap();
+    assert!(
+        action.contains("不要再扫一次") && action.contains("查询订单状态"),
+        "{v}"
+    );
+    let v = code("en", "user paying");
+    assert!(
+        v["action"].as_str().unwrap().contains("Do not scan again"),
+        "{v}"
+    );
+    // 99 and A0: the last-transaction record and the reversal come before a
+    // new attempt; never "the sale was not paid, run it again".
+    for c in ["99", "A0"] {
+        let en = code("en", c);
+        let action = en["action"].as_str().unwrap();
+        assert!(
+            action.contains("check the last-transaction record")
+                && action.contains("reversal")
+                && !action.contains("was not paid"),
+            "{c}: {en}"
+        );
+        let zh = code("zh", c);
+        let action = zh["action"].as_str().unwrap();
+        assert!(
+            action.contains("最后一笔交易记录")
+                && action.contains("冲正")
+                && !action.contains("没有扣款"),
+            "{c}: {zh}"
+        );
+    }
+    // The text output reads as a situation, not "代码 sign-on".
+    let a = env
+        .cmd()
+        .args(["--lang", "zh", "code", "请先签到"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(
+        out.contains("POS机需要签到")
+            && !out.contains("代码 sign-on")
+            && out.contains("run sign-on"),
+        "{out}"
+    );
+    // A counter code's owner in plain Chinese.
+    let a = env
+        .cmd()
+        .args(["--lang", "zh", "code", "13"])
+        .assert()
+        .code(0);
+    let out = stdout(&a);
+    assert!(
+        out.contains("收银员输入的信息") && !out.contains("收银操作"),
+        "{out}"
+    );
+}
+
+/// Printed checklists: 如果是连接类提示 (no space before a Chinese label),
+/// the unknown-code steps without the program's name, and the review's
+/// stops and cautions on paper in both languages.
+#[test]
+fn checklists_of_the_domain_review() {
+    let env = Env::new();
+    let paper = |lang: &str, tree: &str| {
+        let a = env
+            .cmd()
+            .args(["--lang", lang, "checklist", tree, "--width", "200"])
+            .assert()
+            .success();
+        stdout(&a)
+    };
+    let zh = paper("zh", "transaction-failed");
+    assert!(zh.contains("如果是连接类提示"), "{zh}");
+    assert!(!zh.contains("如果是 连"), "{zh}");
+    assert!(
+        !zh.contains("posdoctor 的列表") && !zh.contains("posdoctor 不认识"),
+        "{zh}"
+    );
+    assert!(zh.contains("不在常见代码表里"), "{zh}");
+    let en = paper("en", "transaction-failed");
+    assert!(
+        !en.contains("posdoctor's list") && !en.contains("posdoctor does not know"),
+        "{en}"
+    );
+    let zh = paper("zh", "tamper");
+    assert!(zh.contains("关机、拔掉电源，不要充电"), "{zh}");
+    let en = paper("en", "tamper");
+    assert!(
+        en.contains("switch it off, unplug it and do not charge it"),
+        "{en}"
+    );
+    for (lang, tree, words) in [
+        ("zh", "no-power", "冒烟"),
+        ("zh", "screen-keys", "冒烟"),
+        ("en", "no-power", "smoke"),
+        ("en", "screen-keys", "smoking"),
+        ("zh", "deactivated", "“终端未登记”“终端号找不到”，或代码 97"),
+        ("en", "deactivated", "code 97"),
+        ("zh", "settlement", "被冻结（暂扣）的款项"),
+    ] {
+        let p = paper(lang, tree);
+        assert!(
+            p.contains(words),
+            "{tree} ({lang}): {words:?} missing:\n{p}"
+        );
+    }
+}

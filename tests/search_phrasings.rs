@@ -141,6 +141,17 @@ const PHRASINGS: &[(&str, &str)] = &[
     ("支付宝", "qr-payment"),
     ("机器没反映", "screen-keys"),
     ("机器没反应", "screen-keys"),
+    // A second domain review's misses.
+    ("签不了到", "sign-on"),
+    ("机器掉水里了", "no-power"),
+    ("pos机掉水里了", "no-power"),
+    ("昨天的单子怎么退", "refund"),
+    ("钱到了但是少了", "settlement"),
+    ("termnal froze", "screen-keys"),
+    ("退单", "refund"),
+    ("到账少了手续费", "settlement"),
+    ("金额超限", "transaction-failed"),
+    ("交易被拒", "transaction-failed"),
 ];
 
 /// Asserts that each query puts its tree first.

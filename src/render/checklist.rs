@@ -189,10 +189,15 @@ fn when(node: &Node, answer: &str, lang: Lang) -> String {
             }
         }
         (Body::Text { .. }, "otherwise") => m(Msg::ClOtherwise),
-        (Body::Text { .. }, a) => fill(
-            Msg::ClIfMatches.get(lang),
-            &[("list", &super::pattern::edge_words(node, a, lang))],
-        ),
+        (Body::Text { .. }, a) => {
+            // 如果是连接类提示 / 如果是“05”, but 如果是 BT-20 系列代码: a
+            // space only between a Chinese word and a Latin letter or digit.
+            let mut list = super::pattern::edge_words(node, a, lang);
+            if lang == Lang::Zh && list.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                list.insert(0, ' ');
+            }
+            fill(Msg::ClIfMatches.get(lang), &[("list", &list)])
+        }
         _ => m(Msg::ClThen),
     }
 }

@@ -305,10 +305,28 @@ pub fn read_sources(opts: &LoadOptions) -> Sources {
 /// equal either way).
 pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| {
-        path.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
+        // A file that cannot be resolved itself (a symlink loop, a link to
+        // nowhere) still lies in its folder: resolve that, so `validate
+        // DIR` reports the file rather than losing it.
+        match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => {
+                match std::fs::canonicalize(dir) {
+                    Ok(d) => d.join(name),
+                    Err(_) => plain(path),
+                }
+            }
+            _ => match std::env::current_dir() {
+                Ok(d) if path.file_name().is_some() => d.join(path),
+                _ => plain(path),
+            },
+        }
     })
+}
+
+fn plain(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 /// True when `file` is `wanted` or inside it, comparing whole path

@@ -52,6 +52,9 @@ enum Seg {
     Item(usize, Option<String>),
 }
 
+/// A node's kind and every field a node may have.
+type KindFields = (String, Vec<String>);
+
 /// A finding before the missing-field/stray-key pairs are merged.
 enum Raw {
     Unknown {
@@ -60,7 +63,7 @@ enum Raw {
         path: Vec<Seg>,
         allowed: Vec<String>,
         /// For a node of a known kind: the kind, and every node field.
-        node: Option<(String, Vec<String>)>,
+        node: Option<KindFields>,
     },
     Missing {
         field: String,
@@ -464,9 +467,14 @@ impl<'s> Walker<'s> {
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
-        let mut seen: Vec<(&str, Range<usize>)> = Vec::new();
+        // Keys seen so far, and (worked out once, on the first unknown key)
+        // the fields this node's kind takes: a mapping with thousands of
+        // keys is checked in linear time.
+        let mut seen: std::collections::HashMap<&str, Range<usize>> =
+            std::collections::HashMap::new();
+        let mut fields: Option<(Vec<String>, Option<KindFields>)> = None;
         for e in entries {
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == e.key) {
+            if let Some(first) = seen.get(e.key.as_str()) {
                 self.raw.push(Raw::Duplicate {
                     key: e.key.clone(),
                     key_span: e.key_span.clone(),
@@ -475,25 +483,34 @@ impl<'s> Walker<'s> {
                 });
                 continue;
             }
-            seen.push((&e.key, e.key_span.clone()));
+            seen.insert(&e.key, e.key_span.clone());
             match props.get(&e.key) {
                 Some(p) => {
                     path.push(Seg::Key(e.key.clone()));
                     self.node(&e.value, p, path);
                     path.pop();
                 }
-                None if closed => self.raw.push(Raw::Unknown {
-                    key: e.key.clone(),
-                    key_span: e.key_span.clone(),
-                    path: path.clone(),
-                    // A node takes only its kind's fields: suggest those.
-                    allowed: node_fields(entries, path)
-                        .unwrap_or_else(|| props.keys().cloned().collect()),
-                    node: node_fields(entries, path).and_then(|_| {
-                        let kind = entries.iter().find(|e| e.key == "kind")?.value.as_str()?;
-                        Some((kind.to_owned(), props.keys().cloned().collect()))
-                    }),
-                }),
+                None if closed => {
+                    let (allowed, node) = fields
+                        .get_or_insert_with(|| {
+                            // A node takes only its kind's fields: suggest those.
+                            let own = node_fields(entries, path);
+                            let node = own.as_ref().and_then(|_| {
+                                let kind =
+                                    entries.iter().find(|e| e.key == "kind")?.value.as_str()?;
+                                Some((kind.to_owned(), props.keys().cloned().collect()))
+                            });
+                            (own.unwrap_or_else(|| props.keys().cloned().collect()), node)
+                        })
+                        .clone();
+                    self.raw.push(Raw::Unknown {
+                        key: e.key.clone(),
+                        key_span: e.key_span.clone(),
+                        path: path.clone(),
+                        allowed,
+                        node,
+                    });
+                }
                 None => {}
             }
         }
@@ -1171,6 +1188,10 @@ impl Walker<'_> {
             .unwrap_or(&empty);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         let allowed = node_fields(entries, path);
+        // The keys written here, once: a typo's candidates are the fields
+        // not written (a lookup per candidate, not a scan of every key).
+        let written: std::collections::HashSet<&str> =
+            entries.iter().map(|x| x.key.as_str()).collect();
         let mut out = Map::new();
         for e in entries {
             if out.contains_key(&e.key) {
@@ -1189,7 +1210,7 @@ impl Walker<'_> {
                     };
                     let free = free
                         .into_iter()
-                        .filter(|k| !out.contains_key(*k) && !entries.iter().any(|x| x.key == *k));
+                        .filter(|k| !out.contains_key(*k) && !written.contains(k));
                     path.push(Seg::Key(e.key.clone()));
                     match did_you_mean(&e.key, free).and_then(|k| props.get_key_value(k)) {
                         Some((k, p)) => {
