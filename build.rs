@@ -15,6 +15,8 @@ mod i18n;
 mod input;
 #[path = "src/privacy.rs"]
 mod privacy;
+#[path = "src/probe_target.rs"]
+mod probe_target;
 #[path = "src/rules/mod.rs"]
 mod rules;
 #[path = "src/sanitize.rs"]
@@ -77,7 +79,14 @@ fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules");
     for f in [
-        "diag", "i18n", "input", "privacy", "sanitize", "search", "values",
+        "diag",
+        "i18n",
+        "input",
+        "privacy",
+        "probe_target",
+        "sanitize",
+        "search",
+        "values",
     ] {
         println!("cargo:rerun-if-changed=src/{f}.rs");
     }

@@ -78,6 +78,11 @@ pub struct Cli {
     #[arg(long, value_name = "LOG", num_args = 0..=1)]
     pub resume: Option<Option<PathBuf>>,
 
+    /// With no command (the symptom picker): ask every question a probe
+    /// could answer, as `run --no-probe` does.
+    #[arg(long)]
+    pub no_probe: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -199,6 +204,28 @@ Examples:
         #[arg(long)]
         coverage: bool,
     },
+    /// Run the automated probes of the loaded rules unattended: a health check of the shop's setup.
+    #[command(
+        after_help = "Runs every probe the loaded rules name (those their trees use and the packs'
+`probes:` lists) against targets from the rules or the profile; a probe with
+no target is not checked. Never prompts.
+Exit codes: 0 every probe that ran passed, 1 a probe failed.
+
+Examples:
+  posdoctor profile set terminal_ip 192.168.1.50
+  posdoctor profile set terminal_port 8888
+  posdoctor check
+  posdoctor check --format junit > posdoctor-check.xml
+  posdoctor --rules my-pack check --json | jq -r '.probes[].outcome'"
+    )]
+    Check {
+        /// Print JSON (the same as --format json).
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+    },
     /// Every node of a tree (ids as scripts name them) and every path through it, as answers.
     #[command(
         after_help = "Each path is printed as an answers mapping: save it as a file for
@@ -218,7 +245,7 @@ Examples:
     /// The shop's saved facts (merchant, IDs, terminal, support contacts), used to prefill escalations.
     #[command(
         subcommand,
-        after_help = "Keys: merchant, mid, tid, make, model, serial, purchase_date, warranty_until (YYYY-MM-DD),\nconnection (wifi, mobile, ethernet, base), contact.PARTY.FIELD (PARTY: vendor, acquirer,\nissuer, isp, power; FIELD: name, phone, hours, web), and fact.ID for a fact a loaded pack\ndefines. Terminal keys apply to --terminal NAME.\n\nExamples:\n  posdoctor profile set mid 123456789012345\n  posdoctor profile set contact.vendor.phone \"+86 21 5555 0100\"\n  posdoctor profile show"
+        after_help = "Keys: merchant, mid, tid, make, model, serial, purchase_date, warranty_until (YYYY-MM-DD),\nconnection (wifi, mobile, ethernet, base), terminal_ip, terminal_port, acquirer_host,\nacquirer_port, test_url (probe targets), contact.PARTY.FIELD (PARTY: vendor, acquirer,\nissuer, isp, power; FIELD: name, phone, hours, web), and fact.ID for a fact a loaded pack\ndefines. Terminal keys apply to --terminal NAME.\n\nExamples:\n  posdoctor profile set mid 123456789012345\n  posdoctor profile set contact.vendor.phone \"+86 21 5555 0100\"\n  posdoctor profile show"
     )]
     Profile(ProfileCmd),
     /// The escalation report of a session log.
@@ -289,6 +316,16 @@ pub enum TestFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// Test Anything Protocol, version 13.
+    Tap,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -321,6 +358,10 @@ pub struct RunArgs {
     /// without LOG, the newest unfinished session (of TREE, when given).
     #[arg(long, value_name = "LOG", num_args = 0..=1, conflicts_with = "no_log")]
     pub resume: Option<Option<PathBuf>>,
+    /// Never run probes: ask every question a probe could answer (for a
+    /// support desk whose computer is not in the shop).
+    #[arg(long)]
+    pub no_probe: bool,
 }
 
 /// Runs the command line and returns the exit code.
@@ -435,6 +476,7 @@ impl Command {
             | Command::Paths { json, .. } => *json,
             Command::Run(args) => args.json,
             Command::Test { format, .. } => *format == TestFormat::Json,
+            Command::Check { json, format } => *json || *format == CheckFormat::Json,
             Command::Report { format, .. } => *format == ReportFormat::Json,
             Command::Profile(ProfileCmd::Show { json }) => *json,
             _ => false,
@@ -469,6 +511,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
             packs,
         },
         strict_packs: cli.strict_packs,
+        no_probe: cli.no_probe,
         again: commands::Again {
             rules: cli.rules.clone(),
             no_builtin: cli.no_builtin,
@@ -518,6 +561,9 @@ fn dispatch(cli: Cli) -> Result<u8> {
             coverage,
         }) => commands::test::test(&ctx, &paths, format, coverage),
         Some(Command::Paths { tree, json }) => commands::paths::paths(&ctx, &tree, json),
+        Some(Command::Check { json, format }) => {
+            commands::check::check(&ctx, if json { CheckFormat::Json } else { format })
+        }
         Some(Command::Profile(cmd)) => commands::profile::profile(&ctx, cmd),
         Some(Command::Report { log, format }) => commands::report::report(&ctx, &log, format),
         Some(Command::Schema) => {

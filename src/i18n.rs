@@ -425,6 +425,49 @@ messages! {
     PathsPaths => "Paths ({n}; loops are walked once), each as answers for --answers or a scenario case:", "路径（{n} 条；循环只走一次），每条都可作为 --answers 或测试用例的答案：";
     PathsMore => "(only the first {n} paths are listed; the tree has more)", "（只列出前 {n} 条路径；该问题树还有更多）";
     PackTreeHint => "a tree from a pack needs its pack (DIR):\n  {command}", "规则包中的问题树需要加载该规则包（DIR）：\n  {command}";
+
+    Value => "VALUE", "值";
+    Milliseconds => "{n} ms", "{n} 毫秒";
+    BadHost => "`{value}` is not an IP address or host name for `{key}`: write it like 192.168.1.50, fe80::1 or pos.example.com", "`{value}` 不是 `{key}` 可用的 IP 地址或主机名：请写成 192.168.1.50、fe80::1 或 pos.example.com 这样的形式";
+    BadPort => "`{value}` is not a port for `{key}`: use a number from 1 to 65535", "`{value}` 不是 `{key}` 可用的端口：请使用 1 到 65535 之间的数字";
+    BadUrl => "`{value}` is not a web address for `{key}`: write it with http:// or https://, e.g. https://www.example.com/", "`{value}` 不是 `{key}` 可用的网址：请以 http:// 或 https:// 开头，例如 https://www.example.com/";
+    TargetIsCard => "`{value}` holds a card number: posdoctor never stores card numbers", "`{value}` 中含有卡号：posdoctor 从不保存卡号";
+    ProbeLinePass => "{mark} {label} {target} {detail} in {ms} ms", "{mark} {label} {target} {detail}，用时 {ms} 毫秒";
+    ProbeLineFail => "{mark} {label} {target} {detail} ({ms} ms)", "{mark} {label} {target} {detail}（{ms} 毫秒）";
+    ProbeLineSkipped => "{mark} {label} {target}: {detail}", "{mark} {label} {target}：{detail}";
+    ProbeAnswered => "answered", "有应答";
+    ProbeRefused => "refused the connection", "拒绝了连接";
+    ProbeNoAnswer => "did not answer within {ms} ms", "在 {ms} 毫秒内没有应答";
+    ProbeConnectFailed => "could not connect: {reason}", "无法连接：{reason}";
+    ProbeNoResolve => "the name does not resolve: {reason}", "无法解析该名称：{reason}";
+    ProbeResolves => "resolves to {addrs}", "解析为 {addrs}";
+    ProbeHttpOk => "answered HTTP {status}", "返回 HTTP {status}";
+    ProbeHttpBad => "answered HTTP {status}, expected {expected}", "返回 HTTP {status}，应为 {expected}";
+    ProbeHttpFailed => "no answer: {reason}", "没有应答：{reason}";
+    ProbeCert => "certificate problem: {reason}", "证书有问题：{reason}";
+    ProbeCertClock => "certificate problem: the server's certificate reads as {state}, which usually means this computer's date or time is wrong: check them", "证书有问题：服务器的证书显示为{state}，这通常说明这台电脑的日期或时间不对，请检查";
+    CertExpired => "expired", "已过期";
+    CertNotYetValid => "not yet valid", "尚未生效";
+    ProbeClockOk => "is right: {skew} from the server's (at most {max} min allowed)", "准确：与服务器相差 {skew}（最多允许 {max} 分钟）";
+    ProbeClockAhead => "is {skew} ahead of the server's (at most {max} min allowed)", "比服务器快 {skew}（最多允许 {max} 分钟）";
+    ProbeClockBehind => "is {skew} behind the server's (at most {max} min allowed)", "比服务器慢 {skew}（最多允许 {max} 分钟）";
+    SkewMinutes => "{n} min", "{n} 分钟";
+    SkewSeconds => "{n} s", "{n} 秒";
+    ProbeNoDate => "not checked: the server sent no date to compare with", "未检查：服务器没有返回可比较的日期";
+    ProbeClockUnreachable => "not checked: {reason}", "未检查：{reason}";
+    ProbeExists => "exists", "存在";
+    ProbeMissing => "does not exist", "不存在";
+    ProbePathError => "cannot be looked at: {reason}", "无法查看：{reason}";
+    ProbeNoTarget => "not checked, no target set: {cmd}", "未检查，没有设置目标：{cmd}";
+    ProbeBadTarget => "the target is not usable: {reason}", "目标不可用：{reason}";
+    ProbeTimedOut => "did not finish within {ms} ms", "在 {ms} 毫秒内没有完成";
+    ProbeCrashed => "not checked: the probe stopped unexpectedly", "未检查：检查意外中止";
+    ProbeBudget => "not checked: the automatic checks of this run have taken {s} s already", "未检查：本次运行的自动检查已用了 {s} 秒";
+    ProbeOverride => "Checked automatically — change the answer if you know better.", "已自动检查——如果你确定结果不同，可以改选答案。";
+    ProbeAnsweredStep => "checked automatically", "自动检查";
+    ReportProbes => "Checked automatically", "自动检查";
+    CheckSummary => "{pass} passed, {fail} failed, {skipped} not checked", "{pass} 项通过，{fail} 项失败，{skipped} 项未检查";
+    CheckNone => "No probes are loaded: a rule file defines them under `probes:`.", "没有加载任何自动检查：规则文件在 `probes:` 下定义它们。";
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E: `０５`, `ｙｅｓ`, `－`) and the

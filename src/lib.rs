@@ -25,6 +25,8 @@ pub mod input;
 pub mod localtime;
 pub mod paths;
 pub mod privacy;
+pub mod probe;
+pub mod probe_target;
 pub mod profile;
 pub mod render;
 pub mod report;

@@ -83,6 +83,13 @@ pub struct Terminal {
     pub warranty_until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
+    /// The terminal's address on the shop's network (IPv4, IPv6 or a host
+    /// name), for the probes (`{profile.terminal_ip}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_ip: Option<String>,
+    /// The port the terminal listens on (1–65535).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_port: Option<String>,
     /// Values of facts a pack defines with `scope: terminal` (`fact.ID`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
@@ -95,6 +102,15 @@ pub struct Profile {
     pub merchant: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
+    /// The acquirer's payment host (a host name or IP address), for probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_host: Option<String>,
+    /// The payment host's port (1–65535).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_port: Option<String>,
+    /// A web address the shop uses to test its internet and clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_url: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub contacts: BTreeMap<String, Contact>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -104,7 +120,13 @@ pub struct Profile {
     pub facts: BTreeMap<String, String>,
 }
 
-const SHOP_KEYS: &[&str] = &["merchant", "mid"];
+const SHOP_KEYS: &[&str] = &[
+    "merchant",
+    "mid",
+    "acquirer_host",
+    "acquirer_port",
+    "test_url",
+];
 const TERMINAL_KEYS: &[&str] = &[
     "tid",
     "make",
@@ -113,6 +135,8 @@ const TERMINAL_KEYS: &[&str] = &[
     "purchase_date",
     "warranty_until",
     "connection",
+    "terminal_ip",
+    "terminal_port",
 ];
 const PARTIES: &[&str] = &["vendor", "acquirer", "issuer", "isp", "power"];
 const CONTACT_FIELDS: &[&str] = &["name", "phone", "hours", "web"];
@@ -206,11 +230,21 @@ impl Profile {
                 &mut t.connection,
                 &mut t.purchase_date,
                 &mut t.warranty_until,
+                &mut t.terminal_ip,
+                &mut t.terminal_port,
             ]
             .into_iter()
             .flatten()
             .for_each(&mut text);
         }
+        [
+            &mut self.acquirer_host,
+            &mut self.acquirer_port,
+            &mut self.test_url,
+        ]
+        .into_iter()
+        .flatten()
+        .for_each(&mut text);
         let mut id = |v: &mut String| {
             let clean = crate::sanitize::strip(v);
             if crate::values::can_only_be_a_card(&clean) {
@@ -305,6 +339,9 @@ impl Profile {
         match key {
             "merchant" => Ok(&mut self.merchant),
             "mid" => Ok(&mut self.mid),
+            "acquirer_host" => Ok(&mut self.acquirer_host),
+            "acquirer_port" => Ok(&mut self.acquirer_port),
+            "test_url" => Ok(&mut self.test_url),
             k if TERMINAL_KEYS.contains(&k) => {
                 if !crate::rules::load::valid_id(terminal) {
                     bail!(
@@ -319,6 +356,8 @@ impl Profile {
                     "serial" => &mut t.serial,
                     "purchase_date" => &mut t.purchase_date,
                     "warranty_until" => &mut t.warranty_until,
+                    "terminal_ip" => &mut t.terminal_ip,
+                    "terminal_port" => &mut t.terminal_port,
                     _ => &mut t.connection,
                 })
             }
@@ -328,11 +367,16 @@ impl Profile {
 
     /// Sets `key` (checked); returns whether a card number was masked.
     pub fn set(&mut self, key: &str, value: &str, terminal: &str) -> Result<bool> {
+        self.set_in(key, value, terminal, Lang::En)
+    }
+
+    /// [`Profile::set`], with a refused value explained in `lang`.
+    pub fn set_in(&mut self, key: &str, value: &str, terminal: &str, lang: Lang) -> Result<bool> {
         // The key first: a typo in it is the more useful thing to hear about.
         if !all_keys().iter().any(|k| k == key) {
             return Err(unknown_key(key));
         }
-        let checked = check_value(key, value)?;
+        let checked = crate::values::check_value_in(key, value, lang)?;
         *self.slot(key, terminal)? = Some(checked.value);
         Ok(checked.masked)
     }
@@ -354,6 +398,9 @@ impl Profile {
         };
         push("merchant".into(), &self.merchant);
         push("mid".into(), &self.mid);
+        push("acquirer_host".into(), &self.acquirer_host);
+        push("acquirer_port".into(), &self.acquirer_port);
+        push("test_url".into(), &self.test_url);
         for (id, v) in &self.facts {
             push(format!("fact.{id}"), &Some(v.clone()));
         }
@@ -376,11 +423,27 @@ impl Profile {
             push(format!("{prefix}purchase_date"), &t.purchase_date);
             push(format!("{prefix}warranty_until"), &t.warranty_until);
             push(format!("{prefix}connection"), &t.connection);
+            push(format!("{prefix}terminal_ip"), &t.terminal_ip);
+            push(format!("{prefix}terminal_port"), &t.terminal_port);
             for (id, v) in &t.facts {
                 push(format!("{prefix}fact.{id}"), &Some(v.clone()));
             }
         }
         out
+    }
+
+    /// The value of a probe placeholder key (`terminal_ip` of `terminal`,
+    /// or the shop's `acquirer_host`, `acquirer_port`, `test_url`).
+    pub fn probe_value(&self, key: &str, terminal: &str) -> Option<String> {
+        let t = self.terminals.get(terminal);
+        match key {
+            "terminal_ip" => t.and_then(|t| t.terminal_ip.clone()),
+            "terminal_port" => t.and_then(|t| t.terminal_port.clone()),
+            "acquirer_host" => self.acquirer_host.clone(),
+            "acquirer_port" => self.acquirer_port.clone(),
+            "test_url" => self.test_url.clone(),
+            _ => None,
+        }
     }
 
     /// The contact saved for `party`, if any.

@@ -29,6 +29,9 @@ pub struct ReportStep {
     /// skipped), not yet the answer after it.
     #[serde(skip)]
     pub decided_only: bool,
+    /// What a probe found when it checked this step automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::probe::ProbeResult>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -104,6 +107,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                 label,
                 action,
                 caution,
+                probe,
                 ..
             } => {
                 // A step number that was already taken means the walk came
@@ -120,6 +124,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                     label: label.clone(),
                     caution: caution.clone(),
                     decided_only: false,
+                    probe: probe.clone(),
                 });
             }
             // A destructive step is in the report from the moment it was
@@ -145,6 +150,7 @@ pub fn from_events(events: &[Event], lang: Lang) -> Option<Report> {
                     label: None,
                     caution: caution.clone(),
                     decided_only: true,
+                    probe: None,
                 });
             }
             Event::Back { .. } => {
@@ -435,6 +441,13 @@ pub fn text(r: &Report, lang: Lang) -> String {
             out.push_str(&format!("      ⚠ {}{c}\n", m(Msg::Caution)));
         }
     }
+    let probed = probe_lines(r, lang);
+    if !probed.is_empty() {
+        out.push_str(&format!("\n{}\n", m(Msg::ReportProbes)));
+        for l in &probed {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
     if !r.entered.is_empty() {
         out.push_str(&format!("\n{}\n", m(Msg::ReportEntered)));
         for s in &r.entered {
@@ -446,6 +459,24 @@ pub fn text(r: &Report, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// What the probes found during the walk, one line each, with the time of
+/// the step and the question they answered: "08:15 ✓ Terminal
+/// 192.168.1.50:8888 answered in 3 ms (Can this computer reach …?)".
+pub fn probe_lines(r: &Report, lang: Lang) -> Vec<String> {
+    r.steps
+        .iter()
+        .filter_map(|s| {
+            let p = s.probe.as_ref()?;
+            let question = s.prompt.lines().next().unwrap_or("");
+            Some(format!(
+                "{} {} — {question}",
+                crate::localtime::clock(&s.time),
+                p.line(lang)
+            ))
+        })
+        .collect()
 }
 
 /// "Escalation report" when someone must be called, else "Session report".
@@ -507,6 +538,13 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         out.push_str(&format!("{}. {}\n", i + 1, md(&step_line(s, lang))));
         if let Some(c) = &s.caution {
             out.push_str(&format!("   - ⚠ {}{}\n", m(Msg::Caution), md(c)));
+        }
+    }
+    let probed = probe_lines(r, lang);
+    if !probed.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", m(Msg::ReportProbes)));
+        for l in &probed {
+            out.push_str(&format!("- {}\n", md(l)));
         }
     }
     if !r.entered.is_empty() {

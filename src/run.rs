@@ -27,7 +27,14 @@ pub struct SessionOptions {
     pub profile_path: Option<PathBuf>,
     /// Which of the shop's terminals.
     pub terminal: String,
+    /// Whether a step with a probe is checked automatically (`--no-probe`:
+    /// never).
+    pub probes: bool,
 }
+
+/// The most time the probes of one run may take in all: after it, a step
+/// with a probe is asked like any other.
+pub const PROBE_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The facts an escalation asks for, as a front end fills them in.
 #[derive(Debug)]
@@ -62,6 +69,14 @@ pub struct Session<'r> {
     pub notes: Vec<String>,
     /// Warnings for the end of the run (the profile could not be saved).
     pub warnings: Vec<String>,
+    probes: bool,
+    /// What a probe found at each step of the walk's history (by
+    /// position), for `--json` and the text summary.
+    pub probed: Vec<Option<crate::probe::ProbeResult>>,
+    /// Nodes a probe has answered (a script's walk takes a probe's answer
+    /// once per node, so it can never loop).
+    auto_answered: HashSet<String>,
+    probe_time: std::time::Duration,
 }
 
 impl<'r> Session<'r> {
@@ -86,10 +101,12 @@ impl<'r> Session<'r> {
         opts: SessionOptions,
     ) -> Session<'r> {
         let (remembered, confirmed) = recall(&events, &walk);
+        let probed = recall_probes(&events);
         log.events = events;
         let mut s = Session::with(walk, log, opts, true);
         s.remembered = remembered;
         s.confirmed = confirmed;
+        s.probed = probed;
         s
     }
 
@@ -108,7 +125,43 @@ impl<'r> Session<'r> {
             confirmed: HashSet::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
+            probes: opts.probes,
+            probed: Vec::new(),
+            auto_answered: HashSet::new(),
+            probe_time: std::time::Duration::ZERO,
         }
+    }
+
+    /// Runs the probe of `step`, when it has one and it may run: `Err` when
+    /// Ctrl-C interrupted it. A result that decides nothing (no target)
+    /// is `Ok(None)`: the step is asked as usual.
+    fn probe_step(
+        &mut self,
+        step: &Step,
+        answerer: &dyn Answerer,
+    ) -> Result<Option<crate::probe::ProbeResult>, ()> {
+        let Some(id) = step.node.probe.as_deref() else {
+            return Ok(None);
+        };
+        // An answer given ahead of time wins; a destructive step is never
+        // taken on a probe's word; a script takes a probe's answer once per
+        // node.
+        let preset = answerer.presets().is_some_and(|a| a.has(&step.node_ref));
+        let again = answerer.takes_probe_answers() && self.auto_answered.contains(&step.node_ref);
+        if !self.probes || preset || again || step.is_destructive() {
+            return Ok(None);
+        }
+        let Some(probe) = self.walk.rules().probes.get(id) else {
+            return Ok(None);
+        };
+        if self.probe_time >= PROBE_BUDGET {
+            return Ok(None);
+        }
+        let probe = probe.clone();
+        let result =
+            crate::probe::run(&probe, &self.profile, &self.terminal, self.lang).ok_or(())?;
+        self.probe_time += std::time::Duration::from_millis(result.duration_ms);
+        Ok((result.outcome != crate::probe::Outcome::Skipped).then_some(result))
     }
 
     pub fn is_resumed(&self) -> bool {
@@ -164,8 +217,30 @@ impl<'r> Session<'r> {
                 State::Ask(step) => step.clone(),
             };
             let can_go_back = !self.walk.history().is_empty();
-            let previous = self.remembered.get(&step.node_ref).cloned();
+            let mut previous = self.remembered.get(&step.node_ref).cloned();
             let mut reply = None;
+            let probed = match self.probe_step(&step, answerer) {
+                Ok(p) => p,
+                Err(()) => return Ok(self.end(Ending::Interrupted, Some(step.node_ref))),
+            };
+            if let Some(p) = &probed {
+                answerer.show_probe(&step, p, lang);
+                let suggested = if p.answer() == Some(true) {
+                    Answer::Yes
+                } else {
+                    Answer::No
+                };
+                if answerer.takes_probe_answers() {
+                    self.auto_answered.insert(step.node_ref.clone());
+                    reply = Some(Ok(Reply::Answer {
+                        answer: suggested,
+                        confirmed: false,
+                    }));
+                } else {
+                    // Preselected: the person can still say otherwise.
+                    previous = Some(suggested);
+                }
+            }
             // A destructive step is confirmed (or skipped) first, and the
             // decision is logged at once: Quit at the question after it, and
             // the log still says the reset was done.
@@ -187,12 +262,16 @@ impl<'r> Session<'r> {
                     if step.is_destructive() && !self.confirmed.contains(&step.node_ref) {
                         self.decide(&step, answer != Answer::Skip);
                     }
+                    let at = self.walk.history().len();
                     if let Err(e) = self.walk.answer(answer.clone()) {
                         self.end(Ending::NeedsInput, Some(step.node_ref.clone()));
                         return Err(e.into());
                     }
                     self.remembered.remove(&step.node_ref);
                     self.confirmed.remove(&step.node_ref);
+                    self.probed.truncate(at);
+                    self.probed.resize(at, None);
+                    self.probed.push(probed.clone());
                     self.log.write(Event::Step {
                         time: session::now(),
                         n: step.number,
@@ -206,6 +285,7 @@ impl<'r> Session<'r> {
                         // A destructive step taken (not skipped) was confirmed,
                         // by the person or by a script's yes/no.
                         confirmed: step.is_destructive() && answer != Answer::Skip,
+                        probe: probed,
                     });
                     // A response code typed at the counter is explained at once.
                     if let Answer::Text(t) = &answer {
@@ -225,6 +305,7 @@ impl<'r> Session<'r> {
                 }
                 Ok(Reply::Back) => {
                     if let Some(undone) = self.walk.back() {
+                        self.probed.truncate(self.walk.history().len());
                         let to = self
                             .walk
                             .step()
@@ -490,6 +571,22 @@ fn recall(events: &[Event], walk: &Walk) -> (HashMap<String, Answer>, HashSet<St
         }
     }
     (remembered, confirmed)
+}
+
+/// What the probes found at each step of a logged walk, by position in
+/// the walk (steps undone by going back left out).
+fn recall_probes(events: &[Event]) -> Vec<Option<crate::probe::ProbeResult>> {
+    let mut stack = Vec::new();
+    for e in session::last_session(events) {
+        match e {
+            Event::Step { probe, .. } => stack.push(probe.clone()),
+            Event::Back { .. } => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack
 }
 
 /// An unfinished session found in the sessions folder.

@@ -44,6 +44,10 @@ pub enum Event {
         caution: Option<String>,
         #[serde(default, skip_serializing_if = "is_false")]
         confirmed: bool,
+        /// The probe that checked this step automatically, and what it
+        /// found (the answer may still be the person's own).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probe: Option<crate::probe::ProbeResult>,
     },
     /// A destructive step decided — done (confirmed) or skipped — logged
     /// the moment the person chose, before the question that follows it.
@@ -327,8 +331,12 @@ impl Event {
                 label,
                 action,
                 caution,
+                probe,
                 ..
             } => {
+                if let Some(p) = probe {
+                    masked.set(masked.get() | p.redact());
+                }
                 [time, node, kind].into_iter().for_each(id);
                 text(prompt);
                 answer

@@ -5,6 +5,7 @@
 
 use anyhow::{anyhow, bail, Result};
 
+use crate::i18n::{fill, Lang, Msg};
 use crate::privacy::mask_card_numbers;
 
 /// A value checked for its key. `masked` is true when a card number was
@@ -47,6 +48,104 @@ pub fn can_only_be_a_card(v: &str) -> bool {
 /// Checks `value` for `key`: identifiers and dates by their form; free
 /// text for length and card numbers (masked, never stored).
 pub fn check_value(key: &str, value: &str) -> Result<Checked> {
+    check_value_in(key, value, Lang::En)
+}
+
+/// True for an IPv4 or IPv6 address, or a host name (letters, digits and
+/// `-` in dot-separated labels, not all digits at the end).
+pub fn is_host(v: &str) -> bool {
+    let bare = v.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
+    if bare.unwrap_or(v).parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let v = v.strip_suffix('.').unwrap_or(v);
+    let labels: Vec<&str> = v.split('.').collect();
+    v.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|l| !l.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// True for an http:// or https:// address with a host.
+pub fn is_web_url(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let rest = match lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        Some(r) => &v[v.len() - r.len()..],
+        None => return false,
+    };
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) || v.len() > 2000 {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(end) = host_port.find(']') {
+        (&host_port[..=end], host_port[end + 1..].strip_prefix(':'))
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    is_host(host) && port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0))
+}
+
+/// [`check_value`], with a refused probe target explained in `lang`.
+pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
+    if matches!(
+        key,
+        "terminal_ip" | "terminal_port" | "acquirer_host" | "acquirer_port" | "test_url"
+    ) {
+        let folded = crate::i18n::narrow(value);
+        let v = folded.trim();
+        let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
+        if v.is_empty() {
+            bail!(
+                "the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it"
+            );
+        }
+        if crate::privacy::mask_text(v).1 {
+            bail!(
+                "{}",
+                fill(Msg::TargetIsCard.get(lang), &[("value", &shown)])
+            );
+        }
+        let good = match key {
+            "terminal_port" | "acquirer_port" => v.parse::<u16>().is_ok_and(|n| n > 0),
+            "test_url" => is_web_url(v),
+            _ => is_host(v),
+        };
+        if !good {
+            let msg = match key {
+                "terminal_port" | "acquirer_port" => Msg::BadPort,
+                "test_url" => Msg::BadUrl,
+                _ => Msg::BadHost,
+            };
+            bail!(
+                "{}",
+                fill(msg.get(lang), &[("value", &shown), ("key", key)])
+            );
+        }
+        let v = match key {
+            "terminal_port" | "acquirer_port" => {
+                v.parse::<u16>().map(|n| n.to_string()).unwrap_or_default()
+            }
+            _ => v.to_owned(),
+        };
+        return Ok(Checked {
+            value: v,
+            masked: false,
+        });
+    }
     let field = key.rsplit('.').next().unwrap_or(key);
     // Identifiers, dates and phone numbers typed on a Chinese keyboard come
     // in full-width forms (１２３, －, ＋): read them as the ASCII they mean.

@@ -68,7 +68,7 @@ fn three_independent_errors_give_three_findings() {
     // A question takes no `next`: the hint names what it does take.
     assert_eq!(
         f[0].4,
-        "a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`"
+        "a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`, `probe`"
     );
     assert_eq!(f[1].4, "did you mean `vendor`?");
 }
@@ -784,7 +784,7 @@ fn a_file_of_contacts_or_facts_alone_is_a_file() {
     let f = one(&env, "version: 1\ntrees: []\n");
     assert_eq!(
         f.3,
-        "the file defines nothing: no trees, checks, codes, contacts or facts"
+        "the file defines nothing: no trees, checks, codes, contacts, facts or probes"
     );
 }
 

@@ -3,6 +3,7 @@
 //! commands share — loading the rules whole, writing to stdout without
 //! failing on a closed pipe, finding a tree, the profile — lives here.
 
+pub mod check;
 pub mod checklist;
 pub mod code;
 pub mod graph;
@@ -174,6 +175,8 @@ pub struct Ctx {
     pub terminal: Option<String>,
     /// `--strict-packs`: a pack file with errors stops every command.
     pub strict_packs: bool,
+    /// `posdoctor --no-probe` (the picker): every probe is asked instead.
+    pub no_probe: bool,
     pub again: Again,
 }
 
@@ -530,6 +533,7 @@ pub fn unknown_tree(ctx: &Ctx, rules: &RuleSet, id: &str, retry: &str) -> Failur
         load: ctx.load.clone(),
         terminal: None,
         strict_packs: false,
+        no_probe: ctx.no_probe,
         again: ctx.again.clone(),
     };
     again.again.rules.push("DIR".into());

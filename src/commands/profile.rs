@@ -71,7 +71,7 @@ pub fn profile(ctx: &Ctx, cmd: ProfileCmd) -> Result<u8> {
             profile.save(&path)?;
         }
         ProfileCmd::Set { key, value } => {
-            if profile.set(&key, &value, &terminal)? {
+            if profile.set_in(&key, &value, &terminal, ctx.lang)? {
                 eprintln!("{}", Msg::Masked.get(ctx.lang));
             }
             profile.save(&path)?;

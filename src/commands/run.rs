@@ -133,6 +133,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         profile,
         profile_path: dirs.as_ref().ok().map(Dirs::profile),
         terminal,
+        probes: !args.no_probe && !ctx.no_probe,
     };
     let mut session = match replayed {
         Some(events) => Session::resume(walk, events, log, opts),
@@ -260,20 +261,16 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             log: log_path,
             report: report_path,
         };
-        print_json(&render::run_json(
-            walk,
-            ending,
-            lang,
-            files,
-            report.as_ref(),
-            warnings,
-        ))?;
+        print_json(
+            &render::run_json(walk, ending, lang, files, report.as_ref(), warnings)
+                .with_probes(&session.probed),
+        )?;
     } else {
         use_color_for(ctx.color, Stream::Stdout);
         let width = crate::term::width_for(Stream::Stdout);
         // At the counter the escalation's head (what to do now, whom to
         // call) was shown before the facts: not again.
-        let mut text = render::run_text_with(
+        let mut text = render::run_text_probed(
             walk,
             ending,
             lang,
@@ -281,6 +278,7 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             width,
             report.as_ref().filter(|_| ending == Ending::Escalated),
             interactive,
+            &session.probed,
         );
         for n in &session.notes {
             text.push('\n');

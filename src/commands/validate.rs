@@ -11,6 +11,18 @@ use crate::rules::load::{canonical, load, Loaded};
 use crate::rules::validate;
 use crate::term::{use_color_for, Stream};
 
+/// A probe of a pack and its target, as `validate` lists them.
+#[derive(serde::Serialize)]
+struct ProbeJson {
+    id: String,
+    kind: &'static str,
+    /// The target as written (placeholders filled from the profile when it runs).
+    target: String,
+    file: String,
+    line: usize,
+    column: usize,
+}
+
 pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Result<u8> {
     let mut opts = ctx.load.clone();
     opts.packs.extend(paths.iter().cloned());
@@ -52,6 +64,30 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
         .count();
     let warnings = diagnostics.len() - errors - notes;
     let trees = rules.trees().len();
+    // What the packs' probes may make posdoctor contact or look at.
+    let wanted: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+    let probes: Vec<ProbeJson> = rules
+        .probes
+        .values()
+        .filter(|p| p.pack != crate::rules::load::BUILTIN_PACK)
+        .filter(|p| {
+            wanted.is_empty() || {
+                let file = canonical(Path::new(&p.place.file.name));
+                wanted.iter().any(|w| file.starts_with(w))
+            }
+        })
+        .map(|p| {
+            let d = p.place.child("id").note("");
+            ProbeJson {
+                id: p.id.clone(),
+                kind: p.kind.name(),
+                target: p.target.describe(),
+                file: d.file_name.clone(),
+                line: d.line,
+                column: d.col,
+            }
+        })
+        .collect();
     if json {
         #[derive(serde::Serialize)]
         struct Out<'a> {
@@ -61,6 +97,8 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
             warnings: usize,
             notes: usize,
             findings: Vec<DiagnosticJson<'a>>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            probes: Vec<ProbeJson>,
         }
         print_json(&Out {
             ok: errors == 0,
@@ -69,6 +107,7 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
             warnings,
             notes,
             findings: diagnostics.iter().map(DiagnosticJson::from).collect(),
+            probes,
         })?;
     } else {
         let color = use_color_for(ctx.color, Stream::Stdout);
@@ -76,6 +115,24 @@ pub fn validate(ctx: &Ctx, paths: Vec<PathBuf>, json: bool, strict: bool) -> Res
         for d in &diagnostics {
             text.push_str(&d.render(color));
             text.push_str("\n\n");
+        }
+        if !probes.is_empty() {
+            text.push_str(
+                "Probes — what these packs make posdoctor contact or look at (never a command):\n",
+            );
+            let w = probes.iter().map(|p| p.id.len()).max().unwrap_or(0);
+            for p in &probes {
+                text.push_str(&format!(
+                    "  {:<w$}  {:<5}  {}  ({}:{}:{})\n",
+                    p.id,
+                    p.kind,
+                    crate::sanitize::visible(&p.target),
+                    p.file,
+                    p.line,
+                    p.column
+                ));
+            }
+            text.push('\n');
         }
         let notes = if notes > 0 {
             format!(", {notes} note(s)")

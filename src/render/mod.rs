@@ -29,6 +29,21 @@ pub struct StepJson {
     /// The warning shown with the step (the used check's, then the node's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caution: Option<String>,
+    /// The probe that checked this step automatically: `{id, kind, target,
+    /// outcome, detail, duration_ms}` (and its `label`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::probe::ProbeResult>,
+}
+
+impl RunJson {
+    /// The run with what the probes found at each step (by position in
+    /// the walk, as the session keeps them).
+    pub fn with_probes(mut self, probed: &[Option<crate::probe::ProbeResult>]) -> RunJson {
+        for (step, p) in self.steps.iter_mut().zip(probed) {
+            step.probe = p.clone();
+        }
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -132,6 +147,7 @@ pub fn run_json(
             action: t.action,
             answer: t.answer,
             caution: t.caution,
+            probe: None,
         })
         .collect();
     let mut out = RunJson {
@@ -289,6 +305,31 @@ pub fn run_text_with(
     report: Option<&crate::report::Report>,
     head_shown: bool,
 ) -> String {
+    run_text_probed(
+        walk,
+        ending,
+        lang,
+        show_steps,
+        width,
+        report,
+        head_shown,
+        &[],
+    )
+}
+
+/// [`run_text_with`], with what the probes found at each step of the walk
+/// (by position) under the steps they checked.
+#[allow(clippy::too_many_arguments)]
+pub fn run_text_probed(
+    walk: &Walk,
+    ending: Ending,
+    lang: Lang,
+    show_steps: bool,
+    width: Option<usize>,
+    report: Option<&crate::report::Report>,
+    head_shown: bool,
+    probed: &[Option<crate::probe::ProbeResult>],
+) -> String {
     let mut out = String::new();
     let m = |msg: Msg| msg.get(lang);
     let steps = taken(walk, lang);
@@ -309,6 +350,13 @@ pub fn run_text_with(
             }
             if let Some(a) = &t.action {
                 out.push_str(&format!("{}\n", action_line(a, lang, width, "    ")));
+            }
+            if let Some(Some(p)) = probed.get(i) {
+                let line = crate::sanitize::strip(&p.line(lang));
+                out.push_str(&format!(
+                    "{}\n",
+                    crate::term::wrap(&line, width, "    ").trim_end()
+                ));
             }
         }
         out.push('\n');

@@ -11,7 +11,7 @@ use super::model::{CheckDef, NodeDef, NodeKind, RuleFile, TreeDef};
 use super::schema_check::Taint;
 use super::yaml::{self, LazyIndex};
 use super::{Body, Check, Choice, Node, Origin, Place, Route, RuleSet, Tree};
-use super::{PackContact, PackFact};
+use super::{PackContact, PackFact, Probe, ProbeTarget};
 use crate::diag::{did_you_mean, Diagnostic, SourceFile};
 use crate::i18n::{Lang, Text};
 
@@ -372,6 +372,7 @@ pub struct Defines {
     pub trees: Vec<String>,
     pub checks: Vec<String>,
     pub facts: Vec<String>,
+    pub probes: Vec<String>,
 }
 
 impl Sources {
@@ -389,12 +390,14 @@ impl Sources {
             d.trees.extend(u.trees.iter().cloned());
             d.checks.extend(u.checks.iter().cloned());
             d.facts.extend(u.facts.iter().cloned());
+            d.probes.extend(u.probes.iter().cloned());
         }
         for p in self.parsed.iter().filter(|p| p.file.name == file) {
             d.trees
                 .extend(p.trees.borrow().iter().map(|t| t.id.clone()));
             d.checks.extend(p.def.checks.iter().map(|c| c.id.clone()));
             d.facts.extend(p.def.facts.iter().map(|f| f.id.clone()));
+            d.probes.extend(p.def.probes.iter().map(|f| f.id.clone()));
         }
         d
     }
@@ -435,6 +438,7 @@ impl Sources {
         }
         let (checks, replaced_checks) = collect_checks(&parsed, &mut diags);
         let facts = collect_facts(&parsed, &mut diags);
+        let probes = collect_probes(&parsed, &mut diags);
         // Ids defined by files that did not load (skipped or broken): a
         // reference to one says where it is.
         let mut unloaded = HashMap::new();
@@ -451,13 +455,14 @@ impl Sources {
             .chain(skipped)
             .collect();
         for (file, d) in &gone {
-            for id in d.checks.iter().chain(&d.facts) {
+            for id in d.checks.iter().chain(&d.facts).chain(&d.probes) {
                 unloaded.entry(id.clone()).or_insert_with(|| file.clone());
             }
         }
         let known = Known {
             checks: &checks,
             facts: &facts,
+            probes: &probes,
             unloaded: &unloaded,
             builtin_loaded: parsed.iter().any(|p| p.pack == BUILTIN_PACK),
         };
@@ -494,6 +499,7 @@ impl Sources {
         let mut rules = RuleSet::from_parts(trees, checks, codes);
         rules.contacts = contacts;
         rules.facts = facts;
+        rules.probes = probes;
         rules.left_out = gone.into_iter().map(|(f, d)| (f, d.trees)).collect();
         Loaded {
             rules,
@@ -787,6 +793,7 @@ fn parse_input(
                     trees: ids("trees"),
                     checks: ids("checks"),
                     facts: ids("facts"),
+                    probes: ids("probes"),
                 },
             ));
             let (def, taints) = unparsed_file.salvaged?;
@@ -817,10 +824,11 @@ fn parse_input(
         && def.checks.is_empty()
         && def.codes.is_empty()
         && def.contacts.entries().is_empty()
-        && def.facts.is_empty();
+        && def.facts.is_empty()
+        && def.probes.is_empty();
     if empty {
         diags.push(
-            root.error("the file defines nothing: no trees, checks, codes, contacts or facts")
+            root.error("the file defines nothing: no trees, checks, codes, contacts, facts or probes")
                 .with_hint("add a section, such as a `trees:` list; `posdoctor schema` prints the whole format"),
         );
     }
@@ -1253,6 +1261,7 @@ fn compile_check(def: &CheckDef, place: Place, pack: usize) -> Check {
 struct Known<'a> {
     checks: &'a std::collections::BTreeMap<String, Check>,
     facts: &'a BTreeMap<String, PackFact>,
+    probes: &'a BTreeMap<String, Probe>,
     /// Check and fact ids of files that did not load, and those files.
     unloaded: &'a HashMap<String, String>,
     /// False with `--no-builtin`.
@@ -1472,7 +1481,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     /// (name, present) for every optional field of a node.
-    fn present(&self) -> [(&'static str, bool); 19] {
+    fn present(&self) -> [(&'static str, bool); 20] {
         let d = self.def;
         [
             ("use", d.use_check.is_some()),
@@ -1493,6 +1502,7 @@ impl Fields<'_> {
             ("party", d.party.is_some()),
             ("have_ready", d.have_ready.is_some()),
             ("tree", d.tree.is_some()),
+            ("probe", d.probe.is_some()),
             ("then", d.then.is_some()),
         ]
     }
@@ -1510,8 +1520,9 @@ pub fn allowed_fields(kind: NodeKind) -> &'static [&'static str] {
             "yes",
             "no",
             "skip",
+            "probe",
         ],
-        NodeKind::Question => &["ask", "caution", "yes", "no"],
+        NodeKind::Question => &["ask", "caution", "yes", "no", "probe"],
         NodeKind::Choice => &["ask", "caution", "choices", "fact"],
         NodeKind::Text => &["ask", "caution", "routes", "otherwise", "fact"],
         NodeKind::Info => &["text", "caution", "next"],
@@ -1817,6 +1828,28 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
             .and_then(|c| c.caution.as_ref()),
         _ => None,
     };
+    let mut probe = node_probe(d, &place, known, diags);
+    if probe.is_some()
+        && matches!(
+            body,
+            Body::Check {
+                destructive: true,
+                ..
+            }
+        )
+    {
+        diags.push(
+            place
+                .child("probe")
+                .key()
+                .error(format!(
+                    "node `{}` is a destructive step: a probe may not answer it",
+                    d.id
+                ))
+                .with_hint("put the probe on the question before or after the step"),
+        );
+        probe = None;
+    }
     Node {
         id: d.id.clone(),
         kind,
@@ -1825,7 +1858,326 @@ fn compile_node(d: &NodeDef, place: Place, known: &Known, diags: &mut Vec<Diagno
         body,
         place,
         pack_facts,
+        probe,
     }
+}
+
+/// The probe a check or question uses (`probe:`), when it is known.
+fn node_probe(
+    d: &NodeDef,
+    place: &Place,
+    known: &Known,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let id = d.probe.as_ref()?;
+    if !matches!(d.kind, NodeKind::Check | NodeKind::Question) {
+        // Reported with the other fields the kind does not take.
+        return None;
+    }
+    if known.probes.contains_key(id) {
+        return Some(id.clone());
+    }
+    let mut e = place.child("probe").error(format!(
+        "no probe is called `{id}` (`probe` of node `{}`)",
+        d.id
+    ));
+    let hint = known.unloaded_hint(id).or_else(|| {
+        did_you_mean(id, known.probes.keys().map(String::as_str))
+            .map(|best| format!("did you mean `{best}`?"))
+    });
+    e = e.with_hint(hint.unwrap_or_else(|| {
+        if known.probes.is_empty() {
+            "define it under `probes:` (a top-level list in any rule file)".to_owned()
+        } else {
+            format!(
+                "the loaded probes are {}",
+                known
+                    .probes
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }));
+    diags.push(e);
+    None
+}
+
+/// The named probes (`probes:`), each checked for the fields its kind
+/// takes and for its target: placeholders the profile has, ports in range,
+/// URLs that are http or https.
+fn collect_probes(parsed: &[&Parsed], diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Probe> {
+    use super::model::{PortDef, ProbeKind, StatusDef, StatusItemDef};
+    use crate::probe_target as pt;
+    let mut map: HashMap<String, (Probe, usize, Place)> = HashMap::new();
+    for p in parsed {
+        for (i, def) in p.def.probes.iter().enumerate() {
+            let place = root_place(p, format!("probes.{i}"));
+            check_id(&def.id, &place.child("id"), "probe", diags);
+            let kind = def.kind;
+            let fields = kind.fields();
+            let present = [
+                ("host", def.host.is_some()),
+                ("port", def.port.is_some()),
+                ("name", def.name.is_some()),
+                ("url", def.url.is_some()),
+                ("status", def.status.is_some()),
+                ("max_skew_minutes", def.max_skew_minutes.is_some()),
+                ("path", def.path.is_some()),
+            ];
+            let takes = || {
+                let mut all: Vec<String> = fields.iter().map(|(f, _)| format!("`{f}`")).collect();
+                all.push("`timeout_ms`".into());
+                all.join(", ")
+            };
+            let mut ok = true;
+            for (name, is) in present {
+                if is && !fields.iter().any(|(f, _)| *f == name) {
+                    ok = false;
+                    diags.push(
+                        place
+                            .child(name)
+                            .key()
+                            .error(format!(
+                                "`{name}` does not apply to `{}` probe `{}`",
+                                kind.name(),
+                                def.id
+                            ))
+                            .with_hint(format!("a `{}` probe takes {}", kind.name(), takes())),
+                    );
+                }
+            }
+            for (name, required) in fields {
+                let is = present.iter().any(|(f, v)| f == name && *v);
+                if *required && !is {
+                    ok = false;
+                    let example = match *name {
+                        "host" => "`host: \"{profile.terminal_ip}\"` or a host name",
+                        "port" => "`port: \"{profile.terminal_port}\"` or a number from 1 to 65535",
+                        "name" => "`name:` with the host name to resolve",
+                        "url" => "`url: \"{profile.test_url}\"` or an http:// or https:// address",
+                        _ => "`path:` with the file or device that must exist",
+                    };
+                    diags.push(
+                        place
+                            .child("kind")
+                            .error(format!(
+                                "`{}` probe `{}` needs `{name}`",
+                                kind.name(),
+                                def.id
+                            ))
+                            .with_hint(format!("add {example}")),
+                    );
+                }
+            }
+            // A text of the target: its placeholders, and nothing that
+            // could not be a host, a name, a URL or a path.
+            let text = |field: &str, value: &str, diags: &mut Vec<Diagnostic>| -> bool {
+                let at = place.child(field);
+                if value.trim().is_empty() {
+                    diags.push(at.error(format!("`{field}` of probe `{}` is empty", def.id)));
+                    return false;
+                }
+                if let Err(e) = pt::pieces(value) {
+                    let chars = value[..e.span.start].chars().count()
+                        ..value[..e.span.end.min(value.len())].chars().count();
+                    diags.push(
+                        Diagnostic::error(
+                            "",
+                            format!("{} (`{field}` of probe `{}`)", e.message, def.id),
+                        )
+                        .at(&at.file, pattern_span(&at, value, Some(chars)))
+                        .with_hint(e.hint),
+                    );
+                    return false;
+                }
+                if value.chars().any(|c| c.is_whitespace() || c.is_control()) && field != "path" {
+                    diags.push(
+                        at.error(format!(
+                            "`{field}` of probe `{}` holds a space or a control character",
+                            def.id
+                        ))
+                        .with_hint("a host, a name or a URL is written without spaces"),
+                    );
+                    return false;
+                }
+                true
+            };
+            let timeout_ms = def
+                .timeout_ms
+                .unwrap_or(crate::probe_target::DEFAULT_TIMEOUT_MS);
+            if !(1..=crate::probe_target::MAX_TIMEOUT_MS).contains(&timeout_ms) {
+                ok = false;
+                diags.push(
+                    place
+                        .child("timeout_ms")
+                        .error(format!(
+                            "`timeout_ms` of probe `{}` is {timeout_ms}: use 1 to {}",
+                            def.id,
+                            crate::probe_target::MAX_TIMEOUT_MS
+                        ))
+                        .with_hint("a probe is a quick look: 3000 (3 s) is the default"),
+                );
+            }
+            let target = match kind {
+                ProbeKind::Tcp => {
+                    let host = def.host.clone().unwrap_or_default();
+                    if def.host.is_some() && !text("host", &host, diags) {
+                        ok = false;
+                    }
+                    let port = match &def.port {
+                        Some(PortDef::Number(n)) if (1..=65535).contains(n) => n.to_string(),
+                        Some(PortDef::Placeholder(s))
+                            if s.trim().parse::<u16>().is_ok_and(|n| n > 0) =>
+                        {
+                            s.trim().to_owned()
+                        }
+                        Some(PortDef::Placeholder(s))
+                            if pt::PORT_PLACEHOLDERS
+                                .iter()
+                                .any(|k| s.trim() == format!("{{profile.{k}}}")) =>
+                        {
+                            s.trim().to_owned()
+                        }
+                        Some(PortDef::Placeholder(s)) if pt::pieces(s).is_err() => {
+                            ok = false;
+                            text("port", s, diags);
+                            String::new()
+                        }
+                        Some(other) => {
+                            ok = false;
+                            let shown = match other {
+                                PortDef::Number(n) => n.to_string(),
+                                PortDef::Placeholder(s) => s.clone(),
+                            };
+                            diags.push(
+                                place
+                                    .child("port")
+                                    .error(format!(
+                                        "`{shown}` is not a port (`port` of probe `{}`)",
+                                        def.id
+                                    ))
+                                    .with_hint("use a number from 1 to 65535, `\"{profile.terminal_port}\"` or `\"{profile.acquirer_port}\"`"),
+                            );
+                            String::new()
+                        }
+                        None => String::new(),
+                    };
+                    ProbeTarget::Tcp { host, port }
+                }
+                ProbeKind::Dns => {
+                    let name = def.name.clone().unwrap_or_default();
+                    if def.name.is_some() && !text("name", &name, diags) {
+                        ok = false;
+                    }
+                    ProbeTarget::Dns { name }
+                }
+                ProbeKind::Http | ProbeKind::Clock => {
+                    let url = def.url.clone().unwrap_or_default();
+                    if def.url.is_some() {
+                        if !text("url", &url, diags) {
+                            ok = false;
+                        } else if !url_start_ok(&url) {
+                            ok = false;
+                            diags.push(
+                                place
+                                    .child("url")
+                                    .error(format!(
+                                        "`{url}` is not an http:// or https:// address (`url` of probe `{}`)",
+                                        def.id
+                                    ))
+                                    .with_hint("start it with `https://` (or `http://`), or use `\"{profile.test_url}\"`"),
+                            );
+                        }
+                    }
+                    if kind == ProbeKind::Http {
+                        let mut status = Vec::new();
+                        let at = place.child("status");
+                        let mut one = |item: Result<(u16, u16), String>, at: Place| match item {
+                            Ok(r) => status.push(r),
+                            Err(m) => {
+                                ok = false;
+                                diags.push(at.error(m).with_hint(
+                                    "write a code (`200`), a range (`\"200-399\"`) or a list of them",
+                                ));
+                            }
+                        };
+                        let code = |n: u64| {
+                            u16::try_from(n)
+                                .map_err(|_| n.to_string())
+                                .and_then(|c| pt::parse_status(&c.to_string()))
+                                .map_err(|_| {
+                                    format!(
+                                        "`{n}` is not an HTTP status: use a code from 100 to 599"
+                                    )
+                                })
+                        };
+                        match &def.status {
+                            None => status.push((200, 399)),
+                            Some(StatusDef::Code(n)) => one(code(*n), at.clone()),
+                            Some(StatusDef::Range(r)) => one(pt::parse_status(r), at.clone()),
+                            Some(StatusDef::List(items)) => {
+                                if items.is_empty() {
+                                    one(Err("the list of statuses is empty".into()), at.clone());
+                                }
+                                for (j, it) in items.iter().enumerate() {
+                                    let r = match it {
+                                        StatusItemDef::Code(n) => code(*n),
+                                        StatusItemDef::Range(r) => pt::parse_status(r),
+                                    };
+                                    one(r, at.child(j));
+                                }
+                            }
+                        }
+                        ProbeTarget::Http { url, status }
+                    } else {
+                        ProbeTarget::Clock {
+                            url,
+                            max_skew_minutes: def
+                                .max_skew_minutes
+                                .unwrap_or(crate::probe_target::DEFAULT_MAX_SKEW_MINUTES),
+                        }
+                    }
+                }
+                ProbeKind::Path => {
+                    let path = def.path.clone().unwrap_or_default();
+                    if def.path.is_some() && !text("path", &path, diags) {
+                        ok = false;
+                    }
+                    ProbeTarget::Path { path }
+                }
+            };
+            let _ = ok;
+            let probe = Probe {
+                id: def.id.clone(),
+                label: clean(&def.label),
+                kind,
+                target,
+                timeout_ms,
+                place: place.clone(),
+                pack: p.pack,
+            };
+            place_by_id(
+                &mut map,
+                def.id.clone(),
+                probe,
+                p.pack,
+                place.child("id"),
+                "probe",
+                diags,
+            );
+        }
+    }
+    map.into_iter().map(|(k, (f, _, _))| (k, f)).collect()
+}
+
+/// True for a URL that starts as http or https, or with the profile's test URL.
+fn url_start_ok(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || url.starts_with("{profile.test_url}")
 }
 
 /// Two cautions as one text, `first` before `then`, in each language.

@@ -21,7 +21,8 @@ use regex::Regex;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::i18n::Text;
 pub use model::{
-    fact_by_id, Category, Fact, FactKind, FactScope, Keywords, NodeKind, Owner, Party, Rung,
+    fact_by_id, Category, Fact, FactKind, FactScope, Keywords, NodeKind, Owner, Party, ProbeKind,
+    Rung,
 };
 use yaml::LazyIndex;
 
@@ -457,6 +458,10 @@ pub struct Node {
     /// escalate: the pack-defined facts of `have_ready` (ids into
     /// [`RuleSet::facts`]), asked for after the built-in ones.
     pub pack_facts: Vec<String>,
+    /// check, question: the probe that answers this step when it can (an
+    /// id into [`RuleSet::probes`]).
+    #[serde(default)]
+    pub probe: Option<String>,
 }
 
 /// An edge out of a node: the answer that takes it, and the target node.
@@ -719,6 +724,65 @@ pub struct PackFact {
     pub place: Place,
 }
 
+/// A named probe (`probes:`): what it checks and its target, as written
+/// (placeholders are filled from the profile when it runs).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Probe {
+    pub id: String,
+    pub label: Text,
+    pub kind: ProbeKind,
+    pub target: ProbeTarget,
+    /// How long it may take, in milliseconds.
+    pub timeout_ms: u64,
+    pub place: Place,
+    pub pack: usize,
+}
+
+/// A probe's target, each text possibly holding profile placeholders.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ProbeTarget {
+    Tcp {
+        host: String,
+        port: String,
+    },
+    Dns {
+        name: String,
+    },
+    Http {
+        url: String,
+        status: Vec<(u16, u16)>,
+    },
+    Clock {
+        url: String,
+        max_skew_minutes: u32,
+    },
+    Path {
+        path: String,
+    },
+}
+
+impl ProbeTarget {
+    /// The texts of the target, as written: (field, text).
+    pub fn parts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            ProbeTarget::Tcp { host, port } => vec![("host", host), ("port", port)],
+            ProbeTarget::Dns { name } => vec![("name", name)],
+            ProbeTarget::Http { url, .. } | ProbeTarget::Clock { url, .. } => vec![("url", url)],
+            ProbeTarget::Path { path } => vec![("path", path)],
+        }
+    }
+
+    /// The target as written, in one line (`{profile.terminal_ip}:{profile.terminal_port}`).
+    pub fn describe(&self) -> String {
+        match self {
+            ProbeTarget::Tcp { host, port } => crate::probe_target::host_port(host, port),
+            ProbeTarget::Dns { name } => name.clone(),
+            ProbeTarget::Http { url, .. } | ProbeTarget::Clock { url, .. } => url.clone(),
+            ProbeTarget::Path { path } => path.clone(),
+        }
+    }
+}
+
 /// Every loaded tree and check, after overrides.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct RuleSet {
@@ -735,6 +799,8 @@ pub struct RuleSet {
     pub contacts: std::collections::BTreeMap<Party, PackContact>,
     /// The packs' facts by id.
     pub facts: std::collections::BTreeMap<String, PackFact>,
+    /// Named probes by id (a later pack's replaces an earlier one's).
+    pub probes: std::collections::BTreeMap<String, Probe>,
     /// Pack files left out at the counter because of errors (see
     /// `rules::counter`), and the trees they would have defined.
     pub left_out: Vec<(String, Vec<String>)>,
@@ -811,6 +877,7 @@ impl RuleSet {
             codes: codes.into(),
             contacts: Default::default(),
             facts: std::collections::BTreeMap::new(),
+            probes: std::collections::BTreeMap::new(),
             left_out: Vec::new(),
         }
     }

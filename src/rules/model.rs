@@ -43,6 +43,122 @@ pub struct RuleFile {
     /// profile set fact.ID VALUE`.
     #[serde(default)]
     pub facts: Vec<FactDef>,
+    /// Named probes: automated checks a `check` or yes/no `question` node
+    /// uses with `probe: ID` (it then answers itself when it can), and that
+    /// `posdoctor check` runs unattended. A probe opens a connection to a
+    /// host, resolves a name, fetches a URL or looks whether a path exists;
+    /// it never runs a command.
+    #[serde(default)]
+    pub probes: Vec<ProbeDef>,
+}
+
+/// An automated check: what it checks, and its target. Each kind takes only
+/// its own fields: `tcp` (`host`, `port`), `dns` (`name`), `http` (`url`,
+/// `status`), `clock` (`url`, `max_skew_minutes`), `path` (`path`); every
+/// kind takes `timeout_ms`. A target is written literally or with the
+/// profile's placeholders `{profile.terminal_ip}`, `{profile.terminal_port}`,
+/// `{profile.acquirer_host}`, `{profile.acquirer_port}`, `{profile.test_url}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeDef {
+    /// Used by nodes as `probe: ID`: letters, digits, `-`, `_`, `.`.
+    pub id: String,
+    /// What is checked, as a person reads it ("Terminal", "Payment host").
+    pub label: Text,
+    pub kind: ProbeKind,
+    /// tcp: the host name or IP address to connect to.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// tcp: the port (1–65535), or a port placeholder.
+    #[serde(default)]
+    pub port: Option<PortDef>,
+    /// dns: the name to resolve.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// http, clock: the URL to fetch (http:// or https://).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// http: the statuses that pass: a code (`200`), a range (`"200-399"`,
+    /// the default) or a list of them.
+    #[serde(default)]
+    pub status: Option<StatusDef>,
+    /// clock: how far this computer's clock may be from the server's
+    /// (default 5 minutes).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 1440))]
+    pub max_skew_minutes: Option<u32>,
+    /// path: a file or device that must exist (a USB terminal's serial port).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// How long the probe may take, in milliseconds (default 3000, at most 30000).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 30000))]
+    pub timeout_ms: Option<u64>,
+}
+
+/// What a probe checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeKind {
+    /// A host and port accept a TCP connection.
+    Tcp,
+    /// A name resolves to an address.
+    Dns,
+    /// A URL answers with a status in a range (HTTPS with certificate checks).
+    Http,
+    /// This computer's clock is within N minutes of a server's (its HTTP `Date`).
+    Clock,
+    /// A file or device exists.
+    Path,
+}
+
+impl ProbeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProbeKind::Tcp => "tcp",
+            ProbeKind::Dns => "dns",
+            ProbeKind::Http => "http",
+            ProbeKind::Clock => "clock",
+            ProbeKind::Path => "path",
+        }
+    }
+
+    /// The fields this kind takes (besides `id`, `label`, `kind`, `timeout_ms`),
+    /// and which of them are required.
+    pub fn fields(self) -> &'static [(&'static str, bool)] {
+        match self {
+            ProbeKind::Tcp => &[("host", true), ("port", true)],
+            ProbeKind::Dns => &[("name", true)],
+            ProbeKind::Http => &[("url", true), ("status", false)],
+            ProbeKind::Clock => &[("url", true), ("max_skew_minutes", false)],
+            ProbeKind::Path => &[("path", true)],
+        }
+    }
+}
+
+/// A port: a number, or a placeholder such as `"{profile.terminal_port}"`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PortDef {
+    Number(u64),
+    Placeholder(String),
+}
+
+/// HTTP statuses that pass: a code, a range `"200-399"`, or a list of them.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusDef {
+    Code(u64),
+    Range(String),
+    List(Vec<StatusItemDef>),
+}
+
+/// An entry of a status list: a code or a range.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusItemDef {
+    Code(u64),
+    Range(String),
 }
 
 /// A pack's contacts, one per party.
@@ -304,7 +420,8 @@ pub struct Keywords {
 /// `caution`, `yes`, `no`), choice (`ask`, `choices`, `caution`, `fact`),
 /// text (`ask`, `routes`, `otherwise`, `caution`, `fact`), info (`text`,
 /// `next`, `caution`), resolved (`text`, `caution`, `customer`), escalate
-/// (`party`, `text`, `have_ready`, `caution`), link (`tree`).
+/// (`party`, `text`, `have_ready`, `caution`), link (`tree`). A check or
+/// question may also take `probe`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeDef {
@@ -372,6 +489,11 @@ pub struct NodeDef {
     /// link: the id of the tree to continue in.
     #[serde(default)]
     pub tree: Option<String>,
+    /// check, question: a probe (`probes:`) that answers this yes/no step
+    /// when it can — pass is `yes`, fail is `no`; the person can still
+    /// override it, and without a target the question is asked as usual.
+    #[serde(default)]
+    pub probe: Option<String>,
     /// link: the node of this tree the walk comes back to when the linked
     /// tree ends resolved (the connection works again: now finish the
     /// sign-on). Without it, the linked tree's ending is the walk's.

@@ -762,6 +762,7 @@ fn entity(path: &[Seg]) -> String {
                     "checks" => "check",
                     "codes" => "code",
                     "facts" => "fact",
+                    "probes" => "probe",
                     // A list at the top of a file: a scenario file's cases.
                     "" if i == 0 => "case",
                     _ => continue,
@@ -937,7 +938,7 @@ fn entity_cut(path: &[Seg]) -> usize {
             Seg::Item(..) if i == 0 => true,
             Seg::Item(..) => matches!(
                 coll,
-                "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts"
+                "trees" | "nodes" | "choices" | "routes" | "checks" | "codes" | "facts" | "probes"
             ),
             Seg::Key(_) => coll == "contacts" && i == 1,
         };
@@ -1284,7 +1285,7 @@ mod tests {
         assert_eq!(
             f,
             vec![
-                "7:49 unknown field `nxt` in node `a` [a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`]",
+                "7:49 unknown field `nxt` in node `a` [a `question` node has no `next`: it takes `id`, `kind`, `ask`, `caution`, `yes`, `no`, `probe`]",
                 "8:40 unknown party `vendr` in node `b` [did you mean `vendor`?]",
                 "9:50 `destructive` of node `c` must be `true` or `false`, not `yes` [posdoctor reads YAML 1.2, where `yes` is a word, not a boolean: write `true`]",
             ]

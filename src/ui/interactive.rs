@@ -661,6 +661,33 @@ impl Answerer for Interactive {
         Some(&self.presets)
     }
 
+    fn takes_probe_answers(&self) -> bool {
+        false
+    }
+
+    /// The step, then what its probe found ("✓ Terminal 192.168.1.50:8888
+    /// answered in 3 ms") above the question, whose answer it preselects.
+    fn show_probe(&mut self, step: &Step, result: &crate::probe::ProbeResult, lang: Lang) {
+        if self.shown.as_deref() != Some(&step.node_ref) {
+            // A prompt that fails here fails again at the question, where
+            // it is reported.
+            let _ = self.show(step, &step.prompt(lang));
+            self.shown = Some(step.node_ref.clone());
+        }
+        let w = Some(Screen::now().width);
+        let line = term::wrap(&crate::sanitize::strip(&result.line(lang)), w, "");
+        let line = match result.outcome {
+            crate::probe::Outcome::Pass => line.green().bold(),
+            crate::probe::Outcome::Fail => line.red().bold(),
+            crate::probe::Outcome::Skipped => line.normal(),
+        };
+        eprintln!("{line}");
+        eprintln!(
+            "{}",
+            term::wrap(Msg::ProbeOverride.get(lang), w, "").dimmed()
+        );
+    }
+
     fn show_escalation(
         &mut self,
         at: &Finished,

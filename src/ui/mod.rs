@@ -82,6 +82,15 @@ pub trait Answerer {
 
     /// A response code was typed: what it means, from the code table.
     fn show_code(&mut self, _code: &crate::rules::Code, _lang: Lang, _brief: bool) {}
+
+    /// A probe checked `step` automatically: what it found.
+    fn show_probe(&mut self, _step: &Step, _result: &crate::probe::ProbeResult, _lang: Lang) {}
+
+    /// Whether a probe's result is the answer (a script), rather than the
+    /// answer preselected for the person to confirm or change.
+    fn takes_probe_answers(&self) -> bool {
+        true
+    }
 }
 
 /// Answers only from `--answers`/`--answer`; never prompts, never waits.
@@ -225,6 +234,7 @@ pub fn drive<'r>(
         profile: ctx.profile.clone(),
         profile_path: None,
         terminal: ctx.terminal.clone(),
+        probes: false,
     };
     let mut session = crate::run::Session::with(walk.clone(), held, opts, resumed);
     let ending = session.drive(answerer);
