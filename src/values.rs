@@ -162,8 +162,17 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
     let v = value.trim();
     // What an error may echo: never a card number, never a control character.
     let shown = crate::sanitize::visible(&crate::privacy::mask(v)).into_owned();
+    let say = |msg: Msg, what: &str| {
+        anyhow!(
+            "{}",
+            fill(
+                msg.get(lang),
+                &[("value", &shown), ("key", key), ("what", what)]
+            )
+        )
+    };
     if v.is_empty() {
-        bail!("the value for `{key}` is empty; use `posdoctor profile unset {key}` to remove it");
+        return Err(say(Msg::ValueEmpty, ""));
     }
     let alnum = |min: usize, max: usize| {
         v.len() >= min && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric())
@@ -172,37 +181,38 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
     // only be a card (16–19 digits: a merchant ID has at most 15, ISO 8583
     // field 42) is not stored as one.
     if matches!(field, "mid" | "tid" | "serial") && can_only_be_a_card(v) {
-        bail!(
-            "`{shown}` looks like a card number, not a {}: posdoctor never stores card numbers",
-            match field {
-                "mid" => "merchant ID",
-                "tid" => "terminal ID",
-                _ => "serial number",
-            }
-        );
+        let what = match field {
+            "mid" => Msg::WhatMid,
+            "tid" => Msg::WhatTid,
+            _ => Msg::WhatSerial,
+        };
+        return Err(say(Msg::ValueLooksLikeCard, what.get(lang)));
     }
 
     match (key, field) {
-        ("mid", _) if !alnum(4, 20) => bail!("`{shown}` is not a merchant ID: use the 4–20 letters and digits printed on your receipts (MID)"),
-        ("tid", _) if !alnum(4, 16) => bail!("`{shown}` is not a terminal ID: use the 4–16 letters and digits printed on your receipts (TID)"),
+        ("mid", _) if !alnum(4, 20) => Err(say(Msg::BadMid, "")),
+        ("tid", _) if !alnum(4, 16) => Err(say(Msg::BadTid, "")),
         ("mid" | "tid", _) => Ok(ok(v)),
         ("serial", _) => {
-            let good = v.len() <= 40 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && v.chars().all(|c| c.is_ascii_alphanumeric() || " ._/-".contains(c));
+            let good = v.len() <= 40
+                && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " ._/-".contains(c));
             if !good {
-                bail!("`{shown}` is not a serial number: letters, digits, spaces and . _ / - only, up to 40");
+                return Err(say(Msg::BadSerial, ""));
             }
             Ok(ok(v))
         }
         ("purchase_date" | "warranty_until", _) => {
-            let date: jiff::civil::Date = v.parse().map_err(|_| anyhow!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31"))?;
+            let date: jiff::civil::Date = v.parse().map_err(|_| say(Msg::BadDate, ""))?;
             if date.to_string() != v {
-                bail!("`{shown}` is not a date: write it as YYYY-MM-DD, e.g. 2025-03-31");
+                return Err(say(Msg::BadDate, ""));
             }
             Ok(ok(v))
         }
         ("connection", _) => match v.to_lowercase().as_str() {
             c @ ("wifi" | "mobile" | "ethernet" | "base") => Ok(ok(c)),
-            _ => bail!("`{shown}` is not a connection: use wifi, mobile, ethernet or base"),
+            _ => Err(say(Msg::BadConnection, "")),
         },
         (_, "phone") => {
             // The number, then an extension written as `ext 5` (or `ext. 5`,
@@ -210,10 +220,12 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
             let (number, ext) = split_extension(v);
             let good = v.len() <= 40
                 && number.chars().filter(|c| c.is_ascii_digit()).count() >= 3
-                && number.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+                && number
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
                 && ext.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
             if !good {
-                bail!("`{shown}` is not a phone number: use digits, spaces and + - ( ) . / only, and write an extension as `ext 5`");
+                return Err(say(Msg::BadPhone, ""));
             }
             // A card number typed into the wrong box is still a card number.
             let (value, masked) = mask_card_numbers(v);
@@ -221,7 +233,7 @@ pub fn check_value_in(key: &str, value: &str, lang: Lang) -> Result<Checked> {
         }
         _ => {
             if v.chars().count() > 200 {
-                bail!("the value for `{key}` is longer than 200 characters");
+                return Err(say(Msg::ValueTooLong, ""));
             }
             let (value, masked) = crate::privacy::mask_text(v);
             Ok(Checked { value, masked })

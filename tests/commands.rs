@@ -336,3 +336,35 @@ fn an_escalated_run_without_a_log_ends_its_output_with_a_newline() {
         assert!(report.ends_with(".md"), "{report}");
     }
 }
+
+/// A refused profile value is explained in the person's language, for the
+/// shop's identifiers as for the probe targets.
+#[test]
+fn refused_profile_values_are_explained_in_chinese() {
+    let env = Env::new();
+    for (key, value, want) in [
+        ("mid", "12", "不是商户号"),
+        ("tid", "x", "不是终端号"),
+        (
+            "serial",
+            "４１１１ １１１１ １１１１ １１１１",
+            "看起来是银行卡号，不是序列号",
+        ),
+        (
+            "purchase_date",
+            "2025-02-30",
+            "不是日期：请按 YYYY-MM-DD 填写",
+        ),
+        ("connection", "fax", "不是连接方式"),
+        ("terminal_port", "0", "不是 `terminal_port` 可用的端口"),
+    ] {
+        let a = env
+            .cmd()
+            .args(["--lang", "zh", "profile", "set", key, value])
+            .assert()
+            .code(1);
+        let err = stderr(&a);
+        assert!(err.contains(want), "{key}: {err}");
+        assert!(!err.contains("１１１１ １１１１ １１１１"), "{err}");
+    }
+}

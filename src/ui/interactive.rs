@@ -18,10 +18,11 @@ use super::{askable, Answerer, Confirmation, Reply};
 use crate::answers::Answers;
 use crate::engine::{Answer, Finished, Step};
 use crate::i18n::{fill, Lang, Msg};
-use crate::profile::{check_value, keys_for};
+use crate::profile::keys_for;
 use crate::rules::{fact_by_id, Body, Code, Fact, NodeKind};
 use crate::run::FactsForm;
 use crate::term;
+use crate::values::check_value_in;
 
 pub struct Interactive {
     pub presets: Answers,
@@ -401,6 +402,7 @@ impl Interactive {
                     .to_owned()
             }
         };
+        let lang = self.lang;
         let mut prompt = TextPrompt::new(&q)
             .with_formatter(&formatter)
             .with_initial_value(initial)
@@ -408,7 +410,7 @@ impl Interactive {
                 Ok(match (s.trim(), &check) {
                     ("", _) if optional => Validation::Valid,
                     ("", _) => Validation::Invalid(required.into()),
-                    (v, Some(key)) => match check_value(key, v) {
+                    (v, Some(key)) => match check_value_in(key, v, lang) {
                         Ok(_) => Validation::Valid,
                         Err(e) => Validation::Invalid(
                             term::fit(&counter_words(&e.to_string()), screen.width - 2, "", "")
@@ -765,7 +767,7 @@ impl Answerer for Interactive {
                 Ok(Some(values)) => {
                     let mut shown = Vec::new();
                     for (key, value) in values {
-                        let checked = check_value(&key, &value)?;
+                        let checked = check_value_in(&key, &value, self.lang)?;
                         if checked.masked {
                             term::say(self.m(Msg::Masked));
                         }
