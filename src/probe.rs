@@ -128,29 +128,8 @@ pub fn profile_value(profile: &Profile, terminal: &str, key: &str) -> Option<Str
     profile.probe_value(key, terminal)
 }
 
-/// A probe's target filled from `values`: ready to run, or the keys that
-/// have no value (the probe is then skipped).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Tcp {
-        host: String,
-        port: u16,
-    },
-    Dns {
-        name: String,
-    },
-    Http {
-        url: String,
-        status: Vec<(u16, u16)>,
-    },
-    Clock {
-        url: String,
-        max_skew_minutes: u32,
-    },
-    Path {
-        path: String,
-    },
-}
+/// A probe's target filled from the profile: ready to run.
+pub type Target = ProbeTarget<u16>;
 
 impl Target {
     fn describe(&self) -> String {

@@ -130,21 +130,27 @@ pub fn junit(results: &[ProbeResult], lang: Lang) -> Result<String, std::io::Err
     };
     let secs = |ms: u64| format!("{:.3}", ms as f64 / 1000.0);
     let total: u64 = results.iter().map(|r| r.duration_ms).sum();
+    // The same counts on the whole run and on its one suite.
+    let (tests, failures, skipped, time) = (
+        n(None),
+        n(Some(Outcome::Fail)),
+        n(Some(Outcome::Skipped)),
+        secs(total),
+    );
+    let counts = [
+        ("tests", tests.as_str()),
+        ("failures", failures.as_str()),
+        ("errors", "0"),
+        ("skipped", skipped.as_str()),
+        ("time", time.as_str()),
+    ];
     w.create_element("testsuites")
         .with_attribute(("name", "posdoctor check"))
-        .with_attribute(("tests", n(None).as_str()))
-        .with_attribute(("failures", n(Some(Outcome::Fail)).as_str()))
-        .with_attribute(("errors", "0"))
-        .with_attribute(("skipped", n(Some(Outcome::Skipped)).as_str()))
-        .with_attribute(("time", secs(total).as_str()))
+        .with_attributes(counts)
         .write_inner_content(|w| {
             w.create_element("testsuite")
                 .with_attribute(("name", "probes"))
-                .with_attribute(("tests", n(None).as_str()))
-                .with_attribute(("failures", n(Some(Outcome::Fail)).as_str()))
-                .with_attribute(("errors", "0"))
-                .with_attribute(("skipped", n(Some(Outcome::Skipped)).as_str()))
-                .with_attribute(("time", secs(total).as_str()))
+                .with_attributes(counts)
                 .write_inner_content(|w| {
                     for r in results {
                         let label = r.label.as_deref().unwrap_or(&r.id);

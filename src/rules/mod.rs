@@ -738,12 +738,14 @@ pub struct Probe {
     pub pack: usize,
 }
 
-/// A probe's target, each text possibly holding profile placeholders.
+/// A probe's target, each text possibly holding profile placeholders (the
+/// port too, as written); filled in and ready to run, the port is a number
+/// (`ProbeTarget<u16>`, the probe module's `Target`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ProbeTarget {
+pub enum ProbeTarget<P = String> {
     Tcp {
         host: String,
-        port: String,
+        port: P,
     },
     Dns {
         name: String,
