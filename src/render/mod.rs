@@ -233,7 +233,7 @@ pub fn run_text(
     width: Option<usize>,
     report: Option<&crate::report::Report>,
 ) -> String {
-    run_text_with(walk, ending, lang, show_steps, width, report, false)
+    run_text_probed(walk, ending, lang, show_steps, width, report, false, &[])
 }
 
 /// What to do now (the escalation's warning and text), whom to call and how
@@ -295,30 +295,9 @@ pub fn escalation_call(
 }
 
 /// [`run_text`], leaving out the escalation's head when the person has
-/// already seen it (at the counter it comes before the facts).
-pub fn run_text_with(
-    walk: &Walk,
-    ending: Ending,
-    lang: Lang,
-    show_steps: bool,
-    width: Option<usize>,
-    report: Option<&crate::report::Report>,
-    head_shown: bool,
-) -> String {
-    run_text_probed(
-        walk,
-        ending,
-        lang,
-        show_steps,
-        width,
-        report,
-        head_shown,
-        &[],
-    )
-}
-
-/// [`run_text_with`], with what the probes found at each step of the walk
-/// (by position) under the steps they checked.
+/// already seen it (at the counter it comes before the facts), with what
+/// the probes found at each step of the walk (by position) under the
+/// steps they checked.
 #[allow(clippy::too_many_arguments)]
 pub fn run_text_probed(
     walk: &Walk,
