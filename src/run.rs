@@ -30,6 +30,8 @@ pub struct SessionOptions {
     /// Whether a step with a probe is checked automatically (`--no-probe`:
     /// never).
     pub probes: bool,
+    /// The rule packs loaded (`--rules`), named in the log's start.
+    pub packs: Vec<String>,
 }
 
 /// The most time the probes of one run may take in all: after it, a step
@@ -58,6 +60,8 @@ pub struct Session<'r> {
     profile_path: Option<PathBuf>,
     pub terminal: String,
     resumed: bool,
+    /// The rule packs loaded, for the log's start.
+    packs: Vec<String>,
     /// Answers undone by going back, by node: offered again as the default
     /// when the walk comes back to that node.
     remembered: HashMap<String, Answer>,
@@ -121,6 +125,7 @@ impl<'r> Session<'r> {
             profile_path: opts.profile_path,
             terminal: opts.terminal,
             resumed,
+            packs: opts.packs,
             remembered: HashMap::new(),
             confirmed: HashSet::new(),
             notes: Vec::new(),
@@ -198,6 +203,7 @@ impl<'r> Session<'r> {
                 lang: lang.code().into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 format: session::LOG_FORMAT,
+                packs: self.packs.clone(),
             });
         }
         if self.log.strict {

@@ -23,6 +23,11 @@ pub enum Event {
         lang: String,
         version: String,
         format: u32,
+        /// The rule packs the walk ran with (`--rules`, as absolute
+        /// paths): `run --resume` and the picker's Continue load them again
+        /// when none are named, so a pack's tree can be continued.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        packs: Vec<String>,
     },
     /// A walk continued with `--resume`: the steps before it still count.
     Resume { time: String },
@@ -316,9 +321,11 @@ impl Event {
                 title,
                 lang,
                 version,
+                packs,
                 ..
             } => {
                 [time, tree, lang, version].into_iter().for_each(id);
+                packs.iter_mut().for_each(id);
                 title.iter_mut().for_each(text);
             }
             Event::Resume { time } => id(time),
@@ -530,6 +537,7 @@ mod tests {
             lang: "en".into(),
             version: "0".into(),
             format: LOG_FORMAT,
+            packs: Vec::new(),
         };
         w.write(&start).unwrap();
         let path = w.path().to_path_buf();

@@ -1153,3 +1153,49 @@ trees:
     assert!(err.contains("signon.yaml:9:"), "{err}");
     assert!(err.contains("did you mean `sign-again`?"), "{err}");
 }
+
+/// A session of a pack's tree continues with plain `run --resume` (and so
+/// the picker's Continue): the log names the packs it ran with.
+#[test]
+fn a_pack_session_resumes_without_naming_the_pack() {
+    let env = Env::new();
+    let pack = env.write(
+        "resume-pack/kiosk.yaml",
+        r#"
+trees:
+  - id: kiosk-reset
+    title: {en: "Kiosk stuck", zh: "自助机卡住"}
+    category: software
+    start: restart
+    nodes:
+      - {id: restart, kind: check, do: {en: "Restart the kiosk.", zh: "重启自助机。"}, yes: ok, no: call}
+      - {id: ok, kind: resolved, text: {en: "Fixed.", zh: "已解决。"}}
+      - {id: call, kind: escalate, party: vendor, text: {en: "Call the kiosk vendor.", zh: "联系自助机服务商。"}}
+"#,
+    );
+    // Stopped at the first question (exit 4), with a log.
+    packed(&env, &pack)
+        .args(["run", "kiosk-reset", "--no-input"])
+        .assert()
+        .code(4);
+    let logs = env.logs();
+    assert_eq!(logs.len(), 1);
+    let start = std::fs::read_to_string(&logs[0]).unwrap();
+    assert!(start.contains("\"packs\":["), "{start}");
+    // Continued with no --rules: the pack is loaded from the log.
+    let a = env
+        .cmd()
+        .args([
+            "run",
+            "--resume",
+            "--no-input",
+            "--json",
+            "--answer",
+            "restart=yes",
+        ])
+        .assert()
+        .code(0);
+    let out = json(&a.get_output().stdout);
+    assert_eq!(out["outcome"], "resolved");
+    assert_eq!(out["tree"], "kiosk-reset");
+}

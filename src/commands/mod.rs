@@ -168,6 +168,7 @@ pub struct Again {
 }
 
 /// What every command knows from the global options.
+#[derive(Clone)]
 pub struct Ctx {
     pub lang: Lang,
     pub color: ColorChoice,

@@ -23,6 +23,26 @@ use crate::ui::{Answerer, Ending, Scripted, SessionLog};
 
 pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     use crate::session::Event;
+    // A session of a pack's tree, continued without naming the pack: the
+    // packs its log names are loaded again.
+    let with_packs;
+    let ctx = match packs_of_resumed(ctx, args) {
+        Some(packs) => {
+            with_packs = Ctx {
+                load: crate::rules::load::LoadOptions {
+                    packs: packs.clone(),
+                    ..ctx.load.clone()
+                },
+                again: crate::commands::Again {
+                    rules: packs,
+                    ..ctx.again.clone()
+                },
+                ..ctx.clone()
+            };
+            &with_packs
+        }
+        None => ctx,
+    };
     let lang = ctx.lang;
     let (rules, left_out) = load_rules_noting(ctx)?;
     let mut answers = match &args.answers {
@@ -134,6 +154,12 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         profile_path: dirs.as_ref().ok().map(Dirs::profile),
         terminal,
         probes: !args.no_probe && !ctx.no_probe,
+        packs: ctx
+            .load
+            .packs
+            .iter()
+            .map(|p| crate::rules::load::canonical(p).display().to_string())
+            .collect(),
     };
     let mut session = match replayed {
         Some(events) => Session::resume(walk, events, log, opts),
@@ -316,6 +342,30 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
 /// The log `--resume` continues: the one named, or the newest unfinished
 /// session (of TREE when given). `run --resume TREE` (a tree id where a file
 /// was expected) means the newest unfinished session of that tree.
+/// The packs a resumed session ran with, when this run names none: read
+/// from the start of the log `--resume` continues (the newest unfinished
+/// one, or the one named).
+fn packs_of_resumed(ctx: &Ctx, args: &RunArgs) -> Option<Vec<PathBuf>> {
+    if !ctx.load.packs.is_empty() {
+        return None;
+    }
+    let path = match args.resume.as_ref()? {
+        None => {
+            let dir = Dirs::from_env().ok()?.sessions();
+            crate::run::newest_unfinished(&dir, args.tree.as_deref())?.path
+        }
+        Some(p) if p.is_file() => p.clone(),
+        Some(_) => return None,
+    };
+    let (events, _) = crate::session::read_log(&path).ok()?;
+    match crate::session::last_session(&events).first() {
+        Some(crate::session::Event::Start { packs, .. }) if !packs.is_empty() => {
+            Some(packs.iter().map(PathBuf::from).collect())
+        }
+        _ => None,
+    }
+}
+
 fn resume_log(
     rules: &crate::rules::RuleSet,
     args: &RunArgs,

@@ -235,6 +235,7 @@ pub fn drive<'r>(
         profile_path: None,
         terminal: ctx.terminal.clone(),
         probes: false,
+        packs: Vec::new(),
     };
     let mut session = crate::run::Session::with(walk.clone(), held, opts, resumed);
     let ending = session.drive(answerer);
