@@ -2234,3 +2234,29 @@ fn validate_dir_reports_a_symlink_loop_in_it() {
         stdout(&a)
     );
 }
+
+/// A key given twice in a JSON answers file is refused at its place, as in
+/// YAML (a JSON object would silently keep the last: `danger` yes).
+#[test]
+fn a_json_answers_file_with_a_key_twice_is_refused() {
+    let env = Env::new();
+    let file = env.write("a.json", r#"{"danger":"no","danger":"yes"}"#);
+    let a = env
+        .cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("a.json:1:16: error: duplicate entry with key \"danger\""),
+        "{err}"
+    );
+    // Each key once: read as before.
+    let ok = env.write("b.json", r#"{"danger":"yes"}"#);
+    env.cmd()
+        .args(["run", "no-power", "--no-input", "--no-log", "--answers"])
+        .arg(&ok)
+        .assert()
+        .code(3);
+}

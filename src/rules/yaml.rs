@@ -854,12 +854,46 @@ pub enum RawValue {
     Many(Vec<String>),
 }
 
-/// A JSON object of scalars or lists of scalars, as [`parse_flat_map`]
-/// gives it (every span at the start); `None` when it is not one.
-fn json_flat_map(text: &str) -> Option<Vec<(String, RawValue, Range<usize>)>> {
+/// An answers file's entries: node, answer(s), where the node is written.
+type FlatMap = Vec<(String, RawValue, Range<usize>)>;
+
+/// A JSON object of scalars or lists of scalars that YAML could not read,
+/// as [`parse_flat_map`] gives it (every span at the start), or the key
+/// given twice; `None` when it is not one.
+fn json_flat_map(text: &str) -> Option<Result<FlatMap, String>> {
     use serde_json::Value;
     if !text.trim_start().starts_with('{') {
         return None;
+    }
+    // The keys in order, to find one given twice (a JSON object keeps only
+    // the last, silently; the YAML reader refuses it, and so does this).
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a mapping")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                        keys.push(k);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    let Keys(keys) = serde_json::from_str::<Keys>(text).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = keys.iter().find(|k| !seen.insert(k.as_str())) {
+        return Some(Err(twice.clone()));
     }
     let Value::Object(map) = serde_json::from_str::<Value>(text).ok()? else {
         return None;
@@ -880,21 +914,39 @@ fn json_flat_map(text: &str) -> Option<Vec<(String, RawValue, Range<usize>)>> {
             };
             Some((k.clone(), value, 0..0))
         })
-        .collect()
+        .collect::<Option<_>>()
+        .map(Ok)
 }
 
 /// Reads a flat mapping of scalar keys to scalars or lists of scalars (the
 /// answers file), keeping every scalar as written. YAML and JSON both work.
-pub fn parse_flat_map(
-    file: &Arc<SourceFile>,
-) -> Result<Vec<(String, RawValue, Range<usize>)>, Diagnostic> {
+pub fn parse_flat_map(file: &Arc<SourceFile>) -> Result<FlatMap, Diagnostic> {
     // serde_yaml first: it reports syntax errors well and guards against
     // alias bombs and deep nesting; the shape is checked here too.
     let shape: serde_yaml::Value = match parse(file) {
         Ok(v) => v,
         // JSON that YAML cannot read (a surrogate pair, "\ud83d\ude00", is
         // valid JSON but not YAML): read as JSON, without positions.
-        Err(d) => return json_flat_map(&file.text).ok_or(d),
+        Err(d) => {
+            return match json_flat_map(&file.text) {
+                Some(Ok(map)) => Ok(map),
+                Some(Err(key)) => {
+                    let quoted = format!("\"{key}\"");
+                    let at = file
+                        .text
+                        .match_indices(&quoted)
+                        .nth(1)
+                        .map_or(0..0, |(i, q)| i..i + q.len());
+                    Err(Diagnostic::error(
+                        &file.name,
+                        format!("duplicate entry with key \"{}\"", crate::sanitize::visible(&key)),
+                    )
+                    .at(file, at)
+                    .with_hint("give each node one entry; for a node asked twice, write a list: [\"no\", \"yes\"]"))
+                }
+                None => Err(d),
+            }
+        }
     };
     let serde_yaml::Value::Mapping(map) = &shape else {
         return Err(
