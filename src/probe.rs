@@ -767,6 +767,15 @@ mod tests {
     use std::io::{Read, Write};
     use std::net::TcpListener;
 
+    /// An http probe of `url` that passes on 200–399.
+    fn http_probe(url: String, timeout_ms: u64) -> Probe {
+        let target = ProbeTarget::Http {
+            url,
+            status: vec![(200, 399)],
+        };
+        probe(crate::rules::ProbeKind::Http, target, timeout_ms)
+    }
+
     fn probe(kind: crate::rules::ProbeKind, target: ProbeTarget, timeout_ms: u64) -> Probe {
         let file = std::sync::Arc::new(crate::diag::SourceFile::new("t.yaml", String::new()));
         let index = std::sync::Arc::new(crate::rules::yaml::LazyIndex::new(&file));
@@ -882,26 +891,12 @@ mod tests {
     #[test]
     fn http_status_in_and_out_of_range() {
         let url = server(204, None);
-        let p = probe(
-            crate::rules::ProbeKind::Http,
-            ProbeTarget::Http {
-                url,
-                status: vec![(200, 399)],
-            },
-            2000,
-        );
+        let p = http_probe(url, 2000);
         let r = run_now(&p, &none, Lang::En);
         assert_eq!(r.outcome, Outcome::Pass, "{r:?}");
         assert!(r.detail.contains("204"));
         let url = server(503, None);
-        let p = probe(
-            crate::rules::ProbeKind::Http,
-            ProbeTarget::Http {
-                url,
-                status: vec![(200, 399)],
-            },
-            2000,
-        );
+        let p = http_probe(url, 2000);
         let r = run_now(&p, &none, Lang::En);
         assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
         assert!(
@@ -993,14 +988,7 @@ mod tests {
     fn a_silent_server_is_a_time_out_within_the_limit() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
-        let p = probe(
-            crate::rules::ProbeKind::Http,
-            ProbeTarget::Http {
-                url: format!("http://127.0.0.1:{port}/"),
-                status: vec![(200, 399)],
-            },
-            300,
-        );
+        let p = http_probe(format!("http://127.0.0.1:{port}/"), 300);
         let started = Instant::now();
         let r = run(&p, &Profile::default(), "default", Lang::En).unwrap();
         assert_eq!(r.outcome, Outcome::Fail, "{r:?}");

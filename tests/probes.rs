@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 
-use common::{answer_flags, json, stderr, stdout, Env};
+use common::{answer_flags, http_server, json, stderr, stdout, Env};
 
 /// Up to the ethernet check of no-network: the next step is
 /// `cable-shop-internet` (probe `internet`).
@@ -18,34 +17,6 @@ const TO_CABLE: &[&str] = &[
     "link-type=ethernet",
     "ethernet=no",
 ];
-
-/// A tiny HTTP server on loopback: answers every request with `status` and,
-/// when given, a `Date` header `skew_minutes` off the real time.
-fn http_server(status: u16, skew_minutes: Option<i64>) -> String {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for s in l.incoming() {
-            let Ok(mut s) = s else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let date = skew_minutes
-                .map(|m| {
-                    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(m);
-                    let d = jiff::fmt::rfc2822::DateTimePrinter::new()
-                        .timestamp_to_rfc9110_string(&t)
-                        .unwrap();
-                    format!("Date: {d}\r\n")
-                })
-                .unwrap_or_default();
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} Whatever\r\n{date}Content-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    format!("http://127.0.0.1:{port}/")
-}
 
 /// A listener that accepts connections for as long as the test runs.
 fn listener() -> (TcpListener, u16) {
@@ -379,33 +350,18 @@ fn a_path_probe_answers_whether_the_device_is_there() {
     let env = Env::new();
     let reader = env.write("dev/ttyUSB0", "");
     let p = pack(&env, closed_port(), closed_port(), &reader);
-    let a = env
-        .cmd()
-        .args([
-            "--rules",
-            p.to_str().unwrap(),
-            "run",
-            "till",
-            "--no-input",
-            "--json",
-        ])
-        .assert()
-        .code(0);
+    let run_till = || {
+        env.cmd()
+            .arg("--rules")
+            .arg(&p)
+            .args(["run", "till", "--no-input", "--json"])
+            .assert()
+    };
+    let a = run_till().code(0);
     let v = json(&a.get_output().stdout);
     assert_eq!(step(&v, "reader-there")["probe"]["outcome"], "pass");
     std::fs::remove_file(&reader).unwrap();
-    let a = env
-        .cmd()
-        .args([
-            "--rules",
-            p.to_str().unwrap(),
-            "run",
-            "till",
-            "--no-input",
-            "--json",
-        ])
-        .assert()
-        .code(3);
+    let a = run_till().code(3);
     let v = json(&a.get_output().stdout);
     assert_eq!(
         step(&v, "reader-there")["probe"]["detail"],

@@ -3,8 +3,8 @@
 //! answer (Enter takes it; the person could pick the other).
 #![cfg(unix)]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+mod common;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -14,28 +14,6 @@ use expectrl::{Expect, Session};
 const ENTER: &str = "\r";
 const DOWN: &str = "\x1b[B";
 const CTRL_C: &str = "\x03";
-
-/// A loopback HTTP server answering every request with `status` and the
-/// current date.
-fn http_server(status: u16) -> String {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for s in l.incoming() {
-            let Ok(mut s) = s else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let d = jiff::fmt::rfc2822::DateTimePrinter::new()
-                .timestamp_to_rfc9110_string(&jiff::Timestamp::now())
-                .unwrap();
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} X\r\nDate: {d}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    format!("http://127.0.0.1:{port}/")
-}
 
 struct Pty {
     session: expectrl::session::OsSession,
@@ -120,7 +98,7 @@ impl Pty {
 
 #[test]
 fn a_failed_probe_is_shown_and_preselects_no() {
-    let url = http_server(503);
+    let url = common::http_server(503, Some(0));
     let mut p = spawn(&["run", "no-network"], &url);
     p.walk_to_the_cable(false);
     p.expect(&format!(
@@ -137,7 +115,7 @@ fn a_failed_probe_is_shown_and_preselects_no() {
 
 #[test]
 fn a_passed_probe_reads_in_chinese_and_preselects_yes() {
-    let url = http_server(200);
+    let url = common::http_server(200, Some(0));
     let mut p = spawn(&["--lang", "zh", "run", "no-network"], &url);
     p.walk_to_the_cable(true);
     p.expect(&format!("✓ 互联网 {url} 返回 HTTP 200，用时"));

@@ -3,6 +3,7 @@
 //! POSDOCTOR_HOME in a temp dir and a clean environment.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -154,4 +155,32 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A tiny HTTP server on loopback: answers every request with `status` and,
+/// when given, a `Date` header `skew_minutes` off the real time.
+pub fn http_server(status: u16, skew_minutes: Option<i64>) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let date = skew_minutes
+                .map(|m| {
+                    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(m);
+                    let d = jiff::fmt::rfc2822::DateTimePrinter::new()
+                        .timestamp_to_rfc9110_string(&t)
+                        .unwrap();
+                    format!("Date: {d}\r\n")
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} Whatever\r\n{date}Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
 }
